@@ -1,0 +1,120 @@
+"""The check-in form: inline in a My week row (HTMX) or as a page of its own (no JavaScript)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from checkins.forms import CheckInForm
+from checkins.services import ensure_can_check_in, record_checkin
+from dashboards import selectors
+from objectives import permissions
+from objectives.models import KeyResult
+
+ROW_TEMPLATE = "dashboards/my_week.html#kr_row"
+
+
+def _get_key_result_for_user(request: HttpRequest, pk: int) -> KeyResult:
+    """The key result, or 404 when it does not exist or the user may not see it."""
+    key_result = get_object_or_404(
+        KeyResult.objects.select_related(
+            "objective__cycle", "objective__owner_team", "objective__owner_user", "owner"
+        ),
+        pk=pk,
+    )
+    if not permissions.can_view_key_result(request.user, key_result):
+        raise Http404
+    return key_result
+
+
+def _field_ids(key_result: KeyResult) -> str:
+    # Several rows can have their form open at once; ids must stay unique on the page.
+    return f"id_kr{key_result.pk}_%s"
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("my_week")
+
+
+def _row_response(
+    request: HttpRequest, key_result: KeyResult, *, status: int = 200, **context: object
+) -> HttpResponse:
+    row = selectors.key_result_view(key_result_id=key_result.pk, viewer=request.user)
+    return render(request, ROW_TEMPLATE, {"row": row, **context}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def check_in(request: HttpRequest, pk: int) -> HttpResponse:
+    key_result = _get_key_result_for_user(request, pk)
+    try:
+        ensure_can_check_in(actor=request.user, key_result=key_result)
+    except PermissionDenied as refusal:
+        if request.htmx:
+            return _row_response(request, key_result, status=403, refusal=str(refusal))
+        raise
+
+    if request.method == "POST":
+        form = CheckInForm(request.POST, auto_id=_field_ids(key_result))
+        if form.is_valid():
+            try:
+                record_checkin(actor=request.user, key_result=key_result, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if request.htmx:
+                    return _saved_fragment(request, key_result)
+                messages.success(
+                    request, _("Checked in on “%(title)s”.") % {"title": key_result.title}
+                )
+                return redirect(_next_url(request), permanent=False)
+        status = 422
+    else:
+        initial_value = key_result.current_value
+        if initial_value is None:
+            initial_value = key_result.start_value
+        form = CheckInForm(
+            initial={"value": initial_value, "confidence": key_result.last_confidence},
+            auto_id=_field_ids(key_result),
+        )
+        status = 200
+
+    if request.htmx:
+        return _row_response(request, key_result, status=status, form=form)
+    row = selectors.key_result_view(key_result_id=key_result.pk, viewer=request.user)
+    return render(
+        request,
+        "checkins/check_in.html",
+        {"row": row, "form": form, "next": _next_url(request)},
+        status=status,
+    )
+
+
+def _saved_fragment(request: HttpRequest, key_result: KeyResult) -> HttpResponse:
+    """The saved row, plus out-of-band swaps of its objective's progress and the week summary
+    when the key result is one of the person's own on My week."""
+    week = selectors.my_week(user=request.user)
+    row = week.row(key_result.pk)
+    if row is None:
+        return _row_response(request, key_result, saved=True)
+    parts = [
+        render_to_string(ROW_TEMPLATE, {"row": row, "saved": True}, request=request),
+        render_to_string(
+            "dashboards/my_week.html#objective_header",
+            {"item": week.objective_view(key_result.objective_id), "week": week, "oob": True},
+            request=request,
+        ),
+        render_to_string(
+            "dashboards/my_week.html#summary", {"week": week, "oob": True}, request=request
+        ),
+    ]
+    return HttpResponse("".join(parts))

@@ -1,0 +1,335 @@
+"""The organisation and its goals: people, teams, cycles, objectives and key results."""
+
+from decimal import Decimal
+from functools import cached_property
+from zoneinfo import ZoneInfo, available_timezones
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+# Values people type into key results and check-ins stay within this range: beyond it a number is
+# a typo or an attack, not a business figure.
+MAX_ABS_VALUE = Decimal("1000000000000")  # 10^12
+VALUE_DIGITS = {"max_digits": 20, "decimal_places": 4}
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
+
+
+class ObjectiveType(models.TextChoices):
+    # The values scoring knows (scoring.ObjectiveType); a test keeps the two in step.
+    ASPIRATIONAL = "aspirational", _("aspirational")
+    COMMITTED = "committed", _("committed")
+
+
+class KeyResultKind(models.TextChoices):
+    # The values scoring knows (scoring.Kind); a test keeps the two in step.
+    METRIC = "metric", _("metric")
+    AT_LEAST = "at_least", _("keep at least")
+    AT_MOST = "at_most", _("keep at most")
+    MILESTONE = "milestone", _("milestone")
+
+
+class User(AbstractUser):
+    display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Empty: follow the browser."),
+    )
+    reminders_opt_out = models.BooleanField(_("no check-in reminders"), default=False)
+
+    class Meta:
+        ordering = ["display_name", "username"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def is_admin(self) -> bool:
+        """Admins run the programme: cycles, people, teams, reminder policy, and every OKR."""
+        return self.is_active and self.is_superuser
+
+    @cached_property
+    def tzinfo(self) -> ZoneInfo:
+        try:
+            return ZoneInfo(self.time_zone)
+        except (ValueError, KeyError):
+            return ZoneInfo("UTC")
+
+
+class Team(models.Model):
+    """A node of the organisation tree. The single root team is the company itself."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    is_root = models.BooleanField(_("is the company"), default=False, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_root"], condition=Q(is_root=True), name="team_single_root"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_root=True, parent__isnull=True)
+                | Q(is_root=False, parent__isnull=False),
+                name="team_root_has_no_parent",
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="team_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", _("member")
+        MANAGER = "manager", _("manager")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=16, choices=Role, default=Role.MEMBER)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "team"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=Q(role__in=["member", "manager"]), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team} ({self.role})"
+
+
+class Cycle(models.Model):
+    class State(models.TextChoices):
+        PLANNING = "planning", _("planning")
+        ACTIVE = "active", _("active")
+        GRADING = "grading", _("grading")
+        CLOSED = "closed", _("closed")
+
+    name = models.CharField(_("name"), max_length=80)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    state = models.CharField(_("state"), max_length=16, choices=State, default=State.PLANNING)
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gt=F("start_date")), name="cycle_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["planning", "active", "grading", "closed"]),
+                name="cycle_state_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def accepts_checkins(self) -> bool:
+        return self.state == self.State.ACTIVE
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == self.State.CLOSED
+
+
+class Objective(models.Model):
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("public")
+        PRIVATE = "private", _("private")
+
+    class Level(models.TextChoices):
+        COMPANY = "company", _("company")
+        TEAM = "team", _("team")
+        INDIVIDUAL = "individual", _("individual")
+
+    Type = ObjectiveType
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="objectives")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    owner_team = models.ForeignKey(
+        Team,
+        verbose_name=_("owning team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="objectives",
+    )
+    owner_user = models.ForeignKey(
+        User,
+        verbose_name=_("owning person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="objectives",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent objective"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+    )
+    objective_type = models.CharField(
+        _("type"), max_length=16, choices=Type, default=ObjectiveType.ASPIRATIONAL
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=16, choices=Visibility, default=Visibility.PUBLIC
+    )
+    archived = models.BooleanField(_("archived"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["cycle", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner_team__isnull=False, owner_user__isnull=True)
+                | Q(owner_team__isnull=True, owner_user__isnull=False),
+                name="objective_exactly_one_owner",
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="objective_not_own_parent"),
+            models.CheckConstraint(
+                condition=Q(objective_type__in=ObjectiveType.values),
+                name="objective_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility__in=["public", "private"]), name="objective_visibility_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["cycle", "owner_team"]), models.Index(fields=["parent"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def level(self) -> str:
+        """Company, team or individual; reads owner_team, so select it with the objective."""
+        if self.owner_user_id:
+            return self.Level.INDIVIDUAL
+        return self.Level.COMPANY if self.owner_team.is_root else self.Level.TEAM
+
+    @property
+    def owner_name(self) -> str:
+        return self.owner_user.name if self.owner_user_id else self.owner_team.name
+
+    def clean(self) -> None:
+        from objectives.services import alignment_errors
+
+        if self.parent_id and self.cycle_id:
+            errors = alignment_errors(objective=self, parent=self.parent)
+            if errors:
+                raise ValidationError({"parent": errors})
+
+
+class KeyResult(models.Model):
+    Kind = KeyResultKind
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="key_results")
+    title = models.CharField(_("title"), max_length=200)
+    owner = models.ForeignKey(
+        User, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="key_results"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=KeyResultKind, default=KeyResultKind.METRIC)
+    unit = models.CharField(_("unit"), max_length=24, blank=True)
+    start_value = models.DecimalField(_("start value"), **VALUE_DIGITS, default=Decimal(0))
+    target_value = models.DecimalField(_("target value"), **VALUE_DIGITS)
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=Decimal(1))
+    order = models.PositiveIntegerField(_("order"), default=0)
+    archived = models.BooleanField(_("archived"), default=False)
+    # Denormalised from the latest check-in, written in the same transaction as the check-in.
+    current_value = models.DecimalField(
+        _("current value"), **VALUE_DIGITS, null=True, blank=True, editable=False
+    )
+    last_confidence = models.PositiveSmallIntegerField(
+        _("last confidence"), null=True, blank=True, editable=False
+    )
+    last_checkin_at = models.DateTimeField(_("last check-in"), null=True, blank=True, editable=False)
+    # Set by the owner while the cycle is grading.
+    final_grade = models.DecimalField(
+        _("final grade"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+    )
+    grade_note = models.TextField(_("retrospective note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["objective", "order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gt=0), name="kr_weight_positive"),
+            models.CheckConstraint(
+                condition=~Q(kind="metric") | ~Q(target_value=F("start_value")),
+                name="kr_metric_target_differs_from_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=KeyResultKind.values), name="kr_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(last_confidence__isnull=True)
+                | Q(last_confidence__gte=1, last_confidence__lte=5),
+                name="kr_last_confidence_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(final_grade__isnull=True) | Q(final_grade__gte=0, final_grade__lte=1),
+                name="kr_final_grade_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_value__gte=-MAX_ABS_VALUE, start_value__lte=MAX_ABS_VALUE)
+                & Q(target_value__gte=-MAX_ABS_VALUE, target_value__lte=MAX_ABS_VALUE),
+                name="kr_values_in_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "objective"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if (
+            self.kind == self.Kind.METRIC
+            and self.target_value is not None
+            and self.start_value is not None
+            and self.target_value == self.start_value
+        ):
+            raise ValidationError(
+                {"target_value": _("The target must differ from the start value.")}
+            )

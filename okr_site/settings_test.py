@@ -1,0 +1,24 @@
+"""Test settings: the real settings, made fast and self-contained.
+
+DATABASE_URL and REDIS_URL still apply, so CI runs the same suite against PostgreSQL and Redis.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("DJANGO_SECURE", "0")
+os.environ.setdefault("DJANGO_STATIC_MANIFEST", "0")
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by the
+# browser tests there are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from okr_site.settings import *  # noqa: E402,F403
+from okr_site.settings import DATABASES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+if "pool" in DATABASES["default"].get("OPTIONS", {}):
+    # pytest-django's test database creation and live-server threads do not mix well with a pool.
+    del DATABASES["default"]["OPTIONS"]["pool"]

@@ -1,0 +1,52 @@
+"""Every number the OKR product shows, computed in pure Python (DESIGN.md section 3).
+
+Plain values in, plain values out: Decimals (or ints), dates and strings; no Django, no floats.
+"""
+
+from scoring.grades import grade_band, kr_score, objective_score
+from scoring.numbers import round2
+from scoring.progress import (
+    expected_progress,
+    kr_progress,
+    mean_progress,
+    objective_progress,
+    threshold_share,
+)
+from scoring.status import (
+    AT_RISK_RATIO,
+    EARLY_EXPECTED,
+    ON_TRACK_RATIO,
+    STALE_AFTER_DAYS,
+    kr_status,
+    objective_status,
+)
+from scoring.types import Band, Kind, ObjectiveType, Reason, Status, StatusResult, worst
+from scoring.weeks import checkin_rate, week_bounds, week_start
+
+__all__ = [
+    "AT_RISK_RATIO",
+    "EARLY_EXPECTED",
+    "ON_TRACK_RATIO",
+    "STALE_AFTER_DAYS",
+    "Band",
+    "Kind",
+    "ObjectiveType",
+    "Reason",
+    "Status",
+    "StatusResult",
+    "checkin_rate",
+    "expected_progress",
+    "grade_band",
+    "kr_progress",
+    "kr_score",
+    "kr_status",
+    "mean_progress",
+    "objective_progress",
+    "objective_score",
+    "objective_status",
+    "round2",
+    "threshold_share",
+    "week_bounds",
+    "week_start",
+    "worst",
+]
