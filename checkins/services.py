@@ -29,15 +29,12 @@ def checkin_errors(
     elif not value.is_finite():
         errors["value"] = [_("Enter a finite number.")]
     elif abs(value) > MAX_ABS_VALUE:
-        errors["value"] = [
-            _("Enter a number between −1,000,000,000,000 and 1,000,000,000,000.")
-        ]
+        errors["value"] = [_("Enter a number between −1,000,000,000,000 and 1,000,000,000,000.")]
     if confidence not in CONFIDENCE_CHOICES:
         errors["confidence"] = [_("Choose a confidence from 1 to 5.")]
     elif confidence <= BLOCKERS_REQUIRED_AT_OR_BELOW and not blockers.strip():
         errors["blockers"] = [
-            _("With confidence %(confidence)s/5, say what blocks you.")
-            % {"confidence": confidence}
+            _("With confidence %(confidence)s/5, say what blocks you.") % {"confidence": confidence}
         ]
     for field, text in (("what_changed", what_changed), ("blockers", blockers)):
         if len(text) > MAX_TEXT_LENGTH:

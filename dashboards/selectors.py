@@ -34,6 +34,7 @@ def with_threshold_counts(queryset: QuerySet[KeyResult]) -> QuerySet[KeyResult]:
     Only at_least / at_most key results need the counts (their progress is the share of check-ins
     meeting the threshold); correlated subqueries keep it to the one query that loads the rows.
     """
+
     def count_of(condition: Q) -> Subquery:
         return Coalesce(
             Subquery(
@@ -239,7 +240,9 @@ def my_week(*, user: User, now: datetime | None = None, cycle: Cycle | None = No
     )
 
 
-def key_result_view(*, key_result_id: int, viewer: User, now: datetime | None = None) -> KeyResultView:
+def key_result_view(
+    *, key_result_id: int, viewer: User, now: datetime | None = None
+) -> KeyResultView:
     """One key result scored as the viewer sees it today (for a row outside My week)."""
     tz = viewer.tzinfo
     today = local_today(tz=tz, now=now)

@@ -12,7 +12,6 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-
 # Values people type into key results and check-ins stay within this range: beyond it a number is
 # a typo or an attack, not a business figure.
 MAX_ABS_VALUE = Decimal("1000000000000")  # 10^12
@@ -264,7 +263,9 @@ class KeyResult(models.Model):
     owner = models.ForeignKey(
         User, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="key_results"
     )
-    kind = models.CharField(_("kind"), max_length=16, choices=KeyResultKind, default=KeyResultKind.METRIC)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=KeyResultKind, default=KeyResultKind.METRIC
+    )
     unit = models.CharField(_("unit"), max_length=24, blank=True)
     start_value = models.DecimalField(_("start value"), **VALUE_DIGITS, default=Decimal(0))
     target_value = models.DecimalField(_("target value"), **VALUE_DIGITS)
@@ -278,7 +279,9 @@ class KeyResult(models.Model):
     last_confidence = models.PositiveSmallIntegerField(
         _("last confidence"), null=True, blank=True, editable=False
     )
-    last_checkin_at = models.DateTimeField(_("last check-in"), null=True, blank=True, editable=False)
+    last_checkin_at = models.DateTimeField(
+        _("last check-in"), null=True, blank=True, editable=False
+    )
     # Set by the owner while the cycle is grading.
     final_grade = models.DecimalField(
         _("final grade"),

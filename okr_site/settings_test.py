@@ -6,7 +6,9 @@ DATABASE_URL and REDIS_URL still apply, so CI runs the same suite against Postgr
 import os
 
 os.environ.setdefault("DJANGO_DEBUG", "0")
-os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault(
+    "DJANGO_SECRET_KEY", "tests-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"
+)
 os.environ.setdefault("DJANGO_SECURE", "0")
 os.environ.setdefault("DJANGO_STATIC_MANIFEST", "0")
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the
@@ -17,8 +19,11 @@ from okr_site.settings import *  # noqa: E402,F403
 from okr_site.settings import DATABASES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 CELERY_TASK_ALWAYS_EAGER = True
 if "pool" in DATABASES["default"].get("OPTIONS", {}):
     # pytest-django's test database creation and live-server threads do not mix well with a pool.
     del DATABASES["default"]["OPTIONS"]["pool"]
+# Serve static files straight from the finders; tests never run collectstatic.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

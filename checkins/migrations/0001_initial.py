@@ -5,26 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='CheckIn',
+            name="CheckIn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='value')),
-                ('confidence', models.PositiveSmallIntegerField(verbose_name='confidence')),
-                ('what_changed', models.TextField(blank=True, verbose_name='what changed')),
-                ('blockers', models.TextField(blank=True, verbose_name='blockers')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(decimal_places=4, max_digits=20, verbose_name="value"),
+                ),
+                ("confidence", models.PositiveSmallIntegerField(verbose_name="confidence")),
+                ("what_changed", models.TextField(blank=True, verbose_name="what changed")),
+                ("blockers", models.TextField(blank=True, verbose_name="blockers")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'get_latest_by': ['created_at', 'id'],
+                "ordering": ["-created_at", "-id"],
+                "get_latest_by": ["created_at", "id"],
             },
         ),
     ]

@@ -1,0 +1,224 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from checkins.models import CheckIn
+from checkins.services import record_checkin
+from objectives.models import Cycle, KeyResult
+from tests.factories import KeyResultFactory, ObjectiveFactory
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _url(key_result: KeyResult) -> str:
+    return reverse("check_in", args=[key_result.pk])
+
+
+def _count(key_result: KeyResult) -> int:
+    return CheckIn.objects.filter(key_result=key_result).count()
+
+
+def test_htmx_get_opens_the_form_inside_the_row(client, owner, key_result):
+    client.force_login(owner)
+    response = client.get(_url(key_result), **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<article id="kr-{key_result.pk}"')
+    assert "<html" not in html
+    for label in ("Value", "Confidence", "What changed", "Blockers"):
+        assert f">{label}</" in html
+    assert f'hx-post="{_url(key_result)}"' in html
+    assert f'id="id_kr{key_result.pk}_value"' in html
+
+
+def test_htmx_post_saves_and_returns_row_objective_and_summary(client, owner, key_result):
+    client.force_login(owner)
+    response = client.post(
+        _url(key_result),
+        {"value": "44", "confidence": "4", "what_changed": "Tour shipped", "blockers": ""},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    key_result.refresh_from_db()
+    assert key_result.current_value == Decimal(44)
+    assert f'<article id="kr-{key_result.pk}"' in html
+    assert "Saved" in html
+    header = f'id="objective-{key_result.objective_id}-header" class="objective-header"'
+    assert f'{header} hx-swap-oob="true"' in html
+    assert 'id="week-summary" class="summary" aria-label="This week" hx-swap-oob="true"' in html
+    # (44 - 20) / (60 - 20) = 0.60, shown as the row score and the objective progress
+    assert 'data-testid="objective-progress">0.60<' in html
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"value": "", "confidence": "4"}, "value", "This field is required."),
+        ({"value": "abc", "confidence": "4"}, "value", "Enter a number."),
+        ({"value": "NaN", "confidence": "4"}, "value", "Enter a number."),
+        ({"value": "Infinity", "confidence": "4"}, "value", "Enter a number."),
+        ({"value": "1e400", "confidence": "4"}, "value", "Ensure"),
+        ({"value": "12.123456", "confidence": "4"}, "value", "decimal places"),
+        ({"value": "10", "confidence": "0"}, "confidence", "Select a valid choice"),
+        ({"value": "10", "confidence": "9"}, "confidence", "Select a valid choice"),
+        ({"value": "10"}, "confidence", "This field is required."),
+        ({"value": "10", "confidence": "2", "blockers": ""}, "blockers", "say what blocks you"),
+        ({"value": "10", "confidence": "4", "what_changed": "x" * 4001}, "what_changed", "at most"),
+    ],
+)
+def test_bad_input_rerenders_the_form_with_a_message_and_changes_nothing(
+    client, owner, key_result, data, field, message
+):
+    client.force_login(owner)
+    response = client.post(_url(key_result), data, **HTMX)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert message in html
+    assert 'class="field' in html and "has-error" in html
+    assert response.context["form"].errors[field]
+    assert _count(key_result) == 0
+    key_result.refresh_from_db()
+    assert key_result.current_value is None
+
+
+def test_without_javascript_the_form_is_a_page_and_saving_redirects(client, owner, key_result):
+    client.force_login(owner)
+    page = client.get(_url(key_result))
+    assert page.status_code == 200
+    assert "<html" in page.content.decode()
+    assert "Check in: Raise activation" in page.content.decode()
+    response = client.post(_url(key_result), {"value": "30", "confidence": "5"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("my_week")
+    assert _count(key_result) == 1
+    follow = client.get(response["Location"])
+    assert "Checked in on “Raise activation from 20% to 60%”." in follow.content.decode()
+
+
+def test_without_javascript_errors_show_on_the_page(client, owner, key_result):
+    client.force_login(owner)
+    response = client.post(_url(key_result), {"value": "lots", "confidence": "5"})
+    assert response.status_code == 422
+    assert "Enter a number." in response.content.decode()
+    assert "<html" in response.content.decode()
+
+
+def test_next_must_stay_on_this_site(client, owner, key_result):
+    client.force_login(owner)
+    response = client.post(
+        _url(key_result), {"value": "30", "confidence": "5", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("my_week")
+
+
+@pytest.mark.parametrize("who", ["teammate", "stranger", "other_manager"])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_others_may_see_but_not_check_in(client, request, key_result, who, method):
+    client.force_login(request.getfixturevalue(who))
+    response = getattr(client, method)(_url(key_result), {"value": "30", "confidence": "5"})
+    assert response.status_code == 403
+    assert "You may not check in on this key result." in response.content.decode()
+    assert _count(key_result) == 0
+
+
+def test_refusal_inside_a_row_is_an_htmx_fragment(client, teammate, key_result):
+    client.force_login(teammate)
+    response = client.post(_url(key_result), {"value": "30", "confidence": "5"}, **HTMX)
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<article id="kr-{key_result.pk}"')
+    assert 'role="alert">You may not check in on this key result.' in html
+
+
+def test_manager_checks_in_for_their_team(client, manager, key_result):
+    client.force_login(manager)
+    response = client.post(_url(key_result), {"value": "30", "confidence": "5"}, **HTMX)
+    assert response.status_code == 200
+    assert CheckIn.objects.get().author == manager
+    # not on the manager's own My week: the row alone comes back, without out-of-band parts
+    assert "hx-swap-oob" not in response.content.decode()
+
+
+def test_private_objective_is_hidden_from_strangers(client, stranger, key_result):
+    objective = key_result.objective
+    objective.visibility = "private"
+    objective.save(update_fields=["visibility"])
+    client.force_login(stranger)
+    assert client.get(_url(key_result)).status_code == 404
+    assert client.post(_url(key_result), {"value": "1", "confidence": "5"}).status_code == 404
+    assert _count(key_result) == 0
+
+
+def test_unknown_key_result_is_404(client, owner):
+    client.force_login(owner)
+    assert client.get(reverse("check_in", args=[999999])).status_code == 404
+
+
+@pytest.mark.parametrize("state", [Cycle.State.PLANNING, Cycle.State.GRADING, Cycle.State.CLOSED])
+def test_closed_for_checkins_outside_an_active_cycle(client, owner, key_result, cycle, state):
+    cycle.state = state
+    cycle.save(update_fields=["state"])
+    client.force_login(owner)
+    response = client.post(_url(key_result), {"value": "30", "confidence": "5"})
+    assert response.status_code == 403
+    assert "Check-ins are closed" in response.content.decode()
+    assert _count(key_result) == 0
+
+
+def test_anonymous_post_changes_nothing(client, key_result):
+    response = client.post(_url(key_result), {"value": "30", "confidence": "5"})
+    assert response.status_code == 302
+    assert _count(key_result) == 0
+
+
+def test_other_methods_are_not_allowed(client, owner, key_result):
+    client.force_login(owner)
+    assert client.put(_url(key_result)).status_code == 405
+    assert client.delete(_url(key_result)).status_code == 405
+
+
+def test_cancel_swaps_the_closed_row_back(client, owner, key_result):
+    client.force_login(owner)
+    response = client.get(reverse("my_week_row", args=[key_result.pk]), **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<article id="kr-{key_result.pk}"')
+    assert "<form" not in html
+
+
+def test_cancel_row_of_a_hidden_key_result_is_404(client, stranger, key_result):
+    key_result.objective.visibility = "private"
+    key_result.objective.save(update_fields=["visibility"])
+    client.force_login(stranger)
+    assert client.get(reverse("my_week_row", args=[key_result.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_checkin_fragments_run_a_fixed_number_of_queries(
+    client, owner, team_objective, django_assert_num_queries, count
+):
+    other = ObjectiveFactory(cycle=team_objective.cycle, owner_user=owner, owner_team=None)
+    krs = [
+        KeyResultFactory(objective=team_objective if n % 2 else other, owner=owner)
+        for n in range(count)
+    ]
+    for kr in krs[::3]:
+        record_checkin(actor=owner, key_result=kr, value=Decimal(10), confidence=4)
+    target = krs[0]
+    client.force_login(owner)
+    # session, user, key result, its row (1)
+    with django_assert_num_queries(4):
+        assert client.get(_url(target), **HTMX).status_code == 200
+    # session, user, key result; savepoint, lock, insert, update, release; My week (cycle + rows)
+    with django_assert_num_queries(10):
+        response = client.post(_url(target), {"value": "55", "confidence": "4"}, **HTMX)
+    assert response.status_code == 200
+    # an invalid post never reaches the service: session, user, key result, its row
+    with django_assert_num_queries(4):
+        assert (
+            client.post(_url(target), {"value": "x", "confidence": "4"}, **HTMX).status_code == 422
+        )

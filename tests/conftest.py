@@ -1,0 +1,101 @@
+"""Standing cast for every test: an organisation where each role has a face.
+
+acme (company root)
+├── product: manager (manager), owner and teammate (members)
+│   └── squad (a sub-team of product)
+└── sales: other_manager (manager), stranger (member)
+admin: a superuser in no team.
+"""
+
+from decimal import Decimal
+
+import pytest
+
+from objectives.models import Cycle, KeyResult, Membership, Objective, Team, User
+from tests.factories import (
+    CycleFactory,
+    KeyResultFactory,
+    MembershipFactory,
+    ObjectiveFactory,
+    RootTeamFactory,
+    TeamFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture
+def company(db) -> Team:
+    return RootTeamFactory()
+
+
+@pytest.fixture
+def product(company: Team) -> Team:
+    return TeamFactory(name="Product", slug="product", parent=company)
+
+
+@pytest.fixture
+def squad(product: Team) -> Team:
+    return TeamFactory(name="Squad", slug="squad", parent=product)
+
+
+@pytest.fixture
+def sales(company: Team) -> Team:
+    return TeamFactory(name="Sales", slug="sales", parent=company)
+
+
+def _member(username: str, team: Team, role: str = Membership.Role.MEMBER) -> User:
+    user = UserFactory(username=username, display_name=username.title())
+    MembershipFactory(user=user, team=team, role=role)
+    return user
+
+
+@pytest.fixture
+def owner(product: Team) -> User:
+    return _member("owner", product)
+
+
+@pytest.fixture
+def teammate(product: Team) -> User:
+    return _member("teammate", product)
+
+
+@pytest.fixture
+def manager(product: Team) -> User:
+    return _member("manager", product, Membership.Role.MANAGER)
+
+
+@pytest.fixture
+def stranger(sales: Team) -> User:
+    return _member("stranger", sales)
+
+
+@pytest.fixture
+def other_manager(sales: Team) -> User:
+    return _member("other_manager", sales, Membership.Role.MANAGER)
+
+
+@pytest.fixture
+def admin(db) -> User:
+    return UserFactory(username="admin", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def cycle(db) -> Cycle:
+    return CycleFactory(name="2026 Q4")
+
+
+@pytest.fixture
+def team_objective(cycle: Cycle, product: Team) -> Objective:
+    return ObjectiveFactory(cycle=cycle, owner_team=product, title="Make onboarding effortless")
+
+
+@pytest.fixture
+def key_result(team_objective: Objective, owner: User) -> KeyResult:
+    return KeyResultFactory(
+        objective=team_objective,
+        owner=owner,
+        title="Raise activation from 20% to 60%",
+        unit="%",
+        start_value=Decimal(20),
+        target_value=Decimal(60),
+    )

@@ -1,0 +1,166 @@
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from checkins.services import record_checkin
+from dashboards import selectors
+from objectives.models import Cycle, KeyResult, Objective, User
+from tests.factories import CycleFactory, KeyResultFactory, ObjectiveFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _key_results(objective: Objective, owner: User, count: int) -> list[KeyResult]:
+    return [
+        KeyResultFactory(
+            objective=objective,
+            owner=owner,
+            title=f"Measure {n}",
+            start_value=Decimal(0),
+            target_value=Decimal(100),
+        )
+        for n in range(count)
+    ]
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(reverse("my_week"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_shows_my_key_results_grouped_by_objective(client, owner, key_result, cycle):
+    record_checkin(
+        actor=owner, key_result=key_result, value=Decimal(32), confidence=2, blockers="No data"
+    )
+    client.force_login(owner)
+    response = client.get(reverse("my_week"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Make onboarding effortless" in html
+    assert "Raise activation from 20% to 60%" in html
+    assert "32% " in html and "of 60%" in html
+    assert "Confidence <strong>2/5</strong>" in html
+    # progress (32-20)/(60-20) = 0.30; the score and the reason come from scoring
+    row = response.context["week"].row(key_result.pk)
+    assert row.progress == Decimal("0.3")
+    assert row.status.reason in html
+    assert "confidence 2/5" in row.status.reason
+    assert "✓ Checked in this week" in html
+
+
+def test_other_peoples_key_results_count_for_the_objective_but_are_not_listed(
+    client, owner, teammate, key_result, team_objective
+):
+    theirs = KeyResultFactory(
+        objective=team_objective, owner=teammate, title="Their number", target_value=Decimal(10)
+    )
+    record_checkin(actor=teammate, key_result=theirs, value=Decimal(10), confidence=5)
+    client.force_login(owner)
+    response = client.get(reverse("my_week"))
+    html = response.content.decode()
+    assert "Their number" not in html
+    # mine at 0 progress, theirs done: objective progress = (0 + 1) / 2
+    objective_view = response.context["week"].objective_view(team_objective.pk)
+    assert objective_view.progress == Decimal("0.5")
+    assert 'data-testid="objective-progress">0.50<' in html
+
+
+def test_due_this_week_follows_the_persons_monday(client, owner, key_result):
+    owner.time_zone = "Asia/Seoul"
+    owner.save(update_fields=["time_zone"])
+    # Both moments are Sunday in UTC, but in Seoul the check-in was Sunday 23:00 and "now" is
+    # Monday 00:30: a new week has begun for this person, so the key result is due again.
+    sunday_evening = datetime(2026, 11, 22, 14, 0, tzinfo=timezone.UTC)
+    monday_seoul = datetime(2026, 11, 22, 15, 30, tzinfo=timezone.UTC)
+    with time_machine.travel(sunday_evening, tick=False):
+        record_checkin(actor=owner, key_result=key_result, value=Decimal(30), confidence=4)
+    with time_machine.travel(monday_seoul, tick=False):
+        week = selectors.my_week(user=owner)
+    row = week.row(key_result.pk)
+    assert row.due_this_week
+    assert week.due_count == 1
+    owner.time_zone = "UTC"
+    del owner.tzinfo
+    with time_machine.travel(monday_seoul, tick=False):
+        assert not selectors.my_week(user=owner).row(key_result.pk).due_this_week
+
+
+def test_summary_counts_due_and_checked_in(client, owner, team_objective):
+    first, second, third = _key_results(team_objective, owner, 3)
+    record_checkin(actor=owner, key_result=first, value=Decimal(50), confidence=4)
+    client.force_login(owner)
+    week = client.get(reverse("my_week")).context["week"]
+    assert week.due_count == 2
+    assert week.checked_in_count == 1
+
+
+def test_no_active_cycle_explains_itself(client, owner, key_result, cycle):
+    cycle.state = Cycle.State.PLANNING
+    cycle.save(update_fields=["state"])
+    client.force_login(owner)
+    response = client.get(reverse("my_week"))
+    assert response.status_code == 200
+    assert "No active cycle today" in response.content.decode()
+
+
+def test_no_key_results_explains_itself(client, owner, cycle):
+    client.force_login(owner)
+    assert "You own no key results" in client.get(reverse("my_week")).content.decode()
+
+
+def test_the_shortest_active_cycle_is_current(owner):
+    today = timezone.localdate()
+    year = CycleFactory(
+        name="Year", start_date=today - timedelta(days=100), end_date=today + timedelta(days=200)
+    )
+    quarter = CycleFactory(
+        name="Quarter", start_date=today - timedelta(days=20), end_date=today + timedelta(days=60)
+    )
+    CycleFactory(
+        name="Closed",
+        start_date=today - timedelta(days=5),
+        end_date=today + timedelta(days=5),
+        state=Cycle.State.CLOSED,
+    )
+    assert selectors.current_cycle(on=today) == quarter
+    assert year != quarter
+
+
+def test_archived_key_results_and_objectives_stay_off_the_page(client, owner, team_objective):
+    kept, archived = _key_results(team_objective, owner, 2)
+    archived.archived = True
+    archived.save(update_fields=["archived"])
+    archived_objective = ObjectiveFactory(
+        cycle=team_objective.cycle, owner_user=owner, owner_team=None, archived=True
+    )
+    KeyResultFactory(objective=archived_objective, owner=owner, title="Gone")
+    client.force_login(owner)
+    html = client.get(reverse("my_week")).content.decode()
+    assert kept.title in html
+    assert archived.title not in html
+    assert "Gone" not in html
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_my_week_runs_a_fixed_number_of_queries(
+    client, owner, teammate, team_objective, django_assert_num_queries, count
+):
+    """Session, user, cycle, key results: 4 queries at any size."""
+    other_objective = ObjectiveFactory(
+        cycle=team_objective.cycle, owner_user=owner, owner_team=None
+    )
+    mine = _key_results(team_objective, owner, count // 2) + _key_results(
+        other_objective, owner, count - count // 2
+    )
+    _key_results(team_objective, teammate, 2)
+    for kr in mine[::2]:
+        record_checkin(actor=owner, key_result=kr, value=Decimal(40), confidence=3)
+    client.force_login(owner)
+    with django_assert_num_queries(4):
+        response = client.get(reverse("my_week"))
+    assert len(response.context["week"].rows) == count
