@@ -1,4 +1,4 @@
-"""Real-browser journeys: Playwright driving the system Chromium against pytest-django's live server."""
+"""Real-browser journeys: Playwright driving the system Chromium against the live server."""
 
 import os
 from collections.abc import Iterator
