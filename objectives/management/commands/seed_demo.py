@@ -1,0 +1,482 @@
+"""`manage.py seed_demo`: the demo company, its current quarter and weeks of check-in history.
+
+The content lives in `objectives.demo_data`; this module turns it into rows through the same
+services the web pages use, so the demo never holds data the application could not have produced.
+History is generated relative to today, so the demo looks alive whenever it is installed.
+"""
+
+import random
+import time as clock
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+import scoring
+from checkins.services import BLOCKERS_REQUIRED_AT_OR_BELOW, record_checkin
+from objectives import demo_data as demo
+from objectives.models import Cycle, KeyResult, Membership, Objective, Team, User
+from objectives.services import create_key_result, create_objective
+
+# How far along the pace line (progress / expected) each script ends up today.
+PACE_RATIO = {
+    demo.Pace.AHEAD: Decimal("1.2"),
+    demo.Pace.ON_TRACK: Decimal("0.9"),
+    demo.Pace.AT_RISK: Decimal("0.55"),
+    demo.Pace.BEHIND: Decimal("0.25"),
+}
+# The latest confidence each script ends on, unless the key result names its own.
+FINAL_CONFIDENCE = {
+    demo.Pace.AHEAD: 5,
+    demo.Pace.ON_TRACK: 4,
+    demo.Pace.AT_RISK: 3,
+    demo.Pace.BEHIND: 2,
+    demo.Pace.DONE: 5,
+}
+# Share of weeks a keep-the-level key result meets its threshold under each script.
+THRESHOLD_HIT_RATE = {
+    demo.Pace.AHEAD: 0.9,
+    demo.Pace.ON_TRACK: 0.8,
+    demo.Pace.AT_RISK: 0.6,
+    demo.Pace.BEHIND: 0.35,
+    demo.Pace.DONE: 0.9,
+}
+# A finished key result reached its target when this share of today's expected progress had passed.
+DONE_AT = Decimal("0.75")
+SKIP_WEEK_CHANCE = 0.08  # nobody checks in every single week
+# Some people have not got round to this week's check-in yet ("who has not checked in"), but
+# only shortly after their usual day: by the weekend the diligent majority has done it.
+SKIP_THIS_WEEK_CHANCE = 0.4
+NOT_YET_GRACE = timedelta(days=3)
+LATE_WEEKDAY = 4  # Friday
+STALE_DAYS = 12  # comfortably past the ten days after which a key result counts as stale
+JUST_NOW = timedelta(minutes=20)
+ZERO, ONE = Decimal(0), Decimal(1)
+
+
+@dataclass
+class Counts:
+    teams: int = 0
+    people: int = 0
+    cycles: int = 0
+    objectives: int = 0
+    key_results: int = 0
+    checkins: int = 0
+    weeks: set[date] = field(default_factory=set)
+
+
+def quarter_of(day: date) -> tuple[str, date, date]:
+    """(name, first day, last day) of the calendar quarter holding `day`."""
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    start = date(day.year, first_month, 1)
+    after = date(day.year + 1, 1, 1) if first_month == 10 else date(day.year, first_month + 3, 1)
+    return f"{day.year} Q{(first_month - 1) // 3 + 1}", start, after - timedelta(days=1)
+
+
+def demo_is_installed() -> bool:
+    return (
+        Team.objects.filter(is_root=True).exists()
+        or User.objects.filter(username=demo.ADMIN).exists()
+    )
+
+
+def logins_line() -> str:
+    team = next(t.name for t in demo.TEAMS if t.slug == demo.MANAGER_TEAM)
+    return (
+        f"Demo logins (password {demo.PASSWORD}): {demo.ADMIN} (admin), "
+        f"{demo.MANAGER} (leads {team}), {demo.EMPLOYEE} (member of {team})"
+    )
+
+
+def rounded(value: Decimal, step: Decimal) -> Decimal:
+    return (value / step).to_integral_value(rounding=ROUND_HALF_UP) * step
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo company Northwind Labs: teams, people, the current quarter's OKRs at "
+        "company, team and individual level, and weeks of check-in history. Logins admin, "
+        f"manager and employee, password {demo.PASSWORD}. Does nothing if the demo is there."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing unless the database has no users at all (what `make run` uses).",
+        )
+
+    def handle(self, *args: object, if_empty: bool = False, **options: object) -> None:
+        started = clock.monotonic()
+        # One transaction, the checks included: a failure half-way leaves a database that can be
+        # seeded again, never a half-built company that the "already there" check then protects.
+        with transaction.atomic():
+            if if_empty and User.objects.exists():
+                self.stdout.write("The database already has users: no demo data added.")
+                self._remind_logins()
+                return
+            if demo_is_installed():
+                self.stdout.write(
+                    "The demo data is already there (a company team or the admin user exists): "
+                    "nothing added."
+                )
+                self._remind_logins()
+                return
+            counts = DemoSeeder(now=timezone.now()).run()
+        elapsed = clock.monotonic() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created {demo.TEAMS[0].name} in {elapsed:.1f}s: {counts.teams} teams, "
+                f"{counts.people} people, {counts.cycles} cycles, {counts.objectives} objectives, "
+                f"{counts.key_results} key results, {counts.checkins} check-ins over "
+                f"{len(counts.weeks)} weeks."
+            )
+        )
+        self.stdout.write(logins_line())
+
+    def _remind_logins(self) -> None:
+        # `make run` calls this on every start; the logins are what a newcomer needs to see, but
+        # only when this database really holds the demo (not a real company's own admin).
+        demo_company = Team.objects.filter(slug=demo.COMPANY_SLUG, is_root=True).exists()
+        logins = User.objects.filter(username__in=demo.LOGINS).count()
+        if demo_company and logins == len(demo.LOGINS):
+            self.stdout.write(logins_line())
+
+
+class DemoSeeder:
+    """Builds the demo company as of `now`; call run() inside a transaction."""
+
+    def __init__(self, *, now: datetime) -> None:
+        self.now = now
+        self.today = timezone.localdate(now)
+        self.company_tz = timezone.get_default_timezone()
+        self.specs = {person.username: person for person in demo.PEOPLE}
+        self.people: dict[str, User] = {}
+        self.teams: dict[str, Team] = {}
+        self.objectives: dict[str, Objective] = {}
+        self.counts = Counts()
+
+    def run(self) -> Counts:
+        self._people()
+        self._teams()
+        self.cycle = self._cycles()
+        self._objectives()
+        return self.counts
+
+    # --- Organisation ---------------------------------------------------------------------------
+
+    def _people(self) -> None:
+        # Hashing is slow on purpose; one hash serves all three logins.
+        password = make_password(demo.PASSWORD)
+        for spec in demo.PEOPLE:
+            first, _, last = spec.display_name.partition(" ")
+            user = User(
+                username=spec.username,
+                display_name=spec.display_name,
+                first_name=first,
+                last_name=last,
+                email=spec.email,
+                time_zone=spec.time_zone,
+                language=spec.language,
+                is_staff=spec.username == demo.ADMIN,
+                is_superuser=spec.username == demo.ADMIN,
+            )
+            if spec.username in demo.LOGINS:
+                user.password = password
+            else:
+                user.set_unusable_password()
+            user.save()
+            self.people[spec.username] = user
+        self.counts.people = len(self.people)
+
+    def _teams(self) -> None:
+        memberships = []
+        for spec in demo.TEAMS:
+            if spec.parent is None:
+                team = Team.objects.create(name=spec.name, slug=spec.slug, is_root=True)
+            else:
+                team = Team.objects.create(
+                    name=spec.name, slug=spec.slug, parent=self.teams[spec.parent]
+                )
+            self.teams[spec.slug] = team
+            memberships.append(
+                Membership(user=self.people[spec.manager], team=team, role=Membership.Role.MANAGER)
+            )
+            memberships += [Membership(user=self.people[u], team=team) for u in spec.members]
+        Membership.objects.bulk_create(memberships)
+        self.counts.teams = len(self.teams)
+
+    def _cycles(self) -> Cycle:
+        name, start, end = quarter_of(self.today)
+        self._quarter(quarter_of(start - timedelta(days=1)), Cycle.State.CLOSED)
+        current = self._quarter((name, start, end), Cycle.State.ACTIVE)
+        self._quarter(quarter_of(end + timedelta(days=1)), Cycle.State.PLANNING)
+        if current.state != Cycle.State.ACTIVE:
+            raise CommandError(
+                f"The cycle {current.name} exists but is {current.state}; the demo needs it active."
+            )
+        return current
+
+    def _quarter(self, quarter: tuple[str, date, date], state: str) -> Cycle:
+        name, start, end = quarter
+        # Reuse a quarter an admin already set up rather than adding a twin beside it.
+        cycle, created = Cycle.objects.get_or_create(
+            name=name, start_date=start, end_date=end, defaults={"state": state}
+        )
+        self.counts.cycles += created
+        return cycle
+
+    # --- Objectives and key results -------------------------------------------------------------
+
+    def _objectives(self) -> None:
+        for spec in demo.OBJECTIVES:
+            objective = create_objective(
+                cycle=self.cycle,
+                title=spec.title,
+                description=spec.description,
+                owner_team=self.teams[spec.owner_team] if spec.owner_team else None,
+                owner_user=self.people[spec.owner_user] if spec.owner_user else None,
+                parent=self.objectives[spec.parent] if spec.parent else None,
+                objective_type=(
+                    Objective.Type.COMMITTED if spec.committed else Objective.Type.ASPIRATIONAL
+                ),
+                visibility=(
+                    Objective.Visibility.PRIVATE if spec.private else Objective.Visibility.PUBLIC
+                ),
+            )
+            self.objectives[spec.key] = objective
+            self.counts.objectives += 1
+            for order, kr_spec in enumerate(spec.key_results):
+                key_result = create_key_result(
+                    objective=objective,
+                    title=kr_spec.title,
+                    owner=self.people[kr_spec.owner],
+                    kind=kr_spec.kind,
+                    unit=kr_spec.unit,
+                    start_value=kr_spec.start,
+                    target_value=kr_spec.target,
+                    order=order,
+                )
+                self.counts.key_results += 1
+                self._history(key_result=key_result, spec=kr_spec)
+
+    # --- Check-in history -----------------------------------------------------------------------
+
+    def _history(self, *, key_result: KeyResult, spec: demo.KeyResultSpec) -> None:
+        # Each key result draws from its own generator, so editing one leaves the others' stories
+        # as they were.
+        rng = random.Random(f"{demo.RANDOM_SEED}:{spec.title}")
+        owner = self.people[spec.owner]
+        slots = self._slots(spec=spec, rng=rng, order=key_result.order)
+        previous: Decimal | None = None
+        for index, at in enumerate(slots):
+            is_last = index == len(slots) - 1
+            value = self._value(spec=spec, rng=rng, at=at, previous=previous, is_last=is_last)
+            confidence = self._confidence(
+                spec=spec, rng=rng, index=index, total=len(slots), value=value
+            )
+            record_checkin(
+                actor=owner,
+                key_result=key_result,
+                value=value,
+                confidence=confidence,
+                what_changed=self._what_changed(spec=spec, rng=rng, value=value, previous=previous),
+                blockers=self._blockers(spec=spec, rng=rng, confidence=confidence),
+                now=at,
+            )
+            previous = value
+            self.counts.checkins += 1
+            self.counts.weeks.add(scoring.week_start(day=timezone.localtime(at).date()))
+
+    def _slots(self, *, spec: demo.KeyResultSpec, rng: random.Random, order: int) -> list[datetime]:
+        """When the owner checked in: once a week on their usual day, in their own time zone."""
+        if spec.last is demo.Last.NEVER:
+            return []
+        person = self.specs[spec.owner]
+        tz = ZoneInfo(person.time_zone)
+        local_now = timezone.localtime(self.now, tz)
+        this_monday = scoring.week_start(day=local_now.date())
+        this_week_from = datetime.combine(this_monday, time(0), tzinfo=tz)
+        cycle_from = datetime.combine(self.cycle.start_date, time(0), tzinfo=self.company_tz)
+        # The owner's key results go in one sitting, a few minutes apart.
+        at_time = time(person.checkin_hour, min(59, 3 * order + rng.randint(0, 2)))
+        stale_before = local_now.date() - timedelta(days=STALE_DAYS)
+
+        slots: list[datetime] = []
+        first_monday = scoring.week_start(day=self.cycle.start_date)
+        for weeks_ago in range((this_monday - first_monday).days // 7, -1, -1):
+            week = this_monday - timedelta(weeks=weeks_ago)
+            weekday = person.checkin_weekday
+            if weeks_ago == 1 and spec.last is demo.Last.LAST_WEEK:
+                # Late in the week, so it is due again now without having gone stale.
+                weekday = max(weekday, LATE_WEEKDAY)
+            day = max(week + timedelta(days=weekday), self.cycle.start_date)
+            at = datetime.combine(day, at_time, tzinfo=tz)
+            if weeks_ago == 0:
+                if spec.last in (demo.Last.LAST_WEEK, demo.Last.STALE):
+                    continue
+                if spec.last is demo.Last.THIS_WEEK and at >= self.now:
+                    # Not their usual day yet, but this one was done early.
+                    at = self.now - JUST_NOW
+                elif (
+                    spec.last is demo.Last.AUTO
+                    and self.now - at < NOT_YET_GRACE
+                    and rng.random() < SKIP_THIS_WEEK_CHANCE
+                ):
+                    continue
+                if at < this_week_from:
+                    continue
+            elif weeks_ago >= 2 and rng.random() < SKIP_WEEK_CHANCE:
+                # Only older weeks are skipped: last week's check-in is part of the script.
+                continue
+            if spec.last is demo.Last.STALE and at.date() > stale_before:
+                continue
+            if cycle_from <= at < self.now:
+                slots.append(at)
+        return slots
+
+    def _expected(self, at: datetime) -> Decimal:
+        return scoring.expected_progress(
+            on=timezone.localtime(at, self.company_tz).date(),
+            start=self.cycle.start_date,
+            end=self.cycle.end_date,
+        )
+
+    def _value(
+        self,
+        *,
+        spec: demo.KeyResultSpec,
+        rng: random.Random,
+        at: datetime,
+        previous: Decimal | None,
+        is_last: bool,
+    ) -> Decimal:
+        if spec.kind == demo.MILESTONE:
+            return self._milestone_value(spec=spec, at=at, is_last=is_last)
+        if spec.kind in (demo.AT_LEAST, demo.AT_MOST):
+            return self._threshold_value(spec=spec, rng=rng, is_last=is_last)
+        return self._metric_value(spec=spec, rng=rng, at=at, previous=previous, is_last=is_last)
+
+    def _milestone_value(self, *, spec: demo.KeyResultSpec, at: datetime, is_last: bool) -> Decimal:
+        if spec.pace is not demo.Pace.DONE:
+            return spec.start
+        finished = is_last or self._expected(at) >= DONE_AT * self._expected(self.now)
+        return spec.target if finished else spec.start
+
+    def _threshold_value(
+        self, *, spec: demo.KeyResultSpec, rng: random.Random, is_last: bool
+    ) -> Decimal:
+        # The start value is where the level stood before the quarter: a miss by the full gap.
+        gap_steps = max(1, int(abs(spec.target - spec.start) / spec.step))
+        towards_good = ONE if spec.kind == demo.AT_LEAST else -ONE
+        if is_last:
+            meets = spec.pace is not demo.Pace.BEHIND
+        else:
+            meets = rng.random() < THRESHOLD_HIT_RATE[spec.pace]
+        if meets:
+            offset = rng.randint(0, max(1, gap_steps // 2))
+            return spec.target + towards_good * offset * spec.step
+        return spec.target - towards_good * rng.randint(1, gap_steps) * spec.step
+
+    def _metric_value(
+        self,
+        *,
+        spec: demo.KeyResultSpec,
+        rng: random.Random,
+        at: datetime,
+        previous: Decimal | None,
+        is_last: bool,
+    ) -> Decimal:
+        expected_now = self._expected(self.now)
+        expected = self._expected(at)
+        if spec.pace is demo.Pace.DONE:
+            reached_at = max(DONE_AT * expected_now, Decimal("0.01"))
+            progress = min(ONE, expected / reached_at)
+        else:
+            progress = PACE_RATIO[spec.pace] * expected
+            # Weekly numbers wobble; the latest one lands where the script says, so the status
+            # the demo shows is the one intended.
+            if not is_last:
+                progress += Decimal(rng.randint(-3, 3)) / 100
+            # Counts cannot go below where they started; done is for the DONE script alone.
+            low = ZERO if spec.cumulative else Decimal("-0.1")
+            progress = max(low, min(progress, Decimal("0.97")))
+        span = spec.target - spec.start
+        value = rounded(spec.start + span * progress, spec.step)
+        if spec.pace is not demo.Pace.DONE and value == spec.target:
+            value -= spec.step if span > 0 else -spec.step
+        if spec.cumulative and previous is not None:
+            # A count of things done only grows.
+            value = max(value, previous) if span > 0 else min(value, previous)
+        return value
+
+    def _confidence(
+        self,
+        *,
+        spec: demo.KeyResultSpec,
+        rng: random.Random,
+        index: int,
+        total: int,
+        value: Decimal,
+    ) -> int:
+        final = spec.confidence or FINAL_CONFIDENCE[spec.pace]
+        if spec.pace is demo.Pace.DONE and value == spec.target:
+            return 5
+        if index == total - 1:
+            return final
+        # Everyone starts the quarter hopeful; confidence drifts towards where it ends up.
+        initial = 4
+        share = Decimal(index) / Decimal(max(1, total - 1))
+        drift = int((initial + (final - initial) * share).to_integral_value(ROUND_HALF_UP))
+        if rng.random() < 0.25:
+            drift += rng.choice((-1, 1))
+        return min(5, max(1, drift))
+
+    def _what_changed(
+        self,
+        *,
+        spec: demo.KeyResultSpec,
+        rng: random.Random,
+        value: Decimal,
+        previous: Decimal | None,
+    ) -> str:
+        shown = self._format(value, spec.unit)
+        if spec.kind == demo.MILESTONE:
+            if value >= spec.target:
+                return demo.MILESTONE_DONE if previous != value else "Done; nothing further."
+            return rng.choice(spec.notes or demo.MILESTONE_PENDING)
+        if previous is None:
+            return f"{shown}. {demo.FIRST_CHECKIN}"
+        if spec.kind in (demo.AT_LEAST, demo.AT_MOST):
+            met = value >= spec.target if spec.kind == demo.AT_LEAST else value <= spec.target
+            sentence = rng.choice(demo.MET if met else demo.MISSED)
+        else:
+            towards = (value - previous) * (1 if spec.target > spec.start else -1)
+            pool = demo.IMPROVED if towards > 0 else demo.SLIPPED if towards < 0 else demo.FLAT
+            sentence = rng.choice(pool)
+        if spec.notes and rng.random() < 0.4:
+            sentence = rng.choice(spec.notes)
+        if spec.kind == demo.METRIC:
+            return f"{self._format(previous, spec.unit)} → {shown}. {sentence}"
+        return f"{shown} this week. {sentence}"
+
+    def _blockers(self, *, spec: demo.KeyResultSpec, rng: random.Random, confidence: int) -> str:
+        if confidence <= BLOCKERS_REQUIRED_AT_OR_BELOW:
+            return spec.blocker or rng.choice(demo.BLOCKERS)
+        if confidence == 3 and rng.random() < 0.4:
+            return rng.choice(demo.MILD_BLOCKERS)
+        return ""
+
+    @staticmethod
+    def _format(value: Decimal, unit: str) -> str:
+        number = f"{value.normalize():,f}"
+        if unit == "$":
+            return f"${number}"
+        if unit == "%":
+            return f"{number}%"
+        return f"{number} {unit}".strip()
