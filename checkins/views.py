@@ -83,7 +83,11 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
         if initial_value is None:
             initial_value = key_result.start_value
         form = CheckInForm(
-            initial={"value": initial_value, "confidence": key_result.last_confidence},
+            # "14.7", not the stored "14.7000"
+            initial={
+                "value": format(initial_value.normalize(), "f"),
+                "confidence": key_result.last_confidence,
+            },
             auto_id=_field_ids(key_result),
         )
         status = 200

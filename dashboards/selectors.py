@@ -166,7 +166,10 @@ def _row(
         score=scoring.kr_score(progress=progress, final_grade=key_result.final_grade),
         status=status,
         checked_in_this_week=checked_in,
-        due_this_week=cycle.accepts_checkins and not checked_in,
+        # A finished key result has nothing left to report: it is never "due".
+        due_this_week=(
+            cycle.accepts_checkins and not checked_in and status.status != scoring.Status.DONE
+        ),
         can_check_in=can_check_in,
     )
 

@@ -32,6 +32,7 @@ def test_htmx_get_opens_the_form_inside_the_row(client, owner, key_result):
         assert f">{label}</" in html
     assert f'hx-post="{_url(key_result)}"' in html
     assert f'id="id_kr{key_result.pk}_value"' in html
+    assert 'value="20"' in html  # the start value, as people write it (not "20.0000")
 
 
 def test_htmx_post_saves_and_returns_row_objective_and_summary(client, owner, key_result):

@@ -99,6 +99,19 @@ def test_summary_counts_due_and_checked_in(client, owner, team_objective):
     assert week.checked_in_count == 1
 
 
+def test_done_key_results_are_not_due(owner, team_objective):
+    finished, open_one = _key_results(team_objective, owner, 2)
+    last_week = timezone.now() - timedelta(days=8)
+    record_checkin(
+        actor=owner, key_result=finished, value=Decimal(100), confidence=5, now=last_week
+    )
+    record_checkin(actor=owner, key_result=open_one, value=Decimal(50), confidence=5, now=last_week)
+    week = selectors.my_week(user=owner)
+    assert week.row(finished.pk).status.status == "done"
+    assert not week.row(finished.pk).due_this_week
+    assert week.row(open_one.pk).due_this_week
+
+
 def test_no_active_cycle_explains_itself(client, owner, key_result, cycle):
     cycle.state = Cycle.State.PLANNING
     cycle.save(update_fields=["state"])
