@@ -9,7 +9,7 @@ from objectives.models import KeyResult
 
 @require_GET
 def my_week(request: HttpRequest) -> HttpResponse:
-    week = selectors.my_week(user=request.user)
+    week = selectors.my_week(user=request.user, requested_cycle=request.GET.get("cycle"))
     return render(request, "dashboards/my_week.html", {"week": week})
 
 

@@ -177,3 +177,24 @@ def test_my_week_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(4):
         response = client.get(reverse("my_week"))
     assert len(response.context["week"].rows) == count
+
+
+def test_another_cycle_can_be_chosen_and_nonsense_falls_back(client, owner, key_result, cycle):
+    today = timezone.localdate()
+    past = CycleFactory(
+        name="Past",
+        start_date=today - timedelta(days=200),
+        end_date=today - timedelta(days=110),
+        state=Cycle.State.CLOSED,
+    )
+    old_objective = ObjectiveFactory(cycle=past, owner_user=owner, owner_team=None)
+    KeyResultFactory(objective=old_objective, owner=owner, title="Number from last quarter")
+    client.force_login(owner)
+    chosen = client.get(reverse("my_week"), {"cycle": str(past.pk)})
+    assert chosen.context["week"].cycle == past
+    assert "Number from last quarter" in chosen.content.decode()
+    assert not chosen.context["week"].rows[0].can_check_in
+    for nonsense in ["abc", "999999", "-1", "1e3"]:
+        response = client.get(reverse("my_week"), {"cycle": nonsense})
+        assert response.status_code == 200
+        assert response.context["week"].cycle == cycle

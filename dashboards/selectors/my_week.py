@@ -1,0 +1,116 @@
+"""My week: the signed-in person's key results in a cycle, ready for their weekly check-in."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+import scoring
+from dashboards.selectors.common import (
+    KeyResultView,
+    ObjectiveView,
+    build_row,
+    local_today,
+    resolve_cycle,
+    score_key_result,
+    with_threshold_counts,
+)
+from objectives.models import Cycle, KeyResult, Objective, User
+
+
+@dataclass(frozen=True)
+class MyWeek:
+    cycle: Cycle | None
+    today: date
+    week_start: date
+    week_end: date
+    expected: Decimal | None
+    objectives: list[ObjectiveView]
+    progress: Decimal | None
+
+    @property
+    def rows(self) -> list[KeyResultView]:
+        return [row for objective in self.objectives for row in objective.rows]
+
+    @property
+    def due_count(self) -> int:
+        return sum(row.due_this_week for row in self.rows)
+
+    @property
+    def checked_in_count(self) -> int:
+        return sum(row.checked_in_this_week for row in self.rows)
+
+    def objective_view(self, objective_id: int) -> ObjectiveView | None:
+        return next((o for o in self.objectives if o.objective.pk == objective_id), None)
+
+    def row(self, key_result_id: int) -> KeyResultView | None:
+        return next((r for r in self.rows if r.key_result.pk == key_result_id), None)
+
+
+def my_week(
+    *, user: User, now: datetime | None = None, requested_cycle: str | None = None
+) -> MyWeek:
+    """The signed-in person's key results in the current cycle, grouped by objective.
+
+    Weeks run Monday to Sunday in the person's own time zone, the same week their reminders use.
+    Two queries whatever the number of key results: the cycle, then every key result of the
+    objectives the person holds a key result in (the others are needed for objective progress).
+    """
+    tz = user.tzinfo
+    today = local_today(tz=tz, now=now)
+    monday, sunday = scoring.week_bounds(day=today)
+    cycle = resolve_cycle(requested=requested_cycle, on=today)
+    if cycle is None:
+        return MyWeek(None, today, monday, sunday, None, [], None)
+
+    my_objective_ids = KeyResult.objects.filter(
+        owner=user, archived=False, objective__cycle=cycle, objective__archived=False
+    ).values("objective_id")
+    key_results = with_threshold_counts(
+        KeyResult.objects.filter(objective_id__in=my_objective_ids, archived=False)
+        .select_related("objective__owner_team", "objective__owner_user", "owner")
+        .order_by("objective_id", "order", "id")
+    )
+
+    by_objective: dict[int, tuple[Objective, list[KeyResultView], list[tuple[Decimal, Decimal]]]]
+    by_objective = {}
+    statuses: dict[int, list[scoring.Status]] = {}
+    expected = scoring.expected_progress(on=today, start=cycle.start_date, end=cycle.end_date)
+    for kr in key_results:
+        kr.objective.cycle = cycle
+        progress, _kr_expected, status = score_key_result(
+            key_result=kr, cycle=cycle, on=today, tz=tz
+        )
+        objective, rows, weighted = by_objective.setdefault(kr.objective_id, (kr.objective, [], []))
+        weighted.append((kr.weight, progress))
+        statuses.setdefault(kr.objective_id, []).append(status.status)
+        if kr.owner_id != user.pk:
+            continue
+        rows.append(
+            build_row(
+                key_result=kr,
+                cycle=cycle,
+                scored=(progress, expected, status),
+                week_start=monday,
+                tz=tz,
+                can_check_in=cycle.accepts_checkins,
+            )
+        )
+
+    objectives = [
+        ObjectiveView(
+            objective=objective,
+            progress=scoring.objective_progress(key_results=weighted),
+            status=scoring.objective_status(statuses=statuses[objective_id]),
+            rows=rows,
+        )
+        for objective_id, (objective, rows, weighted) in by_objective.items()
+    ]
+    return MyWeek(
+        cycle=cycle,
+        today=today,
+        week_start=monday,
+        week_end=sunday,
+        expected=expected,
+        objectives=objectives,
+        progress=scoring.mean_progress(values=[o.progress for o in objectives]),
+    )
