@@ -232,7 +232,9 @@ def test_works_on_awkward_days(instant: datetime) -> None:
         assert not CheckIn.objects.filter(created_at__gt=timezone.now()).exists()
         assert not CheckIn.objects.filter(created_at__date__lt=cycle.start_date).exists()
         # The employee's own day may already be in the next quarter; ask about this one.
-        assert my_week(user=User.objects.get(username="employee"), cycle=cycle).rows
+        assert my_week(
+            user=User.objects.get(username="employee"), requested_cycle=str(cycle.pk)
+        ).rows
 
 
 def test_works_today() -> None:
