@@ -7,6 +7,7 @@ from okr_site import views
 urlpatterns = [
     path("", include("dashboards.urls")),
     path("", include("checkins.urls")),
+    path("", include("objectives.urls")),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
