@@ -1,7 +1,41 @@
+"""Django admin: a back office for admins. The application's own pages are where the programme
+is run; here, state changes go through the same rules: a cycle's state is never edited directly
+(its transitions are recorded by the Cycles page), and nothing in a closed cycle can change."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 
-from objectives.models import Cycle, KeyResult, Membership, Objective, Team, User
+from objectives.models import (
+    Cycle,
+    CycleTransition,
+    KeyResult,
+    Membership,
+    Objective,
+    ObjectiveReflection,
+    ProgrammeSettings,
+    Team,
+    User,
+)
+
+
+class ClosedCycleReadOnly:
+    """Objects of a closed cycle are read-only here too: a closed quarter never changes."""
+
+    def _cycle_of(self, obj: object) -> Cycle | None:
+        raise NotImplementedError
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        cycle = self._cycle_of(obj) if obj is not None else None
+        if cycle is not None and cycle.is_closed:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        cycle = self._cycle_of(obj) if obj is not None else None
+        if cycle is not None and cycle.is_closed:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 class MembershipInline(admin.TabularInline):
@@ -38,11 +72,39 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "team"]
 
 
+class CycleTransitionInline(admin.TabularInline):
+    model = CycleTransition
+    extra = 0
+    can_delete = False
+    fields = ["from_state", "to_state", "actor", "automatic", "at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Cycle | None = None) -> bool:
+        return False
+
+
 @admin.register(Cycle)
-class CycleAdmin(admin.ModelAdmin):
-    list_display = ["name", "start_date", "end_date", "state"]
+class CycleAdmin(ClosedCycleReadOnly, admin.ModelAdmin):
+    list_display = ["name", "start_date", "end_date", "state", "auto_transition"]
     list_filter = ["state"]
     search_fields = ["name"]
+    # Transitions happen on the Cycles page, where they are confirmed and recorded.
+    readonly_fields = ["state", "created_at", "created_by"]
+    inlines = [CycleTransitionInline]
+
+    def _cycle_of(self, obj: Cycle) -> Cycle:
+        return obj
+
+
+@admin.register(ProgrammeSettings)
+class ProgrammeSettingsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "fiscal_year_start_month"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not ProgrammeSettings.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 class KeyResultInline(admin.TabularInline):
@@ -53,18 +115,43 @@ class KeyResultInline(admin.TabularInline):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(admin.ModelAdmin):
+class ObjectiveAdmin(ClosedCycleReadOnly, admin.ModelAdmin):
     list_display = ["title", "cycle", "owner_team", "owner_user", "objective_type", "visibility"]
     list_filter = ["cycle", "objective_type", "visibility", "archived"]
     search_fields = ["title", "description"]
     autocomplete_fields = ["owner_team", "owner_user", "parent"]
+    readonly_fields = ["frozen_score", "carried_over_from"]
     inlines = [KeyResultInline]
+
+    def _cycle_of(self, obj: Objective) -> Cycle:
+        return obj.cycle
 
 
 @admin.register(KeyResult)
-class KeyResultAdmin(admin.ModelAdmin):
+class KeyResultAdmin(ClosedCycleReadOnly, admin.ModelAdmin):
     list_display = ["title", "objective", "owner", "kind", "current_value", "target_value"]
     list_filter = ["kind", "objective__cycle", "archived"]
     search_fields = ["title", "objective__title"]
     autocomplete_fields = ["objective", "owner"]
-    readonly_fields = ["current_value", "last_confidence", "last_checkin_at"]
+    readonly_fields = [
+        "current_value",
+        "last_confidence",
+        "last_checkin_at",
+        "graded_at",
+        "graded_by",
+        "frozen_score",
+    ]
+
+    def _cycle_of(self, obj: KeyResult) -> Cycle:
+        return obj.objective.cycle
+
+
+@admin.register(ObjectiveReflection)
+class ObjectiveReflectionAdmin(ClosedCycleReadOnly, admin.ModelAdmin):
+    list_display = ["objective", "decision", "author", "updated_at"]
+    list_filter = ["decision", "objective__cycle"]
+    search_fields = ["objective__title", "what_worked", "what_did_not", "root_cause"]
+    autocomplete_fields = ["objective", "author"]
+
+    def _cycle_of(self, obj: ObjectiveReflection) -> Cycle:
+        return obj.objective.cycle

@@ -1109,3 +1109,354 @@ MILD_BLOCKERS = (
     "Need a decision on priorities from leadership.",
     "Some risk from competing work next week.",
 )
+
+
+# --- The quarter before: graded, reflected on and closed -------------------------------------
+
+
+@dataclass(frozen=True)
+class PastKeyResultSpec:
+    """A key result of the closed quarter: its check-in values in order (the last one is where it
+    ended), the final grade its owner set (None: left ungraded, so progress became the score)."""
+
+    title: str
+    owner: str
+    kind: KeyResultKind
+    start: Decimal
+    target: Decimal
+    values: tuple[Decimal, ...]
+    unit: str = ""
+    grade: Decimal | None = None
+    note: str = ""
+    blocker: str = ""
+
+
+@dataclass(frozen=True)
+class ReflectionSpec:
+    what_worked: str
+    what_did_not: str
+    decision: str  # keep, change or drop
+    root_cause: str = ""
+
+
+@dataclass(frozen=True)
+class PastObjectiveSpec:
+    key: str
+    title: str
+    key_results: tuple[PastKeyResultSpec, ...]
+    reflection: ReflectionSpec
+    owner_team: str | None = None
+    owner_user: str | None = None
+    parent: str | None = None
+    committed: bool = False
+
+
+PAST_OBJECTIVES: tuple[PastObjectiveSpec, ...] = (
+    PastObjectiveSpec(
+        key="past-company-growth",
+        title="Win the mid-market with a product teams love",
+        owner_team=COMPANY_SLUG,
+        key_results=(
+            PastKeyResultSpec(
+                title="Reach $520k MRR, up from $430k",
+                owner="grace",
+                kind=METRIC,
+                start=D(430000),
+                target=D(520000),
+                unit="$",
+                values=(D(445000), D(468000), D(489000), D(512000)),
+                grade=D("0.9"),
+                note="Landed just short: two signed deals went live in October, not September.",
+            ),
+            PastKeyResultSpec(
+                title="Lift NPS from 24 to 31",
+                owner=MANAGER,
+                kind=METRIC,
+                start=D(24),
+                target=D(31),
+                values=(D(25), D(27), D(29), D(31)),
+            ),
+            PastKeyResultSpec(
+                title="Hold monthly logo churn at or below 3%",
+                owner="rachel",
+                kind=AT_MOST,
+                start=D("3.4"),
+                target=D(3),
+                unit="%",
+                values=(D("3.2"), D("2.9"), D("2.8"), D("3.1"), D("2.7"), D("2.9")),
+                grade=D("0.6"),
+                note="Two bad weeks in August after the price change; back under 3% since.",
+            ),
+        ),
+        reflection=ReflectionSpec(
+            what_worked="Pointing sales and marketing at mid-market teams only.",
+            what_did_not="The August price change surprised existing customers.",
+            decision="keep",
+        ),
+    ),
+    PastObjectiveSpec(
+        key="past-company-platform",
+        title="Build a platform customers can rely on",
+        owner_team=COMPANY_SLUG,
+        committed=True,
+        key_results=(
+            PastKeyResultSpec(
+                title="Hold uptime at or above 99.9%",
+                owner="marcus",
+                kind=AT_LEAST,
+                start=D("99.5"),
+                target=D("99.9"),
+                unit="%",
+                values=(D("99.95"), D("99.92"), D("99.71"), D("99.93"), D("99.96"), D("99.94")),
+                grade=D("0.8"),
+                note="One long database outage in week seven; every other week above target.",
+            ),
+            PastKeyResultSpec(
+                title="Cut p95 page load from 3.2 to 1.5 seconds",
+                owner="marcus",
+                kind=METRIC,
+                start=D("3.2"),
+                target=D("1.5"),
+                unit="s",
+                values=(D("2.9"), D("2.5"), D("2.2"), D("2")),
+                grade=D("0.7"),
+                note="Caching got us most of the way; the report pages are still slow.",
+            ),
+            PastKeyResultSpec(
+                title="Ship single sign-on on every plan",
+                owner="minjun",
+                kind=MILESTONE,
+                start=D(0),
+                target=D(1),
+                values=(D(0), D(0), D(0), D(1)),
+                grade=D(1),
+                note="Shipped in week eleven.",
+            ),
+        ),
+        reflection=ReflectionSpec(
+            what_worked="Small, reversible releases; single sign-on landed without an incident.",
+            what_did_not="Performance work started too late to finish the report pages.",
+            decision="change",
+        ),
+    ),
+    PastObjectiveSpec(
+        key="past-sales-outbound",
+        title="Build a repeatable outbound engine",
+        owner_team="sales",
+        parent="past-company-growth",
+        key_results=(
+            PastKeyResultSpec(
+                title="Book 60 qualified meetings from outbound",
+                owner="daniel",
+                kind=METRIC,
+                start=D(0),
+                target=D(60),
+                unit="meetings",
+                values=(D(12), D(25), D(34), D(41)),
+                grade=D("0.65"),
+                note="Strong start, then the team was pulled into two large renewals.",
+            ),
+            PastKeyResultSpec(
+                title="Raise outbound reply rate from 4% to 8%",
+                owner="priya",
+                kind=METRIC,
+                start=D(4),
+                target=D(8),
+                unit="%",
+                values=(D("4.5"), D("5.2"), D("5.6"), D("5.9")),
+                grade=D("0.5"),
+                note="New sequences helped; personalisation at scale did not happen.",
+                blocker="No time to personalise sequences while covering renewals.",
+            ),
+            PastKeyResultSpec(
+                title="Launch the partner referral programme",
+                owner="tom",
+                kind=MILESTONE,
+                start=D(0),
+                target=D(1),
+                values=(D(0), D(0), D(0)),
+                grade=D("0.2"),
+                note="Programme designed; the partner contract is still with legal.",
+                blocker="The partner contract has been with legal for six weeks.",
+            ),
+        ),
+        reflection=ReflectionSpec(
+            what_worked="Weekly pipeline reviews kept the meetings target honest.",
+            what_did_not="Outbound and the partner programme competed for the same people.",
+            root_cause=(
+                "We split three people across two new motions and renewals, and finished "
+                "neither motion; the partner contract waited on legal with no owner chasing it."
+            ),
+            decision="change",
+        ),
+    ),
+    PastObjectiveSpec(
+        key="past-marketing-content",
+        title="Make our content the go-to resource for operations leaders",
+        owner_team="marketing",
+        parent="past-company-growth",
+        key_results=(
+            PastKeyResultSpec(
+                title="Grow organic blog visits from 18k to 30k a month",
+                owner="jiwoo",
+                kind=METRIC,
+                start=D(18000),
+                target=D(30000),
+                unit="visits",
+                values=(D(20000), D(23500), D(26000), D(28000)),
+                grade=D("0.85"),
+                note="The benchmark report brought most of the new traffic.",
+            ),
+            PastKeyResultSpec(
+                title="Publish 12 customer stories",
+                owner="noah",
+                kind=METRIC,
+                start=D(0),
+                target=D(12),
+                unit="stories",
+                values=(D(3), D(6), D(8), D(10)),
+            ),
+            PastKeyResultSpec(
+                title="Hold cost per lead at or below $95",
+                owner="noah",
+                kind=AT_MOST,
+                start=D(120),
+                target=D(95),
+                unit="$",
+                values=(D(110), D(98), D(92), D(94), D(96), D(93)),
+                grade=D("0.5"),
+                note="Under target only half the weeks; paid search stayed expensive.",
+            ),
+        ),
+        reflection=ReflectionSpec(
+            what_worked="One big research piece beat many small posts.",
+            what_did_not="Paid search costs kept rising; we reacted too slowly.",
+            decision="keep",
+        ),
+    ),
+    PastObjectiveSpec(
+        key="past-product-onboarding",
+        title="Make the first week of a new team effortless",
+        owner_team=MANAGER_TEAM,
+        parent="past-company-growth",
+        key_results=(
+            PastKeyResultSpec(
+                title="Raise week-one activation from 22% to 35%",
+                owner=EMPLOYEE,
+                kind=METRIC,
+                start=D(22),
+                target=D(35),
+                unit="%",
+                values=(D(24), D(27), D(30), D(33)),
+                grade=D("0.8"),
+                note="The checklist helped; the invite flow still loses people.",
+            ),
+            PastKeyResultSpec(
+                title="Cut time to first value from 5 days to 2",
+                owner="lena",
+                kind=METRIC,
+                start=D(5),
+                target=D(2),
+                unit="days",
+                values=(D("4.5"), D("3.8"), D("3.1"), D("2.6")),
+            ),
+            PastKeyResultSpec(
+                title="Ship the in-app onboarding checklist",
+                owner=EMPLOYEE,
+                kind=MILESTONE,
+                start=D(0),
+                target=D(1),
+                values=(D(0), D(0), D(1), D(1)),
+                grade=D(1),
+                note="Shipped in mid-August.",
+            ),
+        ),
+        reflection=ReflectionSpec(
+            what_worked="Watching new teams onboard, every week, with the whole squad.",
+            what_did_not="We left the invite flow for last and ran out of time.",
+            decision="change",
+        ),
+    ),
+    PastObjectiveSpec(
+        key="past-engineering-debt",
+        title="Pay down the debt that slows us down",
+        owner_team="engineering",
+        parent="past-company-platform",
+        key_results=(
+            PastKeyResultSpec(
+                title="Cut CI time from 25 to 10 minutes",
+                owner="hannah",
+                kind=METRIC,
+                start=D(25),
+                target=D(10),
+                unit="min",
+                values=(D(22), D(18), D(15), D(14)),
+                grade=D("0.7"),
+                note="Parallel test runs did most of it; the build cache is next.",
+            ),
+            PastKeyResultSpec(
+                title="Retire the legacy billing service",
+                owner="minjun",
+                kind=MILESTONE,
+                start=D(0),
+                target=D(1),
+                values=(D(0), D(0), D(0), D(0)),
+                grade=D("0.3"),
+                note="Most accounts migrated; the cut-over moved to next quarter.",
+                blocker="Two enterprise accounts need custom invoices first.",
+            ),
+            PastKeyResultSpec(
+                title="Hold escaped bugs at or below 5 a month",
+                owner="oliver",
+                kind=AT_MOST,
+                start=D(9),
+                target=D(5),
+                unit="bugs",
+                values=(D(6), D(5), D(4), D(5), D(7), D(4)),
+            ),
+        ),
+        reflection=ReflectionSpec(
+            what_worked="CI work was small, measurable and shipped every week.",
+            what_did_not="The billing migration was far bigger than we planned for.",
+            root_cause=(
+                "We estimated the billing migration from the code, not from the customers: "
+                "the custom invoices of two enterprise accounts were unknown until week eight."
+            ),
+            decision="change",
+        ),
+    ),
+    PastObjectiveSpec(
+        key="past-employee-learning",
+        title="Understand what new customers struggle with in their first week",
+        owner_user=EMPLOYEE,
+        parent="past-product-onboarding",
+        key_results=(
+            PastKeyResultSpec(
+                title="Interview 15 new customers about their first week",
+                owner=EMPLOYEE,
+                kind=METRIC,
+                start=D(0),
+                target=D(15),
+                unit="interviews",
+                values=(D(3), D(7), D(10), D(12)),
+                grade=D("0.8"),
+                note="Twelve interviews; the last three were booked and cancelled.",
+            ),
+            PastKeyResultSpec(
+                title="Publish a first-week insights report",
+                owner=EMPLOYEE,
+                kind=MILESTONE,
+                start=D(0),
+                target=D(1),
+                values=(D(0), D(0), D(1)),
+                grade=D(1),
+                note="Shared with the whole company at the September all-hands.",
+            ),
+        ),
+        reflection=ReflectionSpec(
+            what_worked="Booking interviews straight from the onboarding checklist.",
+            what_did_not="Late-quarter interviews kept being cancelled.",
+            decision="keep",
+        ),
+    ),
+)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # Values people type into key results and check-ins stay within this range: beyond it a number is
@@ -50,6 +51,20 @@ class User(AbstractUser):
         help_text=_("Empty: follow the browser."),
     )
     reminders_opt_out = models.BooleanField(_("no check-in reminders"), default=False)
+    # Deactivation keeps the person and their history (is_active=False stops sign-in); these say
+    # who did it and when, for the People page.
+    deactivated_at = models.DateTimeField(
+        _("deactivated at"), null=True, blank=True, editable=False
+    )
+    deactivated_by = models.ForeignKey(
+        "self",
+        verbose_name=_("deactivated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         ordering = ["display_name", "username"]
@@ -135,10 +150,28 @@ class Cycle(models.Model):
         GRADING = "grading", _("grading")
         CLOSED = "closed", _("closed")
 
-    name = models.CharField(_("name"), max_length=80)
+    name = models.CharField(_("name"), max_length=80, unique=True)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     state = models.CharField(_("state"), max_length=16, choices=State, default=State.PLANNING)
+    auto_transition = models.BooleanField(
+        _("move with its dates"),
+        default=False,
+        help_text=_(
+            "Activate on the start date and move to grading the day after the end date. "
+            "Closing always stays a deliberate step."
+        ),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        User,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         ordering = ["-start_date", "name"]
@@ -162,6 +195,93 @@ class Cycle(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.state == self.State.CLOSED
+
+    @property
+    def is_grading(self) -> bool:
+        return self.state == self.State.GRADING
+
+    @property
+    def next_state(self) -> str | None:
+        """The one state this cycle may move to next (None once closed): no skips, no way back."""
+        return CYCLE_NEXT_STATE.get(self.state)
+
+
+# planning → active → grading → closed, one step at a time; closing is final because it freezes
+# the scores.
+CYCLE_NEXT_STATE: dict[str, str] = {
+    Cycle.State.PLANNING: Cycle.State.ACTIVE,
+    Cycle.State.ACTIVE: Cycle.State.GRADING,
+    Cycle.State.GRADING: Cycle.State.CLOSED,
+}
+
+
+class CycleTransition(models.Model):
+    """One move of a cycle to its next state: by whom (None: the daily automatic run) and when."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(_("from"), max_length=16, choices=Cycle.State)
+    to_state = models.CharField(_("to"), max_length=16, choices=Cycle.State)
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cycle_transitions",
+    )
+    automatic = models.BooleanField(_("automatic"), default=False)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(automatic=True, actor__isnull=True)
+                | Q(automatic=False, actor__isnull=False),
+                name="cycle_transition_has_an_author",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle}: {self.from_state} → {self.to_state}"
+
+    @property
+    def actor_name(self) -> str:
+        return self.actor.name if self.actor_id else str(_("automatic (cycle dates)"))
+
+
+class ProgrammeSettings(models.Model):
+    """Installation-wide settings of the OKR programme that admins edit in the application.
+
+    A single row (pk 1); `current()` answers with the defaults when it was never saved.
+    """
+
+    SINGLETON_PK = 1
+
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        _("fiscal year starts in"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("The month the company's fiscal year begins; quarters are counted from it."),
+    )
+
+    class Meta:
+        verbose_name = _("programme settings")
+        verbose_name_plural = _("programme settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="programme_settings_singleton"),
+            models.CheckConstraint(
+                condition=Q(fiscal_year_start_month__gte=1, fiscal_year_start_month__lte=12),
+                name="programme_settings_month_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Programme settings"))
+
+    @classmethod
+    def current(cls) -> "ProgrammeSettings":
+        return cls.objects.filter(pk=cls.SINGLETON_PK).first() or cls(pk=cls.SINGLETON_PK)
 
 
 class Objective(models.Model):
@@ -210,6 +330,19 @@ class Objective(models.Model):
         _("visibility"), max_length=16, choices=Visibility, default=Visibility.PUBLIC
     )
     archived = models.BooleanField(_("archived"), default=False)
+    # Written once, when the cycle closes: a later change of formula never rewrites history.
+    frozen_score = models.DecimalField(
+        _("frozen score"), max_digits=5, decimal_places=4, null=True, blank=True, editable=False
+    )
+    carried_over_from = models.ForeignKey(
+        "self",
+        verbose_name=_("carried over from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_over_copies",
+        editable=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -228,6 +361,11 @@ class Objective(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(visibility__in=["public", "private"]), name="objective_visibility_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(frozen_score__isnull=True)
+                | Q(frozen_score__gte=0, frozen_score__lte=1),
+                name="objective_frozen_score_range",
             ),
         ]
         indexes = [models.Index(fields=["cycle", "owner_team"]), models.Index(fields=["parent"])]
@@ -292,6 +430,20 @@ class KeyResult(models.Model):
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
     )
     grade_note = models.TextField(_("retrospective note"), blank=True)
+    graded_at = models.DateTimeField(_("graded at"), null=True, blank=True, editable=False)
+    graded_by = models.ForeignKey(
+        User,
+        verbose_name=_("graded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    # Written once, when the cycle closes (kr_score of progress and final grade at that moment).
+    frozen_score = models.DecimalField(
+        _("frozen score"), max_digits=5, decimal_places=4, null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -316,6 +468,11 @@ class KeyResult(models.Model):
                 name="kr_final_grade_range",
             ),
             models.CheckConstraint(
+                condition=Q(frozen_score__isnull=True)
+                | Q(frozen_score__gte=0, frozen_score__lte=1),
+                name="kr_frozen_score_range",
+            ),
+            models.CheckConstraint(
                 condition=Q(start_value__gte=-MAX_ABS_VALUE, start_value__lte=MAX_ABS_VALUE)
                 & Q(target_value__gte=-MAX_ABS_VALUE, target_value__lte=MAX_ABS_VALUE),
                 name="kr_values_in_range",
@@ -336,3 +493,33 @@ class KeyResult(models.Model):
             raise ValidationError(
                 {"target_value": _("The target must differ from the start value.")}
             )
+
+
+class ObjectiveReflection(models.Model):
+    """The retrospective of one objective, written while its cycle is grading."""
+
+    class Decision(models.TextChoices):
+        KEEP = "keep", _("keep")
+        CHANGE = "change", _("change")
+        DROP = "drop", _("drop")
+
+    objective = models.OneToOneField(Objective, on_delete=models.CASCADE, related_name="reflection")
+    what_worked = models.TextField(_("what worked"), blank=True)
+    what_did_not = models.TextField(_("what did not work"), blank=True)
+    root_cause = models.TextField(_("root cause"), blank=True)
+    decision = models.CharField(_("next cycle"), max_length=8, choices=Decision)
+    author = models.ForeignKey(
+        User, verbose_name=_("written by"), on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=["keep", "change", "drop"]),
+                name="reflection_decision_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reflection on {self.objective}"

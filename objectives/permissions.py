@@ -6,6 +6,9 @@ gets a 403.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q
 
 from objectives.models import KeyResult, Membership, Objective, Team, User
 
@@ -99,3 +102,174 @@ def can_check_in(user: User, key_result: KeyResult) -> bool:
     if objective.owner_team_id and objective.owner_team_id in managed_team_ids(user):
         return True
     return _manages_person(user, key_result.owner_id)
+
+
+def visible_objectives_q(user: User, *, prefix: str = "") -> Q:
+    """The objectives `can_view_objective` lets `user` see, as one filter for a queryset.
+
+    Pages that list many objectives (or their key results and check-ins, with `prefix`
+    "objective__" or "key_result__objective__") filter in the database instead of asking row by
+    row. At most the two queries of `managed_team_ids`; the rest are subqueries.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return Q(**{f"{prefix}pk__in": []})
+    if user.is_admin:
+        return Q()
+    visible = Q(**{f"{prefix}visibility": Objective.Visibility.PUBLIC})
+    visible |= Q(**{f"{prefix}owner_user_id": user.pk})
+    visible |= Q(
+        **{f"{prefix}owner_team_id__in": Membership.objects.filter(user=user).values("team_id")}
+    )
+    managed = managed_team_ids(user)
+    if managed:
+        visible |= Q(**{f"{prefix}owner_team_id__in": managed})
+        visible |= Q(
+            **{
+                f"{prefix}owner_user_id__in": Membership.objects.filter(team_id__in=managed).values(
+                    "user_id"
+                )
+            }
+        )
+    return visible
+
+
+def can_grade_key_result(user: User, key_result: KeyResult) -> bool:
+    """Its owner or their manager (the same people who check in on it), or an admin."""
+    return can_check_in(user, key_result)
+
+
+def can_write_reflection(user: User, objective: Objective) -> bool:
+    """Whoever edits the objective writes its retrospective."""
+    return can_edit_objective(user, objective)
+
+
+def can_carry_over(user: User, objective: Objective) -> bool:
+    """The objective's owner (a person, or a team's managers) or an admin."""
+    return can_edit_objective(user, objective)
+
+
+def can_reassign_key_result(user: User, key_result: KeyResult) -> bool:
+    """Moving a key result to another owner edits its objective."""
+    return can_edit_objective(user, key_result.objective)
+
+
+def can_manage_cycles(user: User) -> bool:
+    return user.is_authenticated and user.is_admin
+
+
+def can_manage_people(user: User) -> bool:
+    """People, teams and memberships are the admins' to change."""
+    return user.is_authenticated and user.is_admin
+
+
+@dataclass(frozen=True)
+class PermissionScope:
+    """The same answers as the predicates above, for a whole list at once.
+
+    Built with at most three queries, it answers for any number of objects without another one
+    and turns into Q filters for querysets (for visibility in a query, `visible_objectives_q`).
+    tests/objectives/test_permission_scope.py holds it to the single-object predicates.
+    """
+
+    user_id: int | None
+    active: bool = False
+    admin: bool = False
+    member_team_ids: frozenset[int] = frozenset()
+    managed_team_ids: frozenset[int] = frozenset()
+    managed_person_ids: frozenset[int] = frozenset()
+
+    def can_view_objective(self, objective: Objective) -> bool:
+        if not self.active:
+            return False
+        if self.admin or objective.visibility == Objective.Visibility.PUBLIC:
+            return True
+        if objective.owner_user_id:
+            return (
+                objective.owner_user_id == self.user_id
+                or objective.owner_user_id in self.managed_person_ids
+            )
+        return (
+            objective.owner_team_id in self.managed_team_ids
+            or objective.owner_team_id in self.member_team_ids
+        )
+
+    def can_edit_objective(self, objective: Objective) -> bool:
+        if not self.active:
+            return False
+        if self.admin:
+            return True
+        if objective.owner_user_id:
+            return (
+                objective.owner_user_id == self.user_id
+                or objective.owner_user_id in self.managed_person_ids
+            )
+        return objective.owner_team_id in self.managed_team_ids
+
+    def can_grade_key_result(self, key_result: KeyResult) -> bool:
+        if not self.active:
+            return False
+        if self.admin or key_result.owner_id == self.user_id:
+            return True
+        objective = key_result.objective
+        if objective.owner_team_id and objective.owner_team_id in self.managed_team_ids:
+            return True
+        return key_result.owner_id in self.managed_person_ids
+
+    def editable_objectives(self) -> Q:
+        """Q for the objectives this person may edit (and so reflect on and carry over)."""
+        if not self.active:
+            return Q(pk__in=[])
+        if self.admin:
+            return Q()
+        return (
+            Q(owner_user_id=self.user_id)
+            | Q(owner_user_id__in=self.managed_person_ids)
+            | Q(owner_team_id__in=self.managed_team_ids)
+        )
+
+    def gradable_key_results(self) -> Q:
+        """Q for the key results this person may grade."""
+        if not self.active:
+            return Q(pk__in=[])
+        if self.admin:
+            return Q()
+        return (
+            Q(owner_id=self.user_id)
+            | Q(objective__owner_team_id__in=self.managed_team_ids)
+            | Q(owner_id__in=self.managed_person_ids)
+        )
+
+
+def scope_for(user: User) -> PermissionScope:
+    """The person's permission scope: no query for an admin, one for a member, three for a
+    manager (their memberships, the team tree, the people in the teams they manage)."""
+    if not (user.is_authenticated and user.is_active):
+        return PermissionScope(user_id=None)
+    if user.is_admin:
+        return PermissionScope(user_id=user.pk, active=True, admin=True)
+    member: set[int] = set()
+    direct: set[int] = set()
+    for team_id, role in Membership.objects.filter(user=user).values_list("team_id", "role"):
+        member.add(team_id)
+        if role == Membership.Role.MANAGER:
+            direct.add(team_id)
+    managed = with_descendants(direct)
+    # The same answer managed_team_ids would query for; later predicates reuse it.
+    setattr(user, _CACHE_ATTR, managed)
+    people = (
+        frozenset(Membership.objects.filter(team_id__in=managed).values_list("user_id", flat=True))
+        if managed
+        else frozenset()
+    )
+    return PermissionScope(
+        user_id=user.pk,
+        active=True,
+        member_team_ids=frozenset(member),
+        managed_team_ids=managed,
+        managed_person_ids=people,
+    )
+
+
+def can_manage_reminders(user: User) -> bool:
+    """The reminder policy, its preview, test e-mails and the deliveries log: admins only."""
+    return user.is_authenticated and user.is_admin

@@ -204,6 +204,8 @@ def test_admin_pages_open(client, admin, key_result):
         "/admin/objectives/keyresult/",
         f"/admin/objectives/keyresult/{key_result.pk}/change/",
         "/admin/checkins/checkin/",
+        "/admin/checkins/reminderpolicy/",
+        "/admin/checkins/reminderdelivery/",
     ]:
         assert client.get(url).status_code == 200, url
 

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -14,8 +15,8 @@ from pytest_django import DjangoDbBlocker
 
 import scoring
 from checkins.models import CheckIn
-from dashboards.selectors import current_cycle, my_week
-from objectives.models import Cycle, KeyResult, Membership, Objective, Team, User
+from dashboards.selectors import current_cycle, cycle_report, my_week
+from objectives.models import Cycle, CycleTransition, KeyResult, Membership, Objective, Team, User
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +91,7 @@ class TestDemoCompany:
         for team in Team.objects.all():
             assert team.memberships.filter(role="manager").count() == 1, team
 
-    def test_adds_the_current_quarter_between_a_closed_and_a_planned_one(self, demo: str) -> None:
+    def test_adds_the_current_quarter_after_a_closed_one(self, demo: str) -> None:
         today = timezone.localdate()
         cycle = current_cycle(on=today)
         assert cycle is not None
@@ -100,7 +101,45 @@ class TestDemoCompany:
             "2026-12-31",
         )
         states = dict(Cycle.objects.values_list("name", "state"))
-        assert states == {"2026 Q3": "closed", "2026 Q4": "active", "2027 Q1": "planning"}
+        # The next quarter is the admin's to create from the Cycles page.
+        assert states == {"2026 Q3": "closed", "2026 Q4": "active"}
+        admin = User.objects.get(username="admin")
+        assert set(Cycle.objects.values_list("created_by", flat=True)) == {admin.pk}
+        # The current quarter moved with its dates; the closed one was moved by the admin.
+        assert list(cycle.transitions.values_list("to_state", "automatic")) == [("active", True)]
+        closed = Cycle.objects.get(name="2026 Q3")
+        steps = list(closed.transitions.values_list("to_state", "actor__username", "at"))
+        assert [(to, who) for to, who, _at in steps] == [
+            ("active", "admin"),
+            ("grading", "admin"),
+            ("closed", "admin"),
+        ]
+        moments = [at for _to, _who, at in steps]
+        assert moments == sorted(moments) and moments[-1] <= timezone.now()
+
+    def test_the_closed_quarter_is_graded_reflected_on_and_frozen(self, demo: str) -> None:
+        closed = Cycle.objects.get(state="closed")
+        objectives = list(closed.objectives.select_related("owner_team"))
+        assert {o.level for o in objectives} == {"company", "team", "individual"}
+        key_results = list(KeyResult.objects.filter(objective__cycle=closed))
+        assert len(key_results) >= 15
+        assert all(kr.frozen_score is not None for kr in key_results)
+        assert all(o.frozen_score is not None for o in objectives)
+        graded = [kr for kr in key_results if kr.final_grade is not None]
+        assert 0 < len(graded) < len(key_results)  # some left ungraded: progress was the score
+        assert all(kr.grade_note and kr.graded_by_id and kr.graded_at for kr in graded)
+        assert all(kr.frozen_score == kr.final_grade for kr in graded)
+        assert all(hasattr(o, "reflection") for o in objectives)
+        low = [o for o in objectives if o.frozen_score < Decimal("0.7")]
+        assert low and all(o.reflection.root_cause for o in low)
+        report = cycle_report(cycle=closed, viewer=User.objects.get(username="employee"))
+        bands = {
+            band for per_type in report.histogram.values() for band, n in per_type.items() if n
+        }
+        assert bands == {"red", "yellow", "green"}
+        last_checkin = CheckIn.objects.filter(key_result__objective__cycle=closed).latest()
+        grading_at = closed.transitions.get(to_state="grading").at
+        assert last_checkin.created_at < grading_at
 
     def test_objectives_cover_all_three_levels_the_okr_way(self, demo: str) -> None:
         cycle = Cycle.objects.get(state="active")
@@ -230,7 +269,12 @@ def test_works_on_awkward_days(instant: datetime) -> None:
         cycle = current_cycle(on=today)
         assert cycle is not None and cycle.start_date <= today <= cycle.end_date
         assert not CheckIn.objects.filter(created_at__gt=timezone.now()).exists()
-        assert not CheckIn.objects.filter(created_at__date__lt=cycle.start_date).exists()
+        assert not CheckIn.objects.filter(
+            key_result__objective__cycle=cycle, created_at__date__lt=cycle.start_date
+        ).exists()
+        closed = Cycle.objects.get(state="closed")
+        assert closed.end_date < cycle.start_date
+        assert not CycleTransition.objects.filter(at__gt=timezone.now()).exists()
         # The employee's own day may already be in the next quarter; ask about this one.
         assert my_week(
             user=User.objects.get(username="employee"), requested_cycle=str(cycle.pk)

@@ -1,4 +1,5 @@
-"""`manage.py seed_demo`: the demo company, its current quarter and weeks of check-in history.
+"""`manage.py seed_demo`: the demo company, its current quarter and weeks of check-in history,
+and the quarter before, graded, reflected on and closed (so the cycle report has real numbers).
 
 The content lives in `objectives.demo_data`; this module turns it into rows through the same
 services the web pages use, so the demo never holds data the application could not have produced.
@@ -20,8 +21,14 @@ from django.utils import timezone
 import scoring
 from checkins.services import BLOCKERS_REQUIRED_AT_OR_BELOW, record_checkin
 from objectives import demo_data as demo
+from objectives.cycle_services import create_cycle, run_automatic_transitions, transition_cycle
 from objectives.models import Cycle, KeyResult, Membership, Objective, Team, User
-from objectives.services import create_key_result, create_objective
+from objectives.services import (
+    create_key_result,
+    create_objective,
+    grade_key_result,
+    save_reflection,
+)
 
 # How far along the pace line (progress / expected) each script ends up today.
 PACE_RATIO = {
@@ -56,6 +63,13 @@ NOT_YET_GRACE = timedelta(days=3)
 LATE_WEEKDAY = 4  # Friday
 STALE_DAYS = 12  # comfortably past the ten days after which a key result counts as stale
 JUST_NOW = timedelta(minutes=20)
+# Admins set a quarter up about two weeks before it starts.
+SET_UP_AHEAD = timedelta(days=14)
+# The closed quarter: its last check-ins a week before its end, grading the morning after it, the
+# close within a week; never later than the demo's "now" allows.
+LAST_PAST_CHECKIN_BEFORE_END = 6
+GRADING_AT = time(9, 0)
+CLOSE_AFTER = timedelta(days=6)
 ZERO, ONE = Decimal(0), Decimal(1)
 
 
@@ -64,6 +78,8 @@ class Counts:
     teams: int = 0
     people: int = 0
     cycles: int = 0
+    grades: int = 0
+    reflections: int = 0
     objectives: int = 0
     key_results: int = 0
     checkins: int = 0
@@ -134,7 +150,8 @@ class Command(BaseCommand):
                 f"Created {demo.TEAMS[0].name} in {elapsed:.1f}s: {counts.teams} teams, "
                 f"{counts.people} people, {counts.cycles} cycles, {counts.objectives} objectives, "
                 f"{counts.key_results} key results, {counts.checkins} check-ins over "
-                f"{len(counts.weeks)} weeks."
+                f"{len(counts.weeks)} weeks; {counts.grades} grades and {counts.reflections} "
+                "reflections in the closed quarter."
             )
         )
         self.stdout.write(logins_line())
@@ -164,8 +181,10 @@ class DemoSeeder:
     def run(self) -> Counts:
         self._people()
         self._teams()
-        self.cycle = self._cycles()
+        self.previous, self.cycle = self._cycles()
         self._objectives()
+        if self.previous is not None:
+            self._past_quarter(self.previous)
         return self.counts
 
     # --- Organisation ---------------------------------------------------------------------------
@@ -211,24 +230,61 @@ class DemoSeeder:
         Membership.objects.bulk_create(memberships)
         self.counts.teams = len(self.teams)
 
-    def _cycles(self) -> Cycle:
+    def _cycles(self) -> tuple[Cycle | None, Cycle]:
+        """The quarter before (closed later, once its story is told) and the current one. The
+        next quarter is left for the admin to create on the Cycles page."""
         name, start, end = quarter_of(self.today)
-        self._quarter(quarter_of(start - timedelta(days=1)), Cycle.State.CLOSED)
-        current = self._quarter((name, start, end), Cycle.State.ACTIVE)
-        self._quarter(quarter_of(end + timedelta(days=1)), Cycle.State.PLANNING)
-        if current.state != Cycle.State.ACTIVE:
-            raise CommandError(
-                f"The cycle {current.name} exists but is {current.state}; the demo needs it active."
-            )
-        return current
+        previous = self._previous_quarter(quarter_of(start - timedelta(days=1)))
+        current = self._current_quarter((name, start, end))
+        return previous, current
 
-    def _quarter(self, quarter: tuple[str, date, date], state: str) -> Cycle:
+    def _local(self, day: date, at: time) -> datetime:
+        return datetime.combine(day, at, tzinfo=self.company_tz)
+
+    def _previous_quarter(self, quarter: tuple[str, date, date]) -> Cycle | None:
         name, start, end = quarter
-        # Reuse a quarter an admin already set up rather than adding a twin beside it.
-        cycle, created = Cycle.objects.get_or_create(
-            name=name, start_date=start, end_date=end, defaults={"state": state}
+        if Cycle.objects.filter(name=name).exists():
+            # An admin's own quarter of that name: leave it, and its history, alone.
+            return None
+        cycle = create_cycle(
+            actor=self.people[demo.ADMIN],
+            name=name,
+            start_date=start,
+            end_date=end,
+            now=self._local(start, time(10)) - SET_UP_AHEAD,
         )
-        self.counts.cycles += created
+        transition_cycle(
+            actor=self.people[demo.ADMIN],
+            cycle=cycle,
+            to_state=Cycle.State.ACTIVE,
+            now=self._local(start, time(0)),
+        )
+        self.counts.cycles += 1
+        return cycle
+
+    def _current_quarter(self, quarter: tuple[str, date, date]) -> Cycle:
+        name, start, end = quarter
+        existing = Cycle.objects.filter(name=name).first()
+        if existing is not None:
+            # Reuse a quarter an admin already set up rather than adding a twin beside it.
+            if existing.state != Cycle.State.ACTIVE:
+                raise CommandError(
+                    f"The cycle {existing.name} exists but is {existing.state}; "
+                    "the demo needs it active."
+                )
+            return existing
+        cycle = create_cycle(
+            actor=self.people[demo.ADMIN],
+            name=name,
+            start_date=start,
+            end_date=end,
+            auto_transition=True,
+            now=self._local(start, time(10)) - SET_UP_AHEAD,
+        )
+        # It moved with its dates: the daily run activated it at the first minute of its quarter.
+        run_automatic_transitions(now=self._local(start, time(0)), cycle_ids=[cycle.pk])
+        cycle.refresh_from_db()
+        self.counts.cycles += 1
         return cycle
 
     # --- Objectives and key results -------------------------------------------------------------
@@ -264,6 +320,159 @@ class DemoSeeder:
                 )
                 self.counts.key_results += 1
                 self._history(key_result=key_result, spec=kr_spec)
+
+    # --- The closed quarter ----------------------------------------------------------------------
+
+    def _past_quarter(self, cycle: Cycle) -> None:
+        """Objectives with check-ins, then grading (grades and notes by their owners,
+        reflections by the objectives' owners), then the close that freezes the scores."""
+        admin = self.people[demo.ADMIN]
+        objectives: dict[str, Objective] = {}
+        key_results: list[tuple[KeyResult, demo.PastKeyResultSpec]] = []
+        for spec in demo.PAST_OBJECTIVES:
+            objective = create_objective(
+                cycle=cycle,
+                title=spec.title,
+                owner_team=self.teams[spec.owner_team] if spec.owner_team else None,
+                owner_user=self.people[spec.owner_user] if spec.owner_user else None,
+                parent=objectives[spec.parent] if spec.parent else None,
+                objective_type=(
+                    Objective.Type.COMMITTED if spec.committed else Objective.Type.ASPIRATIONAL
+                ),
+            )
+            objectives[spec.key] = objective
+            self.counts.objectives += 1
+            for order, kr_spec in enumerate(spec.key_results):
+                key_result = create_key_result(
+                    objective=objective,
+                    title=kr_spec.title,
+                    owner=self.people[kr_spec.owner],
+                    kind=kr_spec.kind,
+                    unit=kr_spec.unit,
+                    start_value=kr_spec.start,
+                    target_value=kr_spec.target,
+                    order=order,
+                )
+                self.counts.key_results += 1
+                self._past_history(cycle=cycle, key_result=key_result, spec=kr_spec, order=order)
+                key_results.append((key_result, kr_spec))
+
+        grading_at = min(
+            self._local(cycle.end_date + timedelta(days=1), GRADING_AT),
+            self.now - timedelta(hours=2),
+        )
+        closed_at = min(
+            self._local(cycle.end_date, time(16)) + CLOSE_AFTER, self.now - timedelta(minutes=30)
+        )
+        transition_cycle(actor=admin, cycle=cycle, to_state=Cycle.State.GRADING, now=grading_at)
+        moment = grading_at
+        for key_result, kr_spec in key_results:
+            if kr_spec.grade is None:
+                continue  # left ungraded: its progress becomes its score
+            moment += timedelta(seconds=30)
+            grade_key_result(
+                actor=self.people[kr_spec.owner],
+                key_result=key_result,
+                grade=kr_spec.grade,
+                note=kr_spec.note,
+                now=moment,
+            )
+            self.counts.grades += 1
+        for spec in demo.PAST_OBJECTIVES:
+            moment += timedelta(seconds=30)
+            reflection = spec.reflection
+            save_reflection(
+                actor=self._reflector(spec),
+                objective=objectives[spec.key],
+                what_worked=reflection.what_worked,
+                what_did_not=reflection.what_did_not,
+                root_cause=reflection.root_cause,
+                decision=reflection.decision,
+                now=moment,
+            )
+            self.counts.reflections += 1
+        transition_cycle(actor=admin, cycle=cycle, to_state=Cycle.State.CLOSED, now=closed_at)
+
+    def _reflector(self, spec: demo.PastObjectiveSpec) -> User:
+        """Whoever owns the objective: its person, or its team's manager."""
+        if spec.owner_user:
+            return self.people[spec.owner_user]
+        manager = next(team.manager for team in demo.TEAMS if team.slug == spec.owner_team)
+        return self.people[manager]
+
+    def _past_history(
+        self, *, cycle: Cycle, key_result: KeyResult, spec: demo.PastKeyResultSpec, order: int
+    ) -> None:
+        """The spec's values, checked in at even steps through the quarter on the owner's day."""
+        rng = random.Random(f"{demo.RANDOM_SEED}:past:{spec.title}")
+        person = self.specs[spec.owner]
+        tz = ZoneInfo(person.time_zone)
+        span = (cycle.end_date - cycle.start_date).days - LAST_PAST_CHECKIN_BEFORE_END
+        count = len(spec.values)
+        previous: Decimal | None = None
+        for index, value in enumerate(spec.values):
+            day = cycle.start_date + timedelta(days=round(span * (index + 1) / count))
+            at = datetime.combine(day, time(person.checkin_hour, min(59, 3 * order)), tzinfo=tz)
+            is_last = index == count - 1
+            confidence = self._past_confidence(spec=spec, value=value, is_last=is_last)
+            record_checkin(
+                actor=self.people[spec.owner],
+                key_result=key_result,
+                value=value,
+                confidence=confidence,
+                what_changed=self._past_what_changed(
+                    spec=spec, rng=rng, value=value, previous=previous
+                ),
+                blockers=(
+                    (spec.blocker or rng.choice(demo.BLOCKERS))
+                    if confidence <= BLOCKERS_REQUIRED_AT_OR_BELOW
+                    else ""
+                ),
+                now=at,
+            )
+            previous = value
+            self.counts.checkins += 1
+            self.counts.weeks.add(scoring.week_start(day=timezone.localtime(at).date()))
+
+    @staticmethod
+    def _met(spec: demo.PastKeyResultSpec, value: Decimal) -> bool:
+        if spec.kind == demo.AT_LEAST:
+            return value >= spec.target
+        if spec.kind == demo.AT_MOST:
+            return value <= spec.target
+        if spec.kind == demo.MILESTONE:
+            return value >= 1
+        return (value - spec.target) * (1 if spec.target > spec.start else -1) >= 0
+
+    def _past_confidence(
+        self, *, spec: demo.PastKeyResultSpec, value: Decimal, is_last: bool
+    ) -> int:
+        if self._met(spec, value) and spec.kind in (demo.METRIC, demo.MILESTONE):
+            return 5
+        if not is_last:
+            return 4 if spec.grade is None or spec.grade >= Decimal("0.5") else 3
+        grade = spec.grade if spec.grade is not None else Decimal("0.8")
+        return 4 if grade >= Decimal("0.7") else 3 if grade >= Decimal("0.4") else 2
+
+    def _past_what_changed(
+        self,
+        *,
+        spec: demo.PastKeyResultSpec,
+        rng: random.Random,
+        value: Decimal,
+        previous: Decimal | None,
+    ) -> str:
+        shown = self._format(value, spec.unit)
+        if spec.kind == demo.MILESTONE:
+            return demo.MILESTONE_DONE if value >= 1 else rng.choice(demo.MILESTONE_PENDING)
+        if previous is None:
+            return f"{shown}. {demo.FIRST_CHECKIN}"
+        if spec.kind in (demo.AT_LEAST, demo.AT_MOST):
+            pool = demo.MET if self._met(spec, value) else demo.MISSED
+            return f"{shown} this week. {rng.choice(pool)}"
+        towards = (value - previous) * (1 if spec.target > spec.start else -1)
+        pool = demo.IMPROVED if towards > 0 else demo.SLIPPED if towards < 0 else demo.FLAT
+        return f"{self._format(previous, spec.unit)} → {shown}. {rng.choice(pool)}"
 
     # --- Check-in history -----------------------------------------------------------------------
 

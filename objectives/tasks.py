@@ -1,0 +1,22 @@
+"""Celery tasks of objectives: the daily run that moves cycles with automatic transitions.
+
+Thin: the rules live in objectives/cycle_services.py. The run is idempotent (a cycle moves only
+when its dates say it is due and it has not moved yet), so a beat that fires twice, or a worker
+that dies and has the message redelivered, changes nothing the second time.
+"""
+
+from celery import shared_task
+
+from objectives import cycle_services
+
+
+@shared_task(
+    name="objectives.run_automatic_cycle_transitions",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
+def run_automatic_cycle_transitions() -> int:
+    """Activate cycles whose start date has come and move to grading those whose end date has
+    passed (for cycles that opted in); returns how many moves were made."""
+    return len(cycle_services.run_automatic_transitions())

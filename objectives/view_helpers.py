@@ -1,0 +1,49 @@
+"""What the views of objectives/ share: refusals with their reason, service errors onto form
+fields, safe "next" links, and finding a key result the user may see."""
+
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from objectives import permissions
+from objectives.models import KeyResult
+
+
+def refusal(request: HttpRequest, message: str, *, status: int) -> HttpResponse:
+    """A refusal with its reason: a page, or for HTMX a fragment to swap in where the form was."""
+    template = "objectives/refusal.html"
+    if request.htmx:
+        template += "#message"
+    return render(request, template, {"message": message, "status": status}, status=status)
+
+
+def add_service_errors(form: Form, error: ValidationError) -> None:
+    """Put a service's ValidationError onto the form's fields (or the form as a whole)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def safe_next_url(request: HttpRequest, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def get_key_result_for_user(request: HttpRequest, pk: int) -> KeyResult:
+    key_result = get_object_or_404(
+        KeyResult.objects.select_related(
+            "objective__cycle", "objective__owner_team", "objective__owner_user", "owner"
+        ),
+        pk=pk,
+    )
+    if not permissions.can_view_key_result(request.user, key_result):
+        raise Http404
+    return key_result
