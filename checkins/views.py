@@ -1,4 +1,10 @@
-"""The check-in form: inline in a My week row (HTMX) or as a page of its own (no JavaScript)."""
+"""The check-in form: inline in a My week row (HTMX), on the key result page (HTMX, the form
+posts `context=key_result`), or as a page of its own (no JavaScript).
+
+Each HTMX caller gets back the part of its own page the answer belongs in: My week its row (plus
+the objective's progress and the week's summary out of band), the key result page its live part
+(numbers, charts, history and the form).
+"""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,10 +19,14 @@ from django.views.decorators.http import require_http_methods
 from checkins.forms import CheckInForm
 from checkins.services import ensure_can_check_in, record_checkin
 from dashboards import selectors
+from dashboards.views import key_result_context
 from objectives import permissions
 from objectives.models import KeyResult
 
 ROW_TEMPLATE = "dashboards/my_week.html#kr_row"
+KEY_RESULT_LIVE_TEMPLATE = "dashboards/key_result.html#live"
+# The value of the form's hidden `context` field when it comes from the key result page.
+KEY_RESULT_CONTEXT = "key_result"
 
 
 def _get_key_result_for_user(request: HttpRequest, pk: int) -> KeyResult:
@@ -53,12 +63,36 @@ def _row_response(
     return render(request, ROW_TEMPLATE, {"row": row, **context}, status=status)
 
 
+def _from_key_result_page(request: HttpRequest) -> bool:
+    context = request.POST.get("context") or request.GET.get("context")
+    return bool(request.htmx) and context == KEY_RESULT_CONTEXT
+
+
+def _key_result_page_response(
+    request: HttpRequest, key_result: KeyResult, *, status: int = 200, **context: object
+) -> HttpResponse:
+    """The key result page's live part, freshly scored, with a bound form, a refusal or a
+    confirmation."""
+    page = selectors.key_result_page(
+        key_result=selectors.load_key_result(key_result.pk), viewer=request.user
+    )
+    return render(
+        request,
+        KEY_RESULT_LIVE_TEMPLATE,
+        key_result_context(request, page, **context),
+        status=status,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def check_in(request: HttpRequest, pk: int) -> HttpResponse:
     key_result = _get_key_result_for_user(request, pk)
+    on_key_result_page = _from_key_result_page(request)
     try:
         ensure_can_check_in(actor=request.user, key_result=key_result)
     except PermissionDenied as refusal:
+        if on_key_result_page:
+            return _key_result_page_response(request, key_result, status=403, refusal=str(refusal))
         if request.htmx:
             return _row_response(request, key_result, status=403, refusal=str(refusal))
         raise
@@ -71,6 +105,8 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error)
             else:
+                if on_key_result_page:
+                    return _key_result_page_response(request, key_result, saved=True)
                 if request.htmx:
                     return _saved_fragment(request, key_result)
                 messages.success(
@@ -92,6 +128,8 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
         )
         status = 200
 
+    if on_key_result_page:
+        return _key_result_page_response(request, key_result, status=status, form=form)
     if request.htmx:
         return _row_response(request, key_result, status=status, form=form)
     row = selectors.key_result_view(key_result_id=key_result.pk, viewer=request.user)

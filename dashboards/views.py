@@ -1,10 +1,17 @@
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from checkins.forms import CheckInForm
 from dashboards import selectors
+from dashboards.filters import KeyResultFilter
+from dashboards.selectors.scope import TeamTree
+from dashboards.tables import key_result_table
 from objectives import permissions
-from objectives.models import KeyResult
+from objectives.models import KeyResult, Membership, Objective, Team
 
 
 @require_GET
@@ -25,3 +32,165 @@ def key_result_row(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     row = selectors.key_result_view(key_result_id=pk, viewer=request.user)
     return render(request, "dashboards/my_week.html#kr_row", {"row": row})
+
+
+# --- Helpers ------------------------------------------------------------------------------------
+
+
+def _fragment_wanted(request: HttpRequest) -> bool:
+    """An HTMX swap of part of the page; a history restore (back button with htmx's cache
+    missing) needs the whole page."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _vary_on_htmx(response: HttpResponse) -> HttpResponse:
+    # The same URL answers with a page or a fragment: caches must keep them apart, or the back
+    # button could show a bare fragment.
+    patch_vary_headers(response, ("HX-Request", "HX-History-Restore-Request"))
+    return response
+
+
+def _cycle_query(request: HttpRequest) -> str:
+    cycle = request.GET.get("cycle", "")
+    return f"?{urlencode({'cycle': cycle})}" if cycle.isdigit() else ""
+
+
+def _get_objective_for_user(request: HttpRequest, pk: int) -> Objective:
+    """The objective, or 404 when it does not exist or the user may not see it."""
+    objective = get_object_or_404(
+        Objective.objects.select_related("cycle", "owner_team", "owner_user"), pk=pk
+    )
+    if not permissions.can_view_objective(request.user, objective):
+        raise Http404
+    return objective
+
+
+def _get_key_result_for_user(request: HttpRequest, pk: int) -> KeyResult:
+    key_result = selectors.load_key_result(pk)
+    if key_result is None or not permissions.can_view_key_result(request.user, key_result):
+        raise Http404
+    return key_result
+
+
+# --- Teams --------------------------------------------------------------------------------------
+
+
+@require_GET
+def team_index(request: HttpRequest) -> HttpResponse:
+    """Every team, the organisation as a tree, with the viewer's own teams first."""
+    tree = TeamTree.load()
+    mine = list(
+        Membership.objects.filter(user=request.user)
+        .select_related("team")
+        .order_by("role", "team__name")  # managers first
+    )
+
+    def branch(team_id: int) -> dict[str, object]:
+        return {
+            "team": tree.teams[team_id],
+            "children": [branch(child) for child in tree.children.get(team_id, ())],
+        }
+
+    roots = [branch(tree.root.pk)] if tree.root is not None else []
+    return render(
+        request,
+        "dashboards/teams.html",
+        {"memberships": mine, "branches": roots, "cycle_query": _cycle_query(request)},
+    )
+
+
+@require_GET
+def my_team(request: HttpRequest) -> HttpResponse:
+    """The nav's "My team": straight to the team the viewer manages or belongs to when there is
+    one obvious choice, else the list of teams with theirs first."""
+    memberships = list(
+        Membership.objects.filter(user=request.user).select_related("team").order_by("team__name")
+    )
+    managed = [m.team for m in memberships if m.role == Membership.Role.MANAGER]
+    choices = managed or [m.team for m in memberships]
+    if len(choices) == 1:
+        team = choices[0]
+        return redirect(reverse("team_dashboard", args=[team.slug]) + _cycle_query(request))
+    return redirect(reverse("team_list") + _cycle_query(request))
+
+
+@require_GET
+def team_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    team = get_object_or_404(Team, slug=slug)
+    include_sub_teams = request.GET.get("subteams") == "1"
+    fragment = _fragment_wanted(request)
+    dashboard = selectors.team_dashboard(
+        team=team,
+        viewer=request.user,
+        requested_cycle=request.GET.get("cycle"),
+        include_sub_teams=include_sub_teams,
+        table_only=fragment,
+    )
+    filterset = KeyResultFilter(request.GET, rows=dashboard.rows)
+    rows = filterset.filtered_rows()
+    table = key_result_table(rows=rows, sort=request.GET.get("sort"), page=request.GET.get("page"))
+    context = {
+        "dashboard": dashboard,
+        "filterset": filterset,
+        "table": table,
+        "shown_count": len(rows),
+    }
+    status = 422 if filterset.errors else 200
+    template = "dashboards/team.html#kr_panel" if fragment else "dashboards/team.html"
+    return _vary_on_htmx(render(request, template, context, status=status))
+
+
+# --- Company ------------------------------------------------------------------------------------
+
+
+@require_GET
+def company(request: HttpRequest) -> HttpResponse:
+    fragment = _fragment_wanted(request)
+    dashboard = selectors.company_dashboard(
+        viewer=request.user,
+        requested_cycle=request.GET.get("cycle"),
+        focus_slug=request.GET.get("team"),
+    )
+    template = "dashboards/company.html#teams_panel" if fragment else "dashboards/company.html"
+    return _vary_on_htmx(render(request, template, {"dashboard": dashboard}))
+
+
+@require_GET
+def objective_children(request: HttpRequest, pk: int) -> HttpResponse:
+    """The objectives aligned to one, for a lazily opened branch of the alignment tree."""
+    objective = _get_objective_for_user(request, pk)
+    nodes = selectors.objective_children(objective=objective, viewer=request.user)
+    return render(request, "dashboards/widgets.html#tree_children", {"nodes": nodes})
+
+
+# --- Key results and objectives -----------------------------------------------------------------
+
+
+@require_GET
+def key_result_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    key_result = _get_key_result_for_user(request, pk)
+    page = selectors.key_result_page(key_result=key_result, viewer=request.user)
+    return render(request, "dashboards/key_result.html", key_result_context(request, page))
+
+
+def key_result_context(
+    request: HttpRequest, page: selectors.KeyResultPage, **extra: object
+) -> dict[str, object]:
+    """What the key result page and its live part need; the check-in view renders the live
+    part with a bound form or a confirmation."""
+    kr = page.key_result
+    form = extra.pop("form", None)
+    if form is None and page.can_check_in:
+        initial = kr.start_value if kr.current_value is None else kr.current_value
+        form = CheckInForm(
+            initial={"value": format(initial.normalize(), "f"), "confidence": kr.last_confidence},
+            auto_id=f"id_kr{kr.pk}_%s",
+        )
+    return {"page": page, "form": form, "next": reverse("key_result", args=[kr.pk]), **extra}
+
+
+@require_GET
+def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    objective = _get_objective_for_user(request, pk)
+    page = selectors.objective_page(objective=objective, viewer=request.user)
+    return render(request, "dashboards/objective.html", {"page": page})

@@ -20,6 +20,15 @@ from scoring.status import (
     kr_status,
     objective_status,
 )
+from scoring.trends import (
+    change,
+    confidence_as_of,
+    cycle_weeks,
+    mean_confidence,
+    pace_value,
+    share,
+    weekly_mean_confidence,
+)
 from scoring.types import Band, Kind, ObjectiveType, Reason, Status, StatusResult, worst
 from scoring.weeks import checkin_rate, week_bounds, week_start
 
@@ -34,19 +43,26 @@ __all__ = [
     "Reason",
     "Status",
     "StatusResult",
+    "change",
     "checkin_rate",
+    "confidence_as_of",
+    "cycle_weeks",
     "expected_progress",
     "grade_band",
     "kr_progress",
     "kr_score",
     "kr_status",
+    "mean_confidence",
     "mean_progress",
     "objective_progress",
     "objective_score",
     "objective_status",
+    "pace_value",
     "round2",
+    "share",
     "threshold_share",
     "week_bounds",
     "week_start",
+    "weekly_mean_confidence",
     "worst",
 ]

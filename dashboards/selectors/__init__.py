@@ -12,16 +12,33 @@ from dashboards.selectors.common import (
     score_key_result,
     with_threshold_counts,
 )
+from dashboards.selectors.company import CompanyDashboard, company_dashboard, objective_children
+from dashboards.selectors.cycle_report import CycleReport, cycle_report
+from dashboards.selectors.key_result import KeyResultPage, key_result_page, load_key_result
 from dashboards.selectors.my_week import MyWeek, my_week
+from dashboards.selectors.objective import ObjectivePage, objective_page
+from dashboards.selectors.team import TeamDashboard, team_dashboard
 
 __all__ = [
+    "CycleReport",
     "KeyResultView",
     "MyWeek",
     "ObjectiveView",
     "current_cycle",
+    "cycle_report",
     "key_result_view",
     "my_week",
     "resolve_cycle",
     "score_key_result",
     "with_threshold_counts",
+    "CompanyDashboard",
+    "KeyResultPage",
+    "ObjectivePage",
+    "TeamDashboard",
+    "company_dashboard",
+    "key_result_page",
+    "load_key_result",
+    "objective_children",
+    "objective_page",
+    "team_dashboard",
 ]

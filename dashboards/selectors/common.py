@@ -1,5 +1,6 @@
 """Building blocks every page's selectors share: which cycle, and how a key result is scored."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -31,8 +32,13 @@ def current_cycle(*, on: date) -> Cycle | None:
     candidates = Cycle.objects.filter(
         state=Cycle.State.ACTIVE, start_date__lte=on, end_date__gte=on
     )
+    return pick_current_cycle(cycles=candidates, on=on)
+
+
+def pick_current_cycle(*, cycles: Iterable[Cycle], on: date) -> Cycle | None:
+    """current_cycle's rule over cycles already loaded (the header's switcher has them all)."""
     return min(
-        candidates,
+        (c for c in cycles if c.state == Cycle.State.ACTIVE and c.start_date <= on <= c.end_date),
         key=lambda c: (c.end_date - c.start_date, -c.start_date.toordinal(), c.pk),
         default=None,
     )
@@ -144,7 +150,12 @@ def build_row(
         key_result=key_result,
         progress=progress,
         expected=expected,
-        score=scoring.kr_score(progress=progress, final_grade=key_result.final_grade),
+        # A closed cycle shows the score stored when it closed, whatever the formula says now.
+        score=(
+            key_result.frozen_score
+            if cycle.is_closed and key_result.frozen_score is not None
+            else scoring.kr_score(progress=progress, final_grade=key_result.final_grade)
+        ),
         status=status,
         checked_in_this_week=checked_in,
         # A finished key result has nothing left to report: it is never "due".

@@ -3,8 +3,10 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 
 import scoring
+from checkins.models import ReminderDelivery
 from dashboards.selectors.common import (
     KeyResultView,
     ObjectiveView,
@@ -18,6 +20,12 @@ from objectives.models import Cycle, KeyResult, Objective, User
 
 
 @dataclass(frozen=True)
+class SentReminder:
+    kind: str  # ReminderDelivery.Kind: reminder or nudge
+    sent_at: datetime
+
+
+@dataclass(frozen=True)
 class MyWeek:
     cycle: Cycle | None
     today: date
@@ -26,6 +34,29 @@ class MyWeek:
     expected: Decimal | None
     objectives: list[ObjectiveView]
     progress: Decimal | None
+    user: User | None = None
+
+    @cached_property
+    def reminder_sent(self) -> "SentReminder | None":
+        """This week's latest reminder e-mail that went out (reminder or nudge), if any.
+
+        One query, made when the page shows it; the check-in fragments that rebuild the week
+        never ask, so they do not pay for it.
+        """
+        if self.user is None:
+            return None
+        found = (
+            ReminderDelivery.objects.filter(
+                user=self.user,
+                period=self.week_start,
+                kind__in=[ReminderDelivery.Kind.REMINDER, ReminderDelivery.Kind.NUDGE],
+                status=ReminderDelivery.Status.SENT,
+            )
+            .order_by("-sent_at")
+            .values_list("kind", "sent_at")
+            .first()
+        )
+        return SentReminder(kind=found[0], sent_at=found[1]) if found else None
 
     @property
     def rows(self) -> list[KeyResultView]:
@@ -54,6 +85,7 @@ def my_week(
     Weeks run Monday to Sunday in the person's own time zone, the same week their reminders use.
     Two queries whatever the number of key results: the cycle, then every key result of the
     objectives the person holds a key result in (the others are needed for objective progress).
+    The page adds a third when it shows this week's reminder e-mail (`reminder_sent`).
     """
     tz = user.tzinfo
     today = local_today(tz=tz, now=now)
@@ -113,4 +145,5 @@ def my_week(
         expected=expected,
         objectives=objectives,
         progress=scoring.mean_progress(values=[o.progress for o in objectives]),
+        user=user,
     )

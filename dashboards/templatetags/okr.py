@@ -47,3 +47,37 @@ def percent(value: Decimal | None) -> str:
     if value is None:
         return "0"
     return str((Decimal(value) * 100).quantize(Decimal(1)))
+
+
+@register.filter
+def share(value: Decimal | None) -> str:
+    """A 0–1 share as a whole percentage ("45%"), or "—" when there is none."""
+    if value is None:
+        return "—"
+    return f"{percent(value)}%"
+
+
+@register.filter
+def signed(value: Decimal | None) -> str:
+    """A change to two decimals with its sign: "+0.12", "−0.30", "±0.00"; "—" when unknown."""
+    if value is None:
+        return "—"
+    rounded = scoring.round2(value)
+    if rounded > 0:
+        return f"+{rounded}"
+    if rounded < 0:
+        return f"−{abs(rounded)}"
+    return "±0.00"
+
+
+@register.filter
+def signed_points(value: Decimal | None) -> str:
+    """A change of a share in percentage points: "+12 pts", "−5 pts", "±0 pts"; "—" unknown."""
+    if value is None:
+        return "—"
+    points = (Decimal(value) * 100).quantize(Decimal(1))
+    if points > 0:
+        return f"+{points} pts"
+    if points < 0:
+        return f"−{abs(points)} pts"
+    return "±0 pts"

@@ -1,0 +1,131 @@
+"""The key result page: where it stands, how its value and confidence moved, and every check-in.
+
+Two queries whatever the length of its history: the key result (scored, with its objective,
+cycle and owner) and its check-ins with their authors. Weeks and days are the company's.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+
+import scoring
+from checkins.models import CheckIn
+from checkins.services import ensure_can_check_in
+from dashboards import charts
+from dashboards.selectors.common import KeyResultView, build_row, score_key_result
+from dashboards.selectors.common import with_threshold_counts as _with_threshold_counts
+from dashboards.selectors.scope import Clock, cycle_clock
+from dashboards.templatetags.okr import with_unit
+from objectives import permissions
+from objectives.models import KeyResult, User
+
+
+@dataclass(frozen=True)
+class KeyResultPage:
+    view: KeyResultView
+    clock: Clock
+    checkins: list[CheckIn]  # newest first
+    value_chart: charts.LineChart
+    confidence_chart: charts.LineChart
+    can_check_in: bool
+    refusal: str  # why a person who may check in cannot now (a closed cycle, an archive)
+
+    @property
+    def key_result(self) -> KeyResult:
+        return self.view.key_result
+
+    @property
+    def expected_value(self) -> Decimal | None:
+        """Where a metric's value should be by now on the pace line; None for other kinds."""
+        kr = self.view.key_result
+        if kr.kind != KeyResult.Kind.METRIC:
+            return None
+        return scoring.round2(
+            scoring.pace_value(
+                start=kr.start_value, target=kr.target_value, expected=self.view.expected
+            )
+        )
+
+    @property
+    def score(self) -> Decimal:
+        # A closed cycle's scores were frozen when it closed; history is not rewritten.
+        frozen = self.view.key_result.frozen_score
+        if self.view.key_result.objective.cycle.is_closed and frozen is not None:
+            return frozen
+        return self.view.score
+
+
+def load_key_result(pk: int) -> KeyResult | None:
+    """The key result with what its page and permission checks need; one query."""
+    return (
+        _with_threshold_counts(
+            KeyResult.objects.select_related(
+                "objective__cycle", "objective__owner_team", "objective__owner_user", "owner"
+            )
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def key_result_page(
+    *, key_result: KeyResult, viewer: User, now: datetime | None = None
+) -> KeyResultPage:
+    """The page of a key result the viewer may see (the caller checked); it must come from
+    `load_key_result`. One query: its check-ins."""
+    kr = key_result
+    cycle = kr.objective.cycle
+    clock = cycle_clock(cycle=cycle, now=now)
+    view = build_row(
+        key_result=kr,
+        cycle=cycle,
+        scored=score_key_result(key_result=kr, cycle=cycle, on=clock.on, tz=clock.tz),
+        week_start=clock.week_start,
+        tz=clock.tz,
+        can_check_in=False,
+    )
+    checkins = list(
+        CheckIn.objects.filter(key_result=kr)
+        .select_related("author")
+        .order_by("-created_at", "-id")
+    )
+    oldest_first = [(clock.local_date(c.created_at), c) for c in reversed(checkins)]
+
+    def shown(value: Decimal) -> str:
+        return with_unit(value, kr.unit)
+
+    value_chart = charts.value_history(
+        cycle_start=cycle.start_date,
+        cycle_end=cycle.end_date,
+        on=clock.on,
+        kind=kr.kind,
+        start=kr.start_value,
+        target=kr.target_value,
+        checkins=[(day, c.value) for day, c in oldest_first],
+        format_value=shown,
+    )
+    confidence_chart = charts.confidence_history(
+        cycle_start=cycle.start_date,
+        cycle_end=cycle.end_date,
+        checkins=[(day, c.confidence) for day, c in oldest_first],
+    )
+    can_check_in, reason = False, ""
+    if permissions.can_check_in(viewer, kr):
+        # Theirs to check in on: say why not when the cycle or the key result is closed to it.
+        try:
+            ensure_can_check_in(actor=viewer, key_result=kr)
+        except PermissionDenied as refusal:
+            reason = str(refusal)
+        else:
+            can_check_in = True
+    return KeyResultPage(
+        view=view,
+        clock=clock,
+        checkins=checkins,
+        value_chart=value_chart,
+        confidence_chart=confidence_chart,
+        can_check_in=can_check_in,
+        refusal=reason,
+    )

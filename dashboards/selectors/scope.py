@@ -1,0 +1,354 @@
+"""What the dashboards share: the company's clock for a cycle, and a cycle's visible objectives
+with their key results scored.
+
+Dashboards count weeks Monday to Sunday in the company's time zone (settings.TIME_ZONE), the week
+the weekly check-in rate is defined on; My week uses each person's own. A cycle that is over is
+shown as it stood on its last day, and one not started yet as on its first: a past quarter does
+not turn "stale" just because it is old.
+
+Private objectives the viewer may not see are filtered out in the database (see
+`permissions.visible_objectives_q`), so no page, count or chart built from here can reveal them.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, IntegerField, OuterRef, Subquery, TextField, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+import scoring
+from checkins.models import CheckIn
+from dashboards.selectors.common import (
+    KeyResultView,
+    build_row,
+    local_today,
+    score_key_result,
+    with_threshold_counts,
+)
+from objectives import permissions
+from objectives.models import Cycle, KeyResult, Membership, Objective, Team, User
+
+
+def company_tz() -> ZoneInfo:
+    return timezone.get_default_timezone()
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Where "today" falls in a cycle, in the company's time zone."""
+
+    today: date
+    on: date  # today, held within the cycle's dates
+    week_start: date
+    week_end: date
+    last_week_start: date
+    expected: Decimal
+    weeks: list[date]  # Mondays of the cycle's weeks up to the one holding `on`
+    tz: ZoneInfo
+
+    @property
+    def last_week_end(self) -> date:
+        return self.week_start - timedelta(days=1)
+
+    @property
+    def last_week_in_cycle(self) -> bool:
+        return bool(self.weeks) and self.weeks[0] <= self.last_week_start
+
+    def local_date(self, moment: datetime) -> date:
+        return timezone.localtime(moment, self.tz).date()
+
+
+def cycle_clock(*, cycle: Cycle, now: datetime | None = None) -> Clock:
+    tz = company_tz()
+    today = local_today(tz=tz, now=now)
+    on = min(max(today, cycle.start_date), cycle.end_date)
+    monday, sunday = scoring.week_bounds(day=on)
+    return Clock(
+        today=today,
+        on=on,
+        week_start=monday,
+        week_end=sunday,
+        last_week_start=monday - timedelta(days=7),
+        expected=scoring.expected_progress(on=on, start=cycle.start_date, end=cycle.end_date),
+        weeks=scoring.cycle_weeks(start=cycle.start_date, end=cycle.end_date, until=on),
+        tz=tz,
+    )
+
+
+# --- Teams --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamTree:
+    """The whole organisation tree, loaded in one query."""
+
+    teams: dict[int, Team]
+    children: dict[int | None, list[int]]
+
+    @classmethod
+    def load(cls) -> "TeamTree":
+        teams = {team.pk: team for team in Team.objects.order_by("name", "pk")}
+        children: dict[int | None, list[int]] = {}
+        for team in teams.values():
+            children.setdefault(team.parent_id, []).append(team.pk)
+        return cls(teams=teams, children=children)
+
+    @property
+    def root(self) -> Team | None:
+        return next((t for t in self.teams.values() if t.is_root), None)
+
+    def child_teams(self, team_id: int) -> list[Team]:
+        return [self.teams[pk] for pk in self.children.get(team_id, ())]
+
+    def subtree(self, team_id: int) -> list[int]:
+        """The team and every team below it, parents before children."""
+        order, stack, seen = [], [team_id], set()
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            order.append(current)
+            stack.extend(reversed(self.children.get(current, ())))
+        return order
+
+    def ancestors(self, team_id: int) -> list[Team]:
+        """From the root down to the team's parent."""
+        chain, seen = [], {team_id}
+        parent_id = self.teams[team_id].parent_id
+        while parent_id is not None and parent_id not in seen:
+            seen.add(parent_id)
+            chain.append(self.teams[parent_id])
+            parent_id = self.teams[parent_id].parent_id
+        return list(reversed(chain))
+
+
+def members_by_team(team_ids: Iterable[int]) -> dict[int, set[int]]:
+    """team id -> ids of its members (any role); one query."""
+    result: dict[int, set[int]] = {}
+    rows = Membership.objects.filter(team_id__in=list(team_ids)).values_list("team_id", "user_id")
+    for team_id, user_id in rows:
+        result.setdefault(team_id, set()).add(user_id)
+    return result
+
+
+# --- Objectives and key results of a cycle -------------------------------------------------------
+
+
+def _active_kr_count() -> Coalesce:
+    return Coalesce(
+        Subquery(
+            KeyResult.objects.filter(objective=OuterRef("pk"), archived=False)
+            .order_by()
+            .values("objective")
+            .annotate(n=Count("id"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def _latest_blockers() -> Coalesce:
+    return Coalesce(
+        Subquery(
+            CheckIn.objects.filter(key_result=OuterRef("pk"))
+            .order_by("-created_at", "-id")
+            .values("blockers")[:1],
+            output_field=TextField(),
+        ),
+        Value(""),
+        output_field=TextField(),
+    )
+
+
+def visible_objectives(*, cycle: Cycle, viewer: User) -> dict[int, Objective]:
+    """The cycle's non-archived objectives the viewer may see, with `kr_count`; one query (plus
+    the viewer's managed teams)."""
+    objectives = (
+        Objective.objects.filter(cycle=cycle, archived=False)
+        .filter(permissions.visible_objectives_q(viewer))
+        .select_related("owner_team", "owner_user")
+        .annotate(kr_count=_active_kr_count())
+        .order_by("id")
+    )
+    result = {}
+    for objective in objectives:
+        objective.cycle = cycle
+        result[objective.pk] = objective
+    return result
+
+
+@dataclass
+class CycleObjectives:
+    """Visible objectives of a cycle, how they align, and the scored key results of those loaded.
+
+    Progress follows DESIGN.md: the weighted mean of an objective's key results, or with none
+    the mean of its (visible) aligned children's progress.
+    """
+
+    cycle: Cycle
+    clock: Clock
+    objectives: dict[int, Objective]
+    children: dict[int | None, list[int]]
+    rows: dict[int, list[KeyResultView]]  # objective id -> its scored key results
+    _progress: dict[int, Decimal | None] = field(default_factory=dict)
+
+    @classmethod
+    def load(
+        cls,
+        *,
+        cycle: Cycle,
+        clock: Clock,
+        viewer: User,
+        focus: Iterable[int] | None = None,
+        objectives: dict[int, Objective] | None = None,
+    ) -> "CycleObjectives":
+        """The visible objectives (unless given: one query) with the key results needed to score
+        the `focus` objectives (all of them when None: one query)."""
+        if objectives is None:
+            objectives = visible_objectives(cycle=cycle, viewer=viewer)
+        index = cls.build(cycle=cycle, clock=clock, objectives=objectives)
+        index.score(focus)
+        return index
+
+    @classmethod
+    def build(
+        cls, *, cycle: Cycle, clock: Clock, objectives: dict[int, Objective]
+    ) -> "CycleObjectives":
+        """The alignment of the given objectives, nothing scored yet; no query."""
+        children: dict[int | None, list[int]] = {}
+        for objective in objectives.values():
+            # A child of a hidden objective shows at the top, not under something unseen.
+            parent = objective.parent_id if objective.parent_id in objectives else None
+            children.setdefault(parent, []).append(objective.pk)
+        return cls(cycle=cycle, clock=clock, objectives=objectives, children=children, rows={})
+
+    def score(self, focus: Iterable[int] | None = None) -> None:
+        """Load and score the key results that the `focus` objectives' progress needs (every
+        objective's when None); one query."""
+        wanted = self._needed(self.objectives.keys() if focus is None else focus)
+        self.rows = load_rows(
+            objective_ids=wanted, objectives=self.objectives, cycle=self.cycle, clock=self.clock
+        )
+        self._progress = {}
+
+    def _needed(self, focus: Iterable[int]) -> set[int]:
+        # An objective without key results is scored from its children, so those are needed too.
+        needed: set[int] = set()
+        stack = [pk for pk in focus if pk in self.objectives]
+        while stack:
+            pk = stack.pop()
+            if pk in needed:
+                continue
+            needed.add(pk)
+            if self.objectives[pk].kr_count == 0:
+                stack.extend(self.children.get(pk, ()))
+        return needed
+
+    def children_of(self, objective_id: int | None) -> list[Objective]:
+        return [self.objectives[pk] for pk in self.children.get(objective_id, ())]
+
+    def progress(
+        self, objective_id: int, _visiting: frozenset[int] = frozenset()
+    ) -> Decimal | None:
+        if objective_id in self._progress:
+            return self._progress[objective_id]
+        rows = self.rows.get(objective_id, [])
+        if rows:
+            value = scoring.objective_progress(
+                key_results=[(row.key_result.weight, row.progress) for row in rows]
+            )
+        else:
+            visiting = _visiting | {objective_id}
+            value = scoring.objective_progress(
+                key_results=[],
+                children=[
+                    self.progress(child, visiting)
+                    for child in self.children.get(objective_id, ())
+                    if child not in visiting
+                ],
+            )
+        self._progress[objective_id] = value
+        return value
+
+    def status(self, objective_id: int) -> scoring.StatusResult | None:
+        return scoring.objective_status(
+            statuses=[row.status.status for row in self.rows.get(objective_id, [])]
+        )
+
+    def all_rows(self, objective_ids: Iterable[int] | None = None) -> list[KeyResultView]:
+        ids = self.rows.keys() if objective_ids is None else objective_ids
+        return [row for pk in ids for row in self.rows.get(pk, [])]
+
+
+def load_rows(
+    *,
+    objective_ids: Iterable[int],
+    objectives: dict[int, Objective],
+    cycle: Cycle,
+    clock: Clock,
+) -> dict[int, list[KeyResultView]]:
+    """Score the non-archived key results of the given objectives; one query.
+
+    Each key result carries `latest_blockers` (its latest check-in's blockers) and the threshold
+    counts `scoring` needs.
+    """
+    ids = sorted(objective_ids)
+    if not ids:
+        return {}
+    key_results = with_threshold_counts(
+        KeyResult.objects.filter(objective_id__in=ids, archived=False)
+        .select_related("owner")
+        .annotate(latest_blockers=_latest_blockers())
+        .order_by("objective_id", "order", "id")
+    )
+    rows: dict[int, list[KeyResultView]] = {}
+    for kr in key_results:
+        kr.objective = objectives[kr.objective_id]
+        rows.setdefault(kr.objective_id, []).append(
+            build_row(
+                key_result=kr,
+                cycle=cycle,
+                scored=score_key_result(key_result=kr, cycle=cycle, on=clock.on, tz=clock.tz),
+                week_start=clock.week_start,
+                tz=clock.tz,
+                can_check_in=False,
+            )
+        )
+    return rows
+
+
+def scope_objective_ids(
+    *, objectives: dict[int, Objective], team_ids: Iterable[int], member_ids: Iterable[int]
+) -> list[int]:
+    """Objectives owned by one of the teams, or individual objectives of one of their members."""
+    teams, members = set(team_ids), set(member_ids)
+    return [
+        pk
+        for pk, objective in objectives.items()
+        if objective.owner_team_id in teams or objective.owner_user_id in members
+    ]
+
+
+def checkin_history(
+    key_result_ids: Iterable[int], *, clock: Clock
+) -> dict[int, list[tuple[date, Decimal, int]]]:
+    """key result id -> its check-ins as (company-local day, value, confidence), oldest first;
+    one query."""
+    history: dict[int, list[tuple[date, Decimal, int]]] = {}
+    ids = list(key_result_ids)
+    if not ids:
+        return history
+    rows = (
+        CheckIn.objects.filter(key_result_id__in=ids)
+        .order_by("created_at", "id")
+        .values_list("key_result_id", "created_at", "value", "confidence")
+    )
+    for kr_id, created_at, value, confidence in rows:
+        history.setdefault(kr_id, []).append((clock.local_date(created_at), value, confidence))
+    return history

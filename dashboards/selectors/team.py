@@ -1,0 +1,405 @@
+"""The team dashboard: a team's key results in a cycle, scored, counted, charted and summarised.
+
+A team's key results are those on objectives the team owns and on individual objectives of its
+members; with sub-teams rolled up, the same for every team below it. The team's progress is the
+mean of its own (team-owned) objectives' progress, as DESIGN.md defines it.
+
+Definitions the issue left open:
+- Weekly check-in rate: the share of those key results with a check-in this week (Monday to
+  Sunday in the company's time zone); last week's rate is over the same key results.
+- Average confidence of a week: the mean, over the key results, of each one's latest confidence
+  as of that week's Sunday (key results never checked in by then are left out). The card shows
+  this week's value and its change since last week; the trend chart shows every week.
+- Moved this week: progress now minus progress as of the end of last week (from the history).
+
+Queries, whatever the team's size: the team tree, its members, the viewer's managed teams (none
+to two), the visible objectives, their key results, and (for the full page) the check-in history.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import scoring
+from dashboards import charts
+from dashboards import summary as weekly_summary
+from dashboards.selectors.common import KeyResultView, local_today, resolve_cycle
+from dashboards.selectors.scope import (
+    Clock,
+    CycleObjectives,
+    TeamTree,
+    checkin_history,
+    company_tz,
+    cycle_clock,
+    members_by_team,
+    scope_objective_ids,
+    visible_objectives,
+)
+from objectives.models import Cycle, KeyResult, Objective, Team, User
+from scoring import Status
+
+ATTENTION = (Status.BEHIND, Status.AT_RISK)
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    """One key result of the team's table, with the values it sorts and filters on."""
+
+    view: KeyResultView
+    progress_change: Decimal | None = None
+
+    @property
+    def key_result(self) -> KeyResult:
+        return self.view.key_result
+
+    @property
+    def pk(self) -> int:
+        return self.view.key_result.pk
+
+    @property
+    def title(self) -> str:
+        return self.view.key_result.title
+
+    @property
+    def sort_title(self) -> str:
+        return self.title.casefold()
+
+    @property
+    def objective(self) -> Objective:
+        return self.view.key_result.objective
+
+    @property
+    def owner_name(self) -> str:
+        return self.view.key_result.owner.name
+
+    @property
+    def sort_owner(self) -> str:
+        return self.owner_name.casefold()
+
+    @property
+    def owner_id(self) -> int:
+        return self.view.key_result.owner_id
+
+    @property
+    def level(self) -> str:
+        return str(self.objective.level)
+
+    @property
+    def progress(self) -> Decimal:
+        return self.view.progress
+
+    @property
+    def status(self) -> Status:
+        return self.view.status.status
+
+    @property
+    def status_rank(self) -> int:
+        return self.status.rank
+
+    @property
+    def stale(self) -> bool:
+        return self.view.status.stale
+
+    @property
+    def stale_days(self) -> int | None:
+        for reason in self.view.status.reasons:
+            if reason.code == "stale":
+                return int(reason.params["days"])
+        return None
+
+    @property
+    def confidence(self) -> int | None:
+        return self.view.key_result.last_confidence
+
+    @property
+    def sort_confidence(self) -> int:
+        return self.confidence or 0
+
+    @property
+    def last_checkin_at(self) -> datetime | None:
+        return self.view.key_result.last_checkin_at
+
+    @property
+    def sort_last_checkin(self) -> float:
+        moment = self.last_checkin_at
+        return moment.timestamp() if moment else 0.0
+
+    @property
+    def blocker(self) -> str:
+        return getattr(self.view.key_result, "latest_blockers", "") or ""
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.status in ATTENTION or self.stale
+
+
+@dataclass(frozen=True)
+class SilentPerson:
+    user_id: int
+    name: str
+    due: list[TeamRow]
+
+
+@dataclass(frozen=True)
+class ObjectiveLine:
+    objective: Objective
+    progress: Decimal | None
+    status: scoring.StatusResult | None
+
+
+@dataclass(frozen=True)
+class Cards:
+    progress: Decimal | None
+    expected: Decimal
+    objective_count: int
+    checked_in: int
+    total: int
+    rate: Decimal | None
+    rate_last_week: Decimal | None
+    rate_change: Decimal | None
+    status_counts: list[tuple[Status, int]]
+    stale_count: int
+    confidence: Decimal | None
+    confidence_last_week: Decimal | None
+    confidence_change: Decimal | None
+
+
+@dataclass(frozen=True)
+class TeamDashboard:
+    team: Team
+    ancestors: list[Team]
+    sub_teams: list[Team]
+    include_sub_teams: bool
+    cycle: Cycle | None
+    clock: Clock | None
+    rows: list[TeamRow]
+    objectives: list[ObjectiveLine]
+    cards: Cards | None = None
+    attention: list[TeamRow] | None = None
+    silent: list[SilentPerson] | None = None
+    progress_chart: charts.BarChart | None = None
+    confidence_chart: charts.LineChart | None = None
+    status_chart: charts.Distribution | None = None
+    summary: list[weekly_summary.Sentence] | None = None
+
+
+def team_dashboard(
+    *,
+    team: Team,
+    viewer: User,
+    requested_cycle: str | None = None,
+    include_sub_teams: bool = False,
+    table_only: bool = False,
+    now: datetime | None = None,
+) -> TeamDashboard:
+    """Everything the team dashboard shows; `table_only` skips what the table fragment does not
+    need (the check-in history, the cards, the charts and the summary)."""
+    tree = TeamTree.load()
+    cycle = resolve_cycle(requested=requested_cycle, on=local_today(tz=company_tz(), now=now))
+    dashboard = TeamDashboard(
+        team=team,
+        ancestors=tree.ancestors(team.pk),
+        sub_teams=tree.child_teams(team.pk),
+        include_sub_teams=include_sub_teams,
+        cycle=cycle,
+        clock=None,
+        rows=[],
+        objectives=[],
+    )
+    if cycle is None:
+        return dashboard
+    clock = cycle_clock(cycle=cycle, now=now)
+    team_ids = set(tree.subtree(team.pk) if include_sub_teams else [team.pk])
+    member_ids = set().union(*members_by_team(team_ids).values())
+    visible = visible_objectives(cycle=cycle, viewer=viewer)
+    scope_ids = scope_objective_ids(objectives=visible, team_ids=team_ids, member_ids=member_ids)
+    index = CycleObjectives.load(
+        cycle=cycle, clock=clock, viewer=viewer, focus=scope_ids, objectives=visible
+    )
+    views = sorted(
+        index.all_rows(scope_ids),
+        key=lambda v: (-v.status.status.rank, v.key_result.title.casefold(), v.key_result.pk),
+    )
+    # Team-owned first, then people's own, each by title.
+    by_kind_and_title = sorted(
+        scope_ids,
+        key=lambda pk: (visible[pk].owner_user_id is not None, visible[pk].title.casefold()),
+    )
+    dashboard = replace(
+        dashboard,
+        clock=clock,
+        rows=[TeamRow(view) for view in views],
+        objectives=[
+            ObjectiveLine(visible[pk], index.progress(pk), index.status(pk))
+            for pk in by_kind_and_title
+        ],
+    )
+    if table_only:
+        return dashboard
+
+    history = checkin_history([v.key_result.pk for v in views], clock=clock)
+    rows = [
+        TeamRow(view, _progress_change(view, history.get(view.key_result.pk, []), clock))
+        for view in views
+    ]
+    trend = scoring.weekly_mean_confidence(
+        histories=[
+            [(day, confidence) for day, _value, confidence in history.get(row.pk, [])]
+            for row in rows
+        ],
+        weeks=clock.weeks,
+    )
+    team_objective_ids = [pk for pk in scope_ids if visible[pk].owner_team_id in team_ids]
+    cards = _cards(
+        rows=rows,
+        history=history,
+        clock=clock,
+        trend=trend,
+        progress=scoring.mean_progress(values=[index.progress(pk) for pk in team_objective_ids]),
+        objective_count=len(team_objective_ids),
+    )
+    return replace(
+        dashboard,
+        rows=rows,
+        cards=cards,
+        attention=[row for row in rows if row.needs_attention],
+        silent=_silent(rows),
+        progress_chart=_person_chart(rows, clock),
+        confidence_chart=charts.confidence_trend(weeks=clock.weeks, values=trend),
+        status_chart=charts.status_distribution(counts=dict(cards.status_counts)),
+        summary=weekly_summary.compose(
+            weekly_summary.WeekFacts(
+                team=team.name,
+                key_results=[_facts(row) for row in rows],
+                rate_this_week=cards.rate,
+                rate_last_week=cards.rate_last_week,
+            )
+        ),
+    )
+
+
+def progress_as_of(
+    *, key_result: KeyResult, history: Sequence[tuple[date, Decimal, int]], day: date
+) -> Decimal:
+    """A key result's progress from its check-ins made on or before `day`."""
+    values = [value for checked_on, value, _confidence in history if checked_on <= day]
+    if key_result.kind in (KeyResult.Kind.AT_LEAST, KeyResult.Kind.AT_MOST):
+        return scoring.kr_progress(
+            kind=key_result.kind,
+            start=key_result.start_value,
+            target=key_result.target_value,
+            current=None,
+            checkin_values=values,
+        )
+    return scoring.kr_progress(
+        kind=key_result.kind,
+        start=key_result.start_value,
+        target=key_result.target_value,
+        current=values[-1] if values else None,
+    )
+
+
+def _progress_change(
+    view: KeyResultView, history: Sequence[tuple[date, Decimal, int]], clock: Clock
+) -> Decimal | None:
+    if not clock.last_week_in_cycle:
+        return None
+    before = progress_as_of(key_result=view.key_result, history=history, day=clock.last_week_end)
+    return scoring.change(now=view.progress, before=before)
+
+
+def _checked_in_during_week(
+    history: dict[int, list[tuple[date, Decimal, int]]], rows: Sequence[TeamRow], monday: date
+) -> int:
+    """How many of the rows have at least one check-in in the week starting on `monday`."""
+    sunday = monday + timedelta(days=6)
+    return sum(
+        any(monday <= day <= sunday for day, _value, _conf in history.get(row.pk, []))
+        for row in rows
+    )
+
+
+def _cards(
+    *,
+    rows: Sequence[TeamRow],
+    history: dict[int, list[tuple[date, Decimal, int]]],
+    clock: Clock,
+    trend: Sequence[Decimal | None],
+    progress: Decimal | None,
+    objective_count: int,
+) -> Cards:
+    total = len(rows)
+    checked_in = _checked_in_during_week(history, rows, clock.week_start)
+    rate = scoring.checkin_rate(checked_in=checked_in, total=total)
+    rate_last_week = (
+        scoring.checkin_rate(
+            checked_in=_checked_in_during_week(history, rows, clock.last_week_start), total=total
+        )
+        if clock.last_week_in_cycle
+        else None
+    )
+    # The trend's last week is this one (the week of clock.on).
+    confidence = trend[-1] if trend else None
+    confidence_last_week = trend[-2] if clock.last_week_in_cycle and len(trend) > 1 else None
+    counts = {status: 0 for status in charts.STATUS_ORDER}
+    for row in rows:
+        counts[row.status] += 1
+    return Cards(
+        progress=progress,
+        expected=clock.expected,
+        objective_count=objective_count,
+        checked_in=checked_in,
+        total=total,
+        rate=rate,
+        rate_last_week=rate_last_week,
+        rate_change=scoring.change(now=rate, before=rate_last_week),
+        status_counts=list(counts.items()),
+        stale_count=sum(row.stale for row in rows),
+        confidence=confidence,
+        confidence_last_week=confidence_last_week,
+        confidence_change=scoring.change(now=confidence, before=confidence_last_week),
+    )
+
+
+def _silent(rows: Sequence[TeamRow]) -> list[SilentPerson]:
+    people: dict[int, SilentPerson] = {}
+    for row in rows:
+        if row.view.due_this_week:
+            person = people.setdefault(row.owner_id, SilentPerson(row.owner_id, row.owner_name, []))
+            person.due.append(row)
+    return sorted(people.values(), key=lambda p: (-len(p.due), p.name.casefold()))
+
+
+def _person_chart(rows: Sequence[TeamRow], clock: Clock) -> charts.BarChart:
+    by_person: dict[int, list[TeamRow]] = {}
+    for row in rows:
+        by_person.setdefault(row.owner_id, []).append(row)
+    items = []
+    for person_rows in sorted(by_person.values(), key=lambda rs: rs[0].sort_owner):
+        progress = scoring.mean_progress(values=[row.progress for row in person_rows])
+        count = len(person_rows)
+        items.append(
+            charts.BarItem(
+                label=person_rows[0].owner_name,
+                value=progress,
+                note=f"{count} key result{'s' if count != 1 else ''}",
+            )
+        )
+    return charts.progress_bars(
+        title="Progress by person", items=items, expected=clock.expected, what="progress"
+    )
+
+
+def _facts(row: TeamRow) -> weekly_summary.KeyResultFacts:
+    return weekly_summary.KeyResultFacts(
+        title=row.title,
+        owner=row.owner_name,
+        status=row.status,
+        progress=row.progress,
+        progress_change=row.progress_change,
+        confidence=row.confidence,
+        blocker=row.blocker,
+        stale_days=row.stale_days,
+        due=row.view.due_this_week,
+    )

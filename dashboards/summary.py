@@ -1,0 +1,232 @@
+"""The written weekly summary of a team: deterministic sentences composed from its numbers.
+
+Pure functions over plain values (no database, no remote service), so every sentence kind can be
+tested on hand-built facts. Each `*_sentence` function returns its sentence when the facts call
+for it and None otherwise; `compose` puts them in reading order. The numbers themselves come from
+`scoring` (through the selectors); this module only chooses which to mention and words them.
+
+Sentence kinds, and when each appears:
+
+- "empty": there are no key results at all (then it is the only sentence).
+- "moved": some key result's progress changed since the end of last week; names the one that
+  moved most (largest change either way; ties by title).
+- "still": key results exist, their changes are known, and none moved.
+- "stuck": key results that are behind or at risk and did not gain progress since last week
+  (not said in a cycle's first week, when there is no last week to compare with).
+- "lowest_confidence": some key result is rated 3/5 or lower; names the lowest (ties: the one
+  with less progress, then by title) and its latest blocker when one was written.
+- "confident": key results have been rated and every rating is 4/5 or 5/5.
+- "silent": people who still have a due key result without a check-in this week.
+- "all_checked_in": key results exist and none is due.
+- "stale": key results with no update for more than ten days (the "no update" flag).
+- "checkin_rate": the share checked in this week, compared with last week when last week was
+  part of the cycle.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+import scoring
+from scoring import Status
+
+LOW_CONFIDENCE = 3  # at or below this a rating is worth a manager's attention
+NAMED_AT_MOST = 3  # a sentence names this many things, then says "and N more"
+
+
+@dataclass(frozen=True)
+class KeyResultFacts:
+    """What the summary knows of one key result this week."""
+
+    title: str
+    owner: str
+    status: Status | str
+    progress: Decimal
+    progress_change: Decimal | None = None  # since the end of last week; None: unknown
+    confidence: int | None = None  # the latest; None: never checked in
+    blocker: str = ""  # the latest check-in's blockers
+    stale_days: int | None = None  # days without an update when flagged "no update"
+    due: bool = False  # still needs this week's check-in
+
+
+@dataclass(frozen=True)
+class WeekFacts:
+    team: str
+    key_results: Sequence[KeyResultFacts] = ()
+    rate_this_week: Decimal | None = None
+    rate_last_week: Decimal | None = None  # None: last week was not part of the cycle
+
+
+@dataclass(frozen=True)
+class Sentence:
+    kind: str
+    text: str
+    # The key results it names, for links; plain titles so the module stays free of models.
+    subjects: tuple[str, ...] = field(default=())
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def compose(facts: WeekFacts) -> list[Sentence]:
+    """The summary, in reading order: what moved, what is stuck, confidence, who is silent, the
+    check-in rate."""
+    if not facts.key_results:
+        return [empty_sentence(facts)]
+    candidates = [
+        moved_sentence(facts),
+        still_sentence(facts),
+        stuck_sentence(facts),
+        lowest_confidence_sentence(facts),
+        confident_sentence(facts),
+        silent_sentence(facts),
+        all_checked_in_sentence(facts),
+        stale_sentence(facts),
+        checkin_rate_sentence(facts),
+    ]
+    return [sentence for sentence in candidates if sentence is not None]
+
+
+def empty_sentence(facts: WeekFacts) -> Sentence:
+    return Sentence("empty", f"{facts.team} has no key results in this cycle yet.")
+
+
+def moved_sentence(facts: WeekFacts) -> Sentence | None:
+    movers = [kr for kr in facts.key_results if kr.progress_change]
+    if not movers:
+        return None
+    top = min(movers, key=lambda kr: (-abs(kr.progress_change), kr.title))
+    verb = "rose" if top.progress_change > 0 else "fell"
+    text = (
+        f"“{top.title}” moved most this week: its progress {verb} by "
+        f"{_number(abs(top.progress_change))} to {_number(top.progress)} ({top.owner})."
+    )
+    return Sentence("moved", text, (top.title,))
+
+
+def still_sentence(facts: WeekFacts) -> Sentence | None:
+    known = [kr for kr in facts.key_results if kr.progress_change is not None]
+    if not known or any(kr.progress_change for kr in known):
+        return None
+    return Sentence("still", "No key result's progress moved this week.")
+
+
+def stuck_sentence(facts: WeekFacts) -> Sentence | None:
+    stuck = sorted(
+        (
+            kr
+            for kr in facts.key_results
+            if Status(kr.status) in (Status.BEHIND, Status.AT_RISK)
+            and kr.progress_change is not None
+            and kr.progress_change <= 0
+        ),
+        key=lambda kr: (-Status(kr.status).rank, kr.progress, kr.title),
+    )
+    if not stuck:
+        return None
+    named = [f"“{kr.title}” ({Status(kr.status).label})" for kr in stuck[:NAMED_AT_MOST]]
+    verb = "is" if len(stuck) == 1 else "are"
+    text = f"Stuck: {_listing(named, len(stuck))} {verb} not gaining ground this week."
+    return Sentence("stuck", text, tuple(kr.title for kr in stuck[:NAMED_AT_MOST]))
+
+
+def lowest_confidence_sentence(facts: WeekFacts) -> Sentence | None:
+    rated = [kr for kr in facts.key_results if kr.confidence is not None]
+    if not rated:
+        return None
+    lowest = min(rated, key=lambda kr: (kr.confidence, kr.progress, kr.title))
+    if lowest.confidence > LOW_CONFIDENCE:
+        return None
+    text = f"Lowest confidence: “{lowest.title}” at {lowest.confidence}/5 ({lowest.owner})"
+    blocker = " ".join(lowest.blocker.split())
+    if blocker:
+        text += f", blocked by: “{_shorten(blocker)}”."
+    else:
+        text += ", with no blocker written down."
+    return Sentence("lowest_confidence", text, (lowest.title,))
+
+
+def confident_sentence(facts: WeekFacts) -> Sentence | None:
+    rated = [kr for kr in facts.key_results if kr.confidence is not None]
+    if not rated or any(kr.confidence <= LOW_CONFIDENCE for kr in rated):
+        return None
+    return Sentence(
+        "confident", "Confidence is high: every key result checked in on is rated 4/5 or 5/5."
+    )
+
+
+def silent_sentence(facts: WeekFacts) -> Sentence | None:
+    due_by_owner: dict[str, int] = {}
+    for kr in facts.key_results:
+        if kr.due:
+            due_by_owner[kr.owner] = due_by_owner.get(kr.owner, 0) + 1
+    if not due_by_owner:
+        return None
+    people = sorted(due_by_owner.items(), key=lambda item: (-item[1], item[0]))
+    named = [
+        f"{name} ({count} key result{'s' if count != 1 else ''})"
+        for name, count in people[:NAMED_AT_MOST]
+    ]
+    text = f"Not checked in yet this week: {_listing(named, len(people))}."
+    return Sentence("silent", text)
+
+
+def all_checked_in_sentence(facts: WeekFacts) -> Sentence | None:
+    if not facts.key_results or any(kr.due for kr in facts.key_results):
+        return None
+    return Sentence("all_checked_in", "Every key result that needs a check-in has one this week.")
+
+
+def stale_sentence(facts: WeekFacts) -> Sentence | None:
+    stale = sorted(
+        (kr for kr in facts.key_results if kr.stale_days is not None),
+        key=lambda kr: (-kr.stale_days, kr.title),
+    )
+    if not stale:
+        return None
+    named = [f"“{kr.title}” ({kr.owner}, {kr.stale_days} days)" for kr in stale[:NAMED_AT_MOST]]
+    text = f"No update for more than ten days: {_listing(named, len(stale))}."
+    return Sentence("stale", text, tuple(kr.title for kr in stale[:NAMED_AT_MOST]))
+
+
+def checkin_rate_sentence(facts: WeekFacts) -> Sentence | None:
+    if facts.rate_this_week is None:
+        return None
+    now = _percent(facts.rate_this_week)
+    text = f"{now}% of key results have a check-in this week"
+    if facts.rate_last_week is None:
+        text += "."
+    else:
+        before = _percent(facts.rate_last_week)
+        if now > before:
+            text += f", up from {before}% last week."
+        elif now < before:
+            text += f", down from {before}% last week."
+        else:
+            text += ", the same as last week."
+    return Sentence("checkin_rate", text)
+
+
+# --- Wording helpers -----------------------------------------------------------------------------
+
+
+def _number(value: Decimal) -> str:
+    return str(scoring.round2(value))
+
+
+def _percent(share: Decimal) -> int:
+    return int((share * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _listing(items: Sequence[str], total: int) -> str:
+    """ "a", "a and b", "a, b and c", "a, b, c and 2 more"."""
+    more = total - len(items)
+    if more > 0:
+        return f"{', '.join(items)} and {more} more"
+    if len(items) == 1:
+        return items[0]
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _shorten(text: str, limit: int = 140) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
