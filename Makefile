@@ -16,9 +16,20 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 	@mkdir -p var
 
+# Reminders need no Redis here: a Celery worker with embedded beat (`worker -B`) runs beside the
+# server on the filesystem broker (var/celery/), sweeping every minute, and the e-mails land as
+# files in var/mail/.
+# Ctrl-C stops the server; the trap then stops the worker (a warm shutdown) before make returns.
 run: setup
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py seed_demo --if-empty
+	@var="$${OKR_VAR_DIR:-var}"; mkdir -p "$$var/celery" "$$var/mail"; \
+	echo "Reminders: Celery worker + beat on the filesystem broker in $$var/celery/; e-mail goes to $$var/mail/"; \
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} OKR_REMINDER_SWEEP_SECONDS=$${OKR_REMINDER_SWEEP_SECONDS:-60} \
+	  $(PY) -m celery -A okr_site worker -B --pool=solo \
+	  --loglevel=INFO --schedule "$$var/celery/beat-schedule" & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 0' INT TERM; \
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup

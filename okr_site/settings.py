@@ -147,6 +147,9 @@ if env.str("EMAIL_HOST", default=""):
                 "username": env.str("EMAIL_HOST_USER", default=""),
                 "password": env.str("EMAIL_HOST_PASSWORD", default=""),
                 "use_tls": env.bool("EMAIL_USE_TLS", default=False),
+                # Shorter than a reminder send's time limit, so a hung server fails the attempt
+                # (and it is retried) rather than the task being killed.
+                "timeout": env.int("EMAIL_TIMEOUT", default=60),
             },
         }
     }
@@ -159,10 +162,18 @@ else:
     }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="OKR <okr@localhost>")
 
-# Celery: Redis when REDIS_URL is set, otherwise a filesystem broker that needs no server.
+# Celery: Redis when REDIS_URL is set, otherwise a filesystem broker that needs no server (what
+# `make run` uses: a worker with embedded beat beside runserver). Reminders rely on each of these;
+# README.md, "Reminders", explains the whole protocol.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {}
+    {
+        # Redis has no real acknowledgements: a message a worker took but never acked comes back
+        # after this many seconds. It must exceed the longest task run (REMINDER_SEND_TIME_LIMIT)
+        # and the longest retry countdown (REMINDER_RETRY_BACKOFF_MAX), or a message still legally
+        # held would be handed to a second worker (harmless for reminders, but wasted work).
+        "visibility_timeout": 3600,
+    }
     if REDIS_URL
     else {
         "data_folder_in": str(VAR_DIR / "celery" / "queue"),
@@ -171,12 +182,62 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
 )
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Late acks: a message is acknowledged only after its task has run, so a worker that dies mid-task
+# (killed, out of memory, the machine gone) leaves it to be delivered again.
 CELERY_TASK_ACKS_LATE = True
+# When a pool process dies under a task, put the message back instead of marking it failed.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A task that raised or hit its time limit is acked (Celery's default, stated here on purpose):
+# the delivery row has recorded the failure, and the sweeper re-queues what is left unfinished.
+CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True
+# With late acks a lost broker connection means the running tasks' messages come back anyway;
+# cancelling those tasks avoids running them twice at once.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Each worker process reserves one message at a time: a crash strands at most that one, and
+# slow sends do not hold back messages other workers could take.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
+# Publishing (the sweeper queueing sends) retries briefly when the broker blips; a message that
+# still cannot be published leaves its row queued for the next sweep to re-queue.
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 3,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 2,
+}
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+
+# Reminders (checkins/reminders.py). The sweeper decides who is due from the database, so the
+# beat schedule is one static entry; nothing is scheduled per person.
+REMINDER_SWEEP_INTERVAL_SECONDS = env.int("OKR_REMINDER_SWEEP_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "sweep-reminders": {
+        "task": "checkins.sweep_reminders",
+        "schedule": float(REMINDER_SWEEP_INTERVAL_SECONDS),
+    },
+    # Cycles that move with their dates (objectives/tasks.py). Idempotent, so it can run hourly:
+    # a cycle moves within the hour after midnight in the company's time zone, whatever that is.
+    "automatic-cycle-transitions": {
+        "task": "objectives.run_automatic_cycle_transitions",
+        "schedule": 3600.0,
+    },
+}
+# A send is cut off after these (EMAIL_TIMEOUT, above, is shorter still)...
+REMINDER_SEND_SOFT_TIME_LIMIT_SECONDS = 90
+REMINDER_SEND_TIME_LIMIT_SECONDS = 120
+# ...so a worker that still holds a delivery's send lease after this long is dead, and another
+# may take the delivery over. Must exceed REMINDER_SEND_TIME_LIMIT_SECONDS.
+REMINDER_SEND_LEASE_SECONDS = 600
+# A failed send is retried after 30 s, 60 s, 120 s… (with jitter), at most 10 minutes apart.
+REMINDER_RETRY_BACKOFF_SECONDS = 30
+REMINDER_RETRY_BACKOFF_MAX_SECONDS = 600
+# A delivery left queued or retrying this long (its message was lost, or Celery's retries ended)
+# is queued again by the next sweep. Longer than the longest backoff.
+REMINDER_REQUEUE_AFTER_SECONDS = 900
+# Temporary failures are retried until the person's week ends, or this many attempts.
+REMINDER_MAX_ATTEMPTS = 30
 
 # Security. Strict CSP: scripts only from our origin (plus per-request nonces), no inline styles.
 SECURE_CSP = {

@@ -1,13 +1,21 @@
 """factory_boy factories for the domain model. Values are Decimals, never floats."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import factory
 from django.utils import timezone
 
-from checkins.models import CheckIn
-from objectives.models import Cycle, KeyResult, Membership, Objective, Team, User
+from checkins.models import CheckIn, ReminderDelivery, ReminderPolicy
+from objectives.models import (
+    Cycle,
+    KeyResult,
+    Membership,
+    Objective,
+    ObjectiveReflection,
+    Team,
+    User,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -100,3 +108,118 @@ class CheckInFactory(factory.django.DjangoModelFactory):
     value = Decimal(10)
     confidence = 4
     created_at = factory.LazyFunction(timezone.now)
+
+
+class ReminderPolicyFactory(factory.django.DjangoModelFactory):
+    """The installation's single policy row (pk 1), with the defaults unless told otherwise."""
+
+    class Meta:
+        model = ReminderPolicy
+        django_get_or_create = ("id",)
+
+    id = ReminderPolicy.SINGLETON_ID
+
+
+class ReminderDeliveryFactory(factory.django.DjangoModelFactory):
+    """A claimed e-mail; `period` is the Monday of the person's week."""
+
+    class Meta:
+        model = ReminderDelivery
+
+    user = factory.SubFactory(UserFactory)
+    kind = ReminderDelivery.Kind.REMINDER
+    period = factory.LazyFunction(
+        lambda: timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    )
+    status = ReminderDelivery.Status.QUEUED
+    sent_at = factory.LazyAttribute(
+        lambda d: timezone.now() if d.status == ReminderDelivery.Status.SENT else None
+    )
+
+
+def populate_team(
+    *,
+    team: Team,
+    cycle: Cycle,
+    people: int,
+    key_results_each: int = 2,
+    weeks_of_history: int = 3,
+    now: datetime | None = None,
+) -> list[User]:
+    """A team of `people` members (for dashboards at a given size), written in bulk.
+
+    The team owns one objective with a key result per member; each member also owns an
+    individual objective with `key_results_each` key results. Every key result gets a weekly
+    check-in for the last `weeks_of_history` weeks (the newest today), confidence and value
+    varying with the person, and its latest value, confidence and time set to match, as
+    `record_checkin` would.
+    """
+    now = now or timezone.now()
+    offset = User.objects.count()
+    users = UserFactory.create_batch(
+        people, display_name=factory.Sequence(lambda n: f"Member {offset + n:03d}")
+    )
+    Membership.objects.bulk_create(Membership(user=user, team=team) for user in users)
+    team_objective = ObjectiveFactory(cycle=cycle, owner_team=team, title=f"{team.name} goal")
+    key_results = [
+        KeyResult(
+            objective=team_objective,
+            owner=user,
+            title=f"{user.name}: team measure",
+            start_value=Decimal(0),
+            target_value=Decimal(100),
+            order=index,
+        )
+        for index, user in enumerate(users)
+    ]
+    for user in users:
+        objective = ObjectiveFactory(
+            cycle=cycle, owner_team=None, owner_user=user, title=f"{user.name}'s goal"
+        )
+        key_results += [
+            KeyResult(
+                objective=objective,
+                owner=user,
+                title=f"{user.name}: measure {n}",
+                start_value=Decimal(0),
+                target_value=Decimal(100),
+                order=n,
+            )
+            for n in range(key_results_each)
+        ]
+    key_results = KeyResult.objects.bulk_create(key_results)
+    checkins = []
+    for index, kr in enumerate(key_results):
+        for weeks_ago in range(weeks_of_history - 1, -1, -1):
+            checkins.append(
+                CheckIn(
+                    key_result=kr,
+                    author=kr.owner,
+                    value=Decimal(10 * (weeks_of_history - weeks_ago) + index % 7),
+                    confidence=1 + (index + weeks_ago) % 5,
+                    blockers="Waiting on data" if (index + weeks_ago) % 5 < 2 else "",
+                    created_at=now - timedelta(weeks=weeks_ago, hours=1),
+                )
+            )
+        latest = checkins[-1]
+        kr.current_value, kr.last_confidence = latest.value, latest.confidence
+        kr.last_checkin_at = latest.created_at
+    CheckIn.objects.bulk_create(checkins)
+    KeyResult.objects.bulk_update(
+        key_results, ["current_value", "last_confidence", "last_checkin_at"]
+    )
+    return users
+
+
+class ObjectiveReflectionFactory(factory.django.DjangoModelFactory):
+    """A written retrospective, as a row (save_reflection checks the rules; this does not)."""
+
+    class Meta:
+        model = ObjectiveReflection
+
+    objective = factory.SubFactory(ObjectiveFactory)
+    what_worked = "Shipping small changes every week."
+    what_did_not = "Planning took too long."
+    root_cause = ""
+    decision = ObjectiveReflection.Decision.KEEP
+    author = factory.SubFactory(UserFactory)

@@ -1,0 +1,52 @@
+"""Celery tasks for reminders: thin wrappers that call the services in checkins/reminders.py.
+
+Every task is safe to run twice, late or at the same time as itself: the sweeper claims through
+a unique constraint and the send through conditional UPDATEs. Late acknowledgement (set in
+settings and repeated here so the guarantee travels with the task) means a worker that dies
+mid-task leaves the message to be delivered again.
+"""
+
+from celery import shared_task
+from django.conf import settings
+
+from checkins import reminders
+
+
+@shared_task(
+    name="checkins.sweep_reminders",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    # Beat fires every few minutes; a sweep that waited longer than that is superseded by the
+    # next one, so an old one is dropped rather than run late.
+    expires=settings.REMINDER_SWEEP_INTERVAL_SECONDS,
+)
+def sweep_reminders() -> int:
+    """Claim and queue every reminder, nudge and digest owed right now; returns how many."""
+    result = reminders.sweep_reminders()
+    return len(result.claimed) + len(result.requeued)
+
+
+@shared_task(
+    bind=True,
+    name="checkins.send_reminder_delivery",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    autoretry_for=(reminders.DeliveryFailed,),
+    retry_backoff=settings.REMINDER_RETRY_BACKOFF_SECONDS,
+    retry_backoff_max=settings.REMINDER_RETRY_BACKOFF_MAX_SECONDS,
+    retry_jitter=True,
+    # The service gives up on its own terms (the week ends, a permanent refusal, the attempts
+    # cap), so Celery's own count does not cut it short.
+    max_retries=None,
+    soft_time_limit=settings.REMINDER_SEND_SOFT_TIME_LIMIT_SECONDS,
+    time_limit=settings.REMINDER_SEND_TIME_LIMIT_SECONDS,
+)
+def send_reminder_delivery(self, delivery_id: int) -> str:  # noqa: ANN001 - Celery's bound task
+    """Send one claimed delivery (by id) unless it was sent already."""
+    outcome = reminders.send_delivery(delivery_id=delivery_id)
+    if outcome.retry_in is not None:
+        # Another worker holds a live lease; look again once it would have expired.
+        raise self.retry(countdown=outcome.retry_in)
+    return outcome.status
