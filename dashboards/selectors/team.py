@@ -365,7 +365,9 @@ def _cards(
 def _silent(rows: Sequence[TeamRow]) -> list[SilentPerson]:
     people: dict[int, SilentPerson] = {}
     for row in rows:
-        if row.view.due_this_week:
+        # A deactivated person cannot check in; their key results wait for reassignment on the
+        # People pages, so naming them as "silent" would only be noise.
+        if row.view.due_this_week and row.key_result.owner.is_active:
             person = people.setdefault(row.owner_id, SilentPerson(row.owner_id, row.owner_name, []))
             person.due.append(row)
     return sorted(people.values(), key=lambda p: (-len(p.due), p.name.casefold()))

@@ -98,6 +98,20 @@ def test_nothing_changes_on_other_methods(client, owner, product):
 # --- Numbers ---
 
 
+def test_deactivated_people_are_not_listed_as_silent(
+    client, manager, teammate, product, week_story
+):
+    client.force_login(manager)
+    before = client.get(_url(product)).context["dashboard"]
+    assert "Teammate" in [person.name for person in before.silent]
+    teammate.is_active = False
+    teammate.save(update_fields=["is_active"])
+    after = client.get(_url(product)).context["dashboard"]
+    assert "Teammate" not in [person.name for person in after.silent]
+    # Their key result is still on the dashboard, waiting for a new owner.
+    assert week_story["theirs"].pk in [row.pk for row in after.rows]
+
+
 def test_cards_summary_and_lists_come_from_the_week(client, teammate, product, week_story):
     client.force_login(teammate)
     response = client.get(_url(product))
