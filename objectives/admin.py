@@ -13,6 +13,8 @@ from objectives.models import (
     Membership,
     Objective,
     ObjectiveReflection,
+    ObjectiveTemplate,
+    ObjectiveTemplateKeyResult,
     ProgrammeSettings,
     Team,
     User,
@@ -155,3 +157,19 @@ class ObjectiveReflectionAdmin(ClosedCycleReadOnly, admin.ModelAdmin):
 
     def _cycle_of(self, obj: ObjectiveReflection) -> Cycle:
         return obj.objective.cycle
+
+
+class ObjectiveTemplateKeyResultInline(admin.TabularInline):
+    model = ObjectiveTemplateKeyResult
+    extra = 0
+
+
+@admin.register(ObjectiveTemplate)
+class ObjectiveTemplateAdmin(admin.ModelAdmin):
+    """Where admins edit or remove templates; the app itself only adds them ("Save as
+    template")."""
+
+    list_display = ["title", "department", "level", "objective_type", "library_key"]
+    list_filter = ["department", "level", "objective_type"]
+    search_fields = ["title", "description"]
+    inlines = [ObjectiveTemplateKeyResultInline]

@@ -1,9 +1,11 @@
-"""Writes to the organisation and its goals: objectives and key results, their grades and
-reflections at the end of a cycle, carrying them over into another cycle, and reassigning them."""
+"""Writes to the organisation and its goals: objectives and key results (planning them in the
+browser: writing, aligning, reordering, archiving), their grades and reflections at the end of a
+cycle, carrying them over into another cycle, reassigning them, and the template library."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,7 +15,17 @@ from django.utils.translation import gettext as _
 import scoring
 from objectives import permissions
 from objectives.cycle_services import CycleStateError, ensure_cycle_open
-from objectives.models import Cycle, KeyResult, Objective, ObjectiveReflection, Team, User
+from objectives.models import (
+    MAX_ABS_VALUE,
+    Cycle,
+    KeyResult,
+    Objective,
+    ObjectiveReflection,
+    ObjectiveTemplate,
+    ObjectiveTemplateKeyResult,
+    Team,
+    User,
+)
 
 MAX_TEXT_LENGTH = 4000
 GRADE_PLACES = 2  # grades are judgements, written as 0.7 or 0.65, not 0.6543
@@ -491,3 +503,571 @@ def reassign_key_result(*, actor: User, key_result: KeyResult, new_owner: User) 
         locked.save(update_fields=["owner"])
     key_result.owner = new_owner
     return key_result
+
+
+# --- Planning: writing objectives and key results --------------------------------------------
+
+VALUE_PLACES = 4  # as stored (VALUE_DIGITS)
+WEIGHT_PLACES = 2
+MAX_WEIGHT = Decimal(100)
+MILESTONE_START, MILESTONE_TARGET = Decimal(0), Decimal(1)
+
+
+def parse_number(text: str) -> tuple[Decimal | None, list[str]]:
+    """A number as people type it ("12.5", "-3", "1e3") and the reasons it cannot be stored.
+
+    Thousands separators are refused rather than guessed ("1,5" is 1.5 in half the world).
+    Blank is (None, []): whether a value is required is the caller's rule.
+    """
+    text = text.strip()
+    if not text:
+        return None, []
+    try:
+        value = Decimal(text)
+    except (InvalidOperation, ValueError):
+        return None, [_("Enter a plain number, such as 1250 or 12.5.")]
+    return value, number_errors(value)
+
+
+def number_errors(value: Decimal | None, *, places: int = VALUE_PLACES) -> list[str]:
+    """Why a typed number cannot be stored (empty when it can): missing, NaN or infinite,
+    absurdly large, or more decimals than we keep."""
+    if value is None:
+        return [_("Enter a number.")]
+    if not value.is_finite():
+        return [_("Enter a finite number.")]
+    if abs(value) > MAX_ABS_VALUE:
+        return [_("Keep numbers between −1,000,000,000,000 and 1,000,000,000,000.")]
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -places:
+        return [_("Use at most %(places)s decimals.") % {"places": places}]
+    return []
+
+
+def _length_error(errors: dict[str, list[str]], field: str, text: str, limit: int) -> None:
+    if len(text) > limit:
+        errors.setdefault(field, []).append(
+            _("Keep this under %(limit)s characters.") % {"limit": limit}
+        )
+
+
+def objective_errors(
+    *, title: str, description: str, objective_type: str, visibility: str
+) -> dict[str, list[str]]:
+    """Field-by-field reasons why these objective values are not acceptable (empty when fine)."""
+    errors: dict[str, list[str]] = {}
+    if not title.strip():
+        errors["title"] = [_("Give the objective a title: what do you want to achieve?")]
+    _length_error(errors, "title", title.strip(), Objective._meta.get_field("title").max_length)
+    _length_error(errors, "description", description, MAX_TEXT_LENGTH)
+    if objective_type not in Objective.Type.values:
+        errors["objective_type"] = [_("Choose aspirational or committed.")]
+    if visibility not in Objective.Visibility.values:
+        errors["visibility"] = [_("Choose public or private.")]
+    return errors
+
+
+def milestone_values(
+    kind: str, start_value: Decimal | None, target_value: Decimal | None
+) -> tuple[Decimal | None, Decimal | None]:
+    """A milestone always runs from 0 (not done) to 1 (done), whatever was typed."""
+    if kind == KeyResult.Kind.MILESTONE:
+        return MILESTONE_START, MILESTONE_TARGET
+    return start_value, target_value
+
+
+def key_result_errors(
+    *,
+    title: str,
+    kind: str,
+    unit: str,
+    start_value: Decimal | None,
+    target_value: Decimal | None,
+    weight: Decimal | None,
+) -> dict[str, list[str]]:
+    """Field-by-field reasons why these key result values are not acceptable (empty when fine)."""
+    errors: dict[str, list[str]] = {}
+    if not title.strip():
+        errors["title"] = [_("Give the key result a title: what will you measure?")]
+    _length_error(errors, "title", title.strip(), KeyResult._meta.get_field("title").max_length)
+    _length_error(errors, "unit", unit.strip(), KeyResult._meta.get_field("unit").max_length)
+    if kind not in KeyResult.Kind.values:
+        errors["kind"] = [_("Choose how the key result is measured.")]
+    start_value, target_value = milestone_values(kind, start_value, target_value)
+    for field, value in (("start_value", start_value), ("target_value", target_value)):
+        problems = number_errors(value)
+        if problems:
+            errors[field] = problems
+    if (
+        "start_value" not in errors
+        and "target_value" not in errors
+        and kind == KeyResult.Kind.METRIC
+        and start_value == target_value
+    ):
+        errors["target_value"] = [
+            _("The target must differ from the start value: a key result measures a change.")
+        ]
+    weight_problems = number_errors(weight, places=WEIGHT_PLACES)
+    if weight_problems:
+        errors["weight"] = weight_problems
+    elif weight is not None and not Decimal(0) < weight <= MAX_WEIGHT:
+        errors["weight"] = [_("A weight is above 0 and at most 100.")]
+    return errors
+
+
+def _lock_open_cycle(cycle_id: int) -> Cycle:
+    """Lock the cycle row for the rest of the transaction and refuse a closed one: a cycle
+    closing at the same moment waits for this write, or this write sees it closed."""
+    cycle = Cycle.objects.select_for_update().get(pk=cycle_id)
+    ensure_cycle_open(cycle)
+    return cycle
+
+
+def _owner_checks(actor: User, owner_team: Team | None, owner_user: User | None) -> None:
+    if (owner_team is None) == (owner_user is None):
+        raise ValidationError({"owner": [_("Choose one owner: a team or a person.")]})
+    if owner_user is not None and not owner_user.is_active:
+        raise ValidationError(
+            {
+                "owner_user": [
+                    _("%(name)s is deactivated; choose someone active.") % {"name": owner_user}
+                ]
+            }
+        )
+    if not permissions.can_create_objective(actor, owner_team=owner_team, owner_user=owner_user):
+        raise PermissionDenied(
+            _("You may not write objectives for %(owner)s.") % {"owner": owner_team or owner_user}
+        )
+
+
+def parent_errors(*, actor: User, objective: Objective, parent: Objective | None) -> list[str]:
+    """Why `parent` cannot be chosen as `objective`'s parent by `actor` (empty when it can)."""
+    if parent is None:
+        return []
+    if not permissions.can_view_objective(actor, parent):
+        return [_("Choose a parent objective from the list.")]
+    if parent.archived:
+        return [_("“%(title)s” is archived; choose another parent.") % {"title": parent.title}]
+    return alignment_errors(objective=objective, parent=parent)
+
+
+def _ensure_not_archived(objective: Objective) -> None:
+    if objective.archived:
+        raise PermissionDenied(
+            _("“%(title)s” is archived: restore it before changing it.")
+            % {"title": objective.title}
+        )
+
+
+@dataclass(frozen=True)
+class KeyResultDraft:
+    """A key result written together with its new objective (the create form's rows)."""
+
+    title: str
+    owner: User
+    target_value: Decimal | None
+    start_value: Decimal | None = Decimal(0)
+    kind: str = KeyResult.Kind.METRIC
+    unit: str = ""
+    weight: Decimal | None = Decimal(1)
+
+
+def add_objective(
+    *,
+    actor: User,
+    cycle: Cycle,
+    title: str,
+    owner_team: Team | None = None,
+    owner_user: User | None = None,
+    parent: Objective | None = None,
+    objective_type: str = Objective.Type.ASPIRATIONAL,
+    visibility: str = Objective.Visibility.PUBLIC,
+    description: str = "",
+    key_results: Sequence[KeyResultDraft] = (),
+) -> Objective:
+    """Write a new objective, with its first key results, for a team or a person.
+
+    All or nothing: raises ValidationError (bad values, an invalid parent), PermissionDenied
+    (an owner the actor may not write for) or CycleStateError (a closed cycle).
+    """
+    errors = objective_errors(
+        title=title, description=description, objective_type=objective_type, visibility=visibility
+    )
+    for index, draft in enumerate(key_results):
+        for field, messages in _draft_errors(draft).items():
+            errors.setdefault(f"key_results-{index}-{field}", []).extend(messages)
+    with transaction.atomic():
+        locked_cycle = _lock_open_cycle(cycle.pk)
+        _owner_checks(actor, owner_team, owner_user)
+        objective = Objective(
+            cycle=locked_cycle,
+            title=title.strip(),
+            description=description.strip(),
+            owner_team=owner_team,
+            owner_user=owner_user,
+            parent=parent,
+            objective_type=objective_type,
+            visibility=visibility,
+        )
+        problems = parent_errors(actor=actor, objective=objective, parent=parent)
+        if problems:
+            errors["parent"] = problems
+        if errors:
+            raise ValidationError(errors)
+        objective.save()
+        for order, draft in enumerate(key_results):
+            _save_key_result(objective=objective, draft=draft, order=order)
+    return objective
+
+
+def _draft_errors(draft: KeyResultDraft) -> dict[str, list[str]]:
+    errors = key_result_errors(
+        title=draft.title,
+        kind=draft.kind,
+        unit=draft.unit,
+        start_value=draft.start_value,
+        target_value=draft.target_value,
+        weight=draft.weight,
+    )
+    if not draft.owner.is_active:
+        errors.setdefault("owner", []).append(
+            _("%(name)s is deactivated; choose someone active.") % {"name": draft.owner}
+        )
+    return errors
+
+
+def _save_key_result(*, objective: Objective, draft: KeyResultDraft, order: int) -> KeyResult:
+    start_value, target_value = milestone_values(draft.kind, draft.start_value, draft.target_value)
+    key_result = KeyResult(
+        objective=objective,
+        title=draft.title.strip(),
+        owner=draft.owner,
+        kind=draft.kind,
+        unit=draft.unit.strip(),
+        start_value=start_value,
+        target_value=target_value,
+        weight=draft.weight,
+        order=order,
+    )
+    key_result.save()
+    return key_result
+
+
+def edit_objective(
+    *,
+    actor: User,
+    objective: Objective,
+    title: str,
+    description: str,
+    owner_team: Team | None,
+    owner_user: User | None,
+    objective_type: str,
+    visibility: str,
+    parent: Objective | None,
+) -> Objective:
+    """Change an objective's words, owner, type, visibility or parent.
+
+    Raises ValidationError, PermissionDenied (not theirs to edit, a new owner they may not write
+    for, archived) or CycleStateError (closed); nothing changes then.
+    """
+    errors = objective_errors(
+        title=title, description=description, objective_type=objective_type, visibility=visibility
+    )
+    with transaction.atomic():
+        _lock_open_cycle(objective.cycle_id)
+        locked = Objective.objects.select_for_update(of=("self",)).get(pk=objective.pk)
+        if not permissions.can_edit_objective(actor, locked):
+            raise PermissionDenied(_("You may not edit this objective."))
+        _ensure_not_archived(locked)
+        owner_changes = (locked.owner_team_id, locked.owner_user_id) != (
+            owner_team.pk if owner_team else None,
+            owner_user.pk if owner_user else None,
+        )
+        if owner_changes:
+            _owner_checks(actor, owner_team, owner_user)
+        problems = parent_errors(actor=actor, objective=locked, parent=parent)
+        if problems:
+            errors["parent"] = problems
+        if errors:
+            raise ValidationError(errors)
+        locked.title = title.strip()
+        locked.description = description.strip()
+        locked.owner_team = owner_team
+        locked.owner_user = owner_user
+        locked.objective_type = objective_type
+        locked.visibility = visibility
+        locked.parent = parent
+        locked.save(
+            update_fields=[
+                "title",
+                "description",
+                "owner_team",
+                "owner_user",
+                "objective_type",
+                "visibility",
+                "parent",
+                "updated_at",
+            ]
+        )
+    return locked
+
+
+def _set_objective_archived(*, actor: User, objective: Objective, archived: bool) -> Objective:
+    with transaction.atomic():
+        _lock_open_cycle(objective.cycle_id)
+        locked = Objective.objects.select_for_update(of=("self",)).get(pk=objective.pk)
+        if not permissions.can_edit_objective(actor, locked):
+            raise PermissionDenied(_("You may not edit this objective."))
+        if locked.archived != archived:
+            locked.archived = archived
+            locked.save(update_fields=["archived", "updated_at"])
+    objective.archived = archived
+    return locked
+
+
+def archive_objective(*, actor: User, objective: Objective) -> Objective:
+    """Take an objective out of its cycle's pages and scores, keeping it and its history; the
+    objectives aligned to it keep their link and show at the top of the tree meanwhile."""
+    return _set_objective_archived(actor=actor, objective=objective, archived=True)
+
+
+def restore_objective(*, actor: User, objective: Objective) -> Objective:
+    return _set_objective_archived(actor=actor, objective=objective, archived=False)
+
+
+def _lock_key_result(key_result: KeyResult) -> KeyResult:
+    _lock_open_cycle(key_result.objective.cycle_id)
+    return (
+        KeyResult.objects.select_for_update(of=("self",))
+        .select_related("objective__cycle", "owner")
+        .get(pk=key_result.pk)
+    )
+
+
+def add_key_result(
+    *,
+    actor: User,
+    objective: Objective,
+    title: str,
+    owner: User,
+    target_value: Decimal | None,
+    start_value: Decimal | None = Decimal(0),
+    kind: str = KeyResult.Kind.METRIC,
+    unit: str = "",
+    weight: Decimal | None = Decimal(1),
+) -> KeyResult:
+    """Add a key result after the objective's others. Raises ValidationError, PermissionDenied
+    (not theirs to edit, or archived) or CycleStateError; nothing is written then."""
+    draft = KeyResultDraft(
+        title=title,
+        owner=owner,
+        target_value=target_value,
+        start_value=start_value,
+        kind=kind,
+        unit=unit,
+        weight=weight,
+    )
+    errors = _draft_errors(draft)
+    with transaction.atomic():
+        _lock_open_cycle(objective.cycle_id)
+        locked = Objective.objects.select_for_update(of=("self",)).get(pk=objective.pk)
+        if not permissions.can_manage_key_results(actor, locked):
+            raise PermissionDenied(_("You may not add key results to this objective."))
+        _ensure_not_archived(locked)
+        if errors:
+            raise ValidationError(errors)
+        last = (
+            KeyResult.objects.filter(objective=locked)
+            .order_by("-order")
+            .values_list("order", flat=True)
+            .first()
+        )
+        return _save_key_result(
+            objective=locked, draft=draft, order=0 if last is None else last + 1
+        )
+
+
+def edit_key_result(
+    *,
+    actor: User,
+    key_result: KeyResult,
+    title: str,
+    owner: User,
+    kind: str,
+    unit: str,
+    start_value: Decimal | None,
+    target_value: Decimal | None,
+    weight: Decimal | None,
+) -> KeyResult:
+    """Change a key result. Its owner may change everything but who owns it; giving it to
+    someone else is for those who edit the objective. Raises ValidationError, PermissionDenied
+    or CycleStateError; nothing changes then."""
+    errors = key_result_errors(
+        title=title,
+        kind=kind,
+        unit=unit,
+        start_value=start_value,
+        target_value=target_value,
+        weight=weight,
+    )
+    with transaction.atomic():
+        locked = _lock_key_result(key_result)
+        if not permissions.can_edit_key_result(actor, locked):
+            raise PermissionDenied(_("You may not edit this key result."))
+        _ensure_not_archived(locked.objective)
+        if locked.archived:
+            raise PermissionDenied(
+                _("“%(title)s” is archived: restore it before changing it.")
+                % {"title": locked.title}
+            )
+        if owner.pk != locked.owner_id:
+            if not permissions.can_reassign_key_result(actor, locked):
+                raise PermissionDenied(
+                    _("Only those who edit the objective may give its key results to others.")
+                )
+            if not owner.is_active:
+                errors.setdefault("owner", []).append(
+                    _("%(name)s is deactivated; choose someone active.") % {"name": owner}
+                )
+        if errors:
+            raise ValidationError(errors)
+        start_value, target_value = milestone_values(kind, start_value, target_value)
+        locked.title = title.strip()
+        locked.owner = owner
+        locked.kind = kind
+        locked.unit = unit.strip()
+        locked.start_value = start_value
+        locked.target_value = target_value
+        locked.weight = weight
+        locked.save(
+            update_fields=[
+                "title",
+                "owner",
+                "kind",
+                "unit",
+                "start_value",
+                "target_value",
+                "weight",
+                "updated_at",
+            ]
+        )
+    return locked
+
+
+def move_key_result(*, actor: User, key_result: KeyResult, offset: int) -> list[KeyResult]:
+    """Move a key result up (offset −1) or down (+1) among its objective's live key results and
+    number them 0, 1, 2… again. Moving the first up or the last down changes nothing. Returns
+    the live key results in their new order."""
+    if offset not in (-1, 1):
+        raise ValidationError({"direction": [_("Move a key result one place up or down.")]})
+    with transaction.atomic():
+        locked = _lock_key_result(key_result)
+        objective = locked.objective
+        if not permissions.can_manage_key_results(actor, objective):
+            raise PermissionDenied(_("You may not reorder this objective's key results."))
+        _ensure_not_archived(objective)
+        siblings = list(
+            KeyResult.objects.select_for_update()
+            .filter(objective=objective, archived=False)
+            .order_by("order", "pk")
+        )
+        index = next((i for i, kr in enumerate(siblings) if kr.pk == locked.pk), None)
+        if index is None:
+            raise PermissionDenied(
+                _("“%(title)s” is archived: restore it before moving it.") % {"title": locked.title}
+            )
+        target = index + offset
+        if 0 <= target < len(siblings):
+            siblings[index], siblings[target] = siblings[target], siblings[index]
+        for order, kr in enumerate(siblings):
+            if kr.order != order:
+                kr.order = order
+                kr.save(update_fields=["order"])
+    return siblings
+
+
+def _set_key_result_archived(*, actor: User, key_result: KeyResult, archived: bool) -> KeyResult:
+    with transaction.atomic():
+        locked = _lock_key_result(key_result)
+        if not permissions.can_manage_key_results(actor, locked.objective):
+            raise PermissionDenied(
+                _("Only those who edit the objective may archive or restore its key results.")
+            )
+        _ensure_not_archived(locked.objective)
+        if locked.archived != archived:
+            locked.archived = archived
+            fields = ["archived", "updated_at"]
+            if not archived:
+                # Back at the end of the list, not in a slot someone else has taken since.
+                last = (
+                    KeyResult.objects.filter(objective_id=locked.objective_id, archived=False)
+                    .order_by("-order")
+                    .values_list("order", flat=True)
+                    .first()
+                )
+                locked.order = 0 if last is None else last + 1
+                fields.append("order")
+            locked.save(update_fields=fields)
+    return locked
+
+
+def archive_key_result(*, actor: User, key_result: KeyResult) -> KeyResult:
+    """Take a key result out of its objective's progress and the pages, keeping its history."""
+    return _set_key_result_archived(actor=actor, key_result=key_result, archived=True)
+
+
+def restore_key_result(*, actor: User, key_result: KeyResult) -> KeyResult:
+    return _set_key_result_archived(actor=actor, key_result=key_result, archived=False)
+
+
+# --- The template library --------------------------------------------------------------------
+
+
+def save_objective_as_template(
+    *, actor: User, objective: Objective, department: str, title: str = ""
+) -> ObjectiveTemplate:
+    """Copy an objective and its live key results into the template library (admins).
+
+    The template keeps the words, kinds, units, starts, targets and weights, not the owners or
+    values: whoever starts from it fills those in. Reading an objective changes nothing in its
+    cycle, so this works whatever the cycle's state.
+    """
+    if not permissions.can_manage_templates(actor):
+        raise PermissionDenied(_("Only admins add templates to the library."))
+    title = (title or objective.title).strip()
+    errors: dict[str, list[str]] = {}
+    if department not in ObjectiveTemplate.Department.values:
+        errors["department"] = [_("Choose the department the template is for.")]
+    if not title:
+        errors["title"] = [_("Give the template a title.")]
+    _length_error(errors, "title", title, ObjectiveTemplate._meta.get_field("title").max_length)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        source = Objective.objects.select_related("owner_team").filter(pk=objective.pk).first()
+        if source is None:
+            raise ValidationError({"objective": [_("That objective no longer exists.")]})
+        template = ObjectiveTemplate.objects.create(
+            title=title,
+            description=source.description,
+            department=department,
+            level=source.level,
+            objective_type=source.objective_type,
+            created_by=actor,
+        )
+        ObjectiveTemplateKeyResult.objects.bulk_create(
+            ObjectiveTemplateKeyResult(
+                template=template,
+                title=kr.title,
+                kind=kr.kind,
+                unit=kr.unit,
+                start_value=kr.start_value,
+                target_value=kr.target_value,
+                weight=kr.weight,
+                order=order,
+            )
+            for order, kr in enumerate(
+                KeyResult.objects.filter(objective=source, archived=False).order_by("order", "pk")
+            )
+        )
+    return template

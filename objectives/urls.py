@@ -1,6 +1,6 @@
 from django.urls import path
 
-from objectives import people_views, views
+from objectives import people_views, planning_views, views
 
 urlpatterns = [
     # Cycles (everyone browses; admins manage)
@@ -44,4 +44,48 @@ urlpatterns = [
     path("people/teams/", people_views.teams, name="teams"),
     path("people/teams/new/", people_views.team_new, name="team_new"),
     path("people/teams/<int:pk>/", people_views.team_detail, name="team_detail"),
+    # Planning (issue 4): writing, aligning and coaching OKRs; templates; import and export
+    path("plan/", planning_views.plan, name="plan"),
+    path("plan/objectives/new/", planning_views.objective_new, name="objective_new"),
+    path("plan/objectives/<int:pk>/", planning_views.objective_plan, name="objective_plan"),
+    path("plan/objectives/<int:pk>/edit/", planning_views.objective_edit, name="objective_edit"),
+    path(
+        "plan/objectives/<int:pk>/archive/",
+        planning_views.objective_archive,
+        name="objective_archive",
+    ),
+    path(
+        "plan/objectives/<int:pk>/restore/",
+        planning_views.objective_restore,
+        name="objective_restore",
+    ),
+    path(
+        "plan/objectives/<int:pk>/key-results/new/",
+        planning_views.key_result_new,
+        name="key_result_new",
+    ),
+    path(
+        "plan/objectives/<int:pk>/save-as-template/",
+        planning_views.objective_save_template,
+        name="objective_save_template",
+    ),
+    path("plan/key-results/<int:pk>/edit/", planning_views.key_result_edit, name="key_result_edit"),
+    path("plan/key-results/<int:pk>/move/", planning_views.key_result_move, name="key_result_move"),
+    path(
+        "plan/key-results/<int:pk>/archive/",
+        planning_views.key_result_archive,
+        name="key_result_archive",
+    ),
+    path(
+        "plan/key-results/<int:pk>/restore/",
+        planning_views.key_result_restore,
+        name="key_result_restore",
+    ),
+    path("plan/alignment/", planning_views.alignment_picker, name="alignment_picker"),
+    path("plan/hints/objective/", planning_views.objective_hints, name="objective_hints"),
+    path("plan/hints/key-result/", planning_views.key_result_hints, name="key_result_hints"),
+    path("plan/templates/", planning_views.template_library, name="template_library"),
+    path("plan/export.csv", planning_views.okr_export_csv, name="okr_export_csv"),
+    path("plan/export.xlsx", planning_views.okr_export_xlsx, name="okr_export_xlsx"),
+    path("plan/import/", planning_views.okr_import, name="okr_import"),
 ]

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from checkins.models import CheckIn
 from checkins.services import record_checkin
-from objectives import cycle_services, services
+from objectives import cycle_services, okr_io, services
 from objectives.models import Cycle, KeyResult, Objective, ObjectiveReflection, User
 from tests.factories import CycleFactory, KeyResultFactory, ObjectiveFactory
 
@@ -171,7 +171,136 @@ ENDPOINTS = [
         ),
         lambda w: KeyResult.objects.get(pk=w.key_result.pk).owner_id,
     ),
+    # Planning (issue 4): every write but the import takes any cycle that is not closed.
+    Endpoint(
+        "objective_new",
+        frozenset(OPEN),
+        "manager",
+        lambda c, w: c.post(reverse("objective_new"), _objective_form(w, title="Win hearts")),
+        lambda w: Objective.objects.filter(cycle=w.cycle).count(),
+    ),
+    Endpoint(
+        "objective_edit",
+        frozenset(OPEN),
+        "manager",
+        lambda c, w: c.post(
+            reverse("objective_edit", args=[w.objective.pk]), _objective_form(w, title="Renamed")
+        ),
+        lambda w: Objective.objects.get(pk=w.objective.pk).title,
+    ),
+    Endpoint(
+        "objective_archive",
+        frozenset(OPEN),
+        "manager",
+        lambda c, w: c.post(reverse("objective_archive", args=[w.objective.pk])),
+        lambda w: Objective.objects.get(pk=w.objective.pk).archived,
+    ),
+    Endpoint(
+        "objective_restore",
+        frozenset(OPEN),
+        "manager",
+        lambda c, w: _archived_then_post(
+            c, Objective.objects.filter(pk=w.objective.pk), "objective_restore", w.objective.pk
+        ),
+        # A queryset update (the archiving above) leaves updated_at alone; a restore sets it.
+        lambda w: Objective.objects.get(pk=w.objective.pk).updated_at,
+    ),
+    Endpoint(
+        "key_result_new",
+        frozenset(OPEN),
+        "manager",
+        lambda c, w: c.post(
+            reverse("key_result_new", args=[w.objective.pk]),
+            {"title": "Cut churn", "owner": "owner", "kind": "metric", "target_value": "5"},
+        ),
+        lambda w: KeyResult.objects.filter(objective=w.objective).count(),
+    ),
+    Endpoint(
+        "key_result_edit",
+        frozenset(OPEN),
+        "owner",
+        lambda c, w: c.post(
+            reverse("key_result_edit", args=[w.key_result.pk]),
+            {
+                "title": "Renamed measure",
+                "owner": "owner",
+                "kind": "metric",
+                "start_value": "20",
+                "target_value": "60",
+                "weight": "1",
+            },
+        ),
+        lambda w: KeyResult.objects.get(pk=w.key_result.pk).title,
+    ),
+    Endpoint(
+        "key_result_move",
+        frozenset(OPEN),
+        "manager",
+        lambda c, w: _sibling_then_move_down(c, w),
+        # How many key results come before it: 0 until it moves below its new sibling.
+        lambda w: KeyResult.objects.filter(
+            objective=w.objective, order__lt=KeyResult.objects.get(pk=w.key_result.pk).order
+        ).count(),
+    ),
+    Endpoint(
+        "key_result_archive",
+        frozenset(OPEN),
+        "manager",
+        lambda c, w: c.post(reverse("key_result_archive", args=[w.key_result.pk])),
+        lambda w: KeyResult.objects.get(pk=w.key_result.pk).archived,
+    ),
+    Endpoint(
+        "key_result_restore",
+        frozenset(OPEN),
+        "manager",
+        lambda c, w: _archived_then_post(
+            c, KeyResult.objects.filter(pk=w.key_result.pk), "key_result_restore", w.key_result.pk
+        ),
+        lambda w: KeyResult.objects.get(pk=w.key_result.pk).updated_at,
+    ),
+    Endpoint(
+        "okr_import",
+        frozenset({"planning"}),
+        "manager",
+        lambda c, w: c.post(
+            reverse("okr_import"),
+            {"cycle": w.cycle.pk, "action": "confirm", "content": IMPORT_CSV},
+        ),
+        lambda w: Objective.objects.filter(cycle=w.cycle).count(),
+    ),
 ]
+
+IMPORT_CSV = (
+    "objective_ref,parent_ref,objective,description,owner_team,owner_user,type,visibility,"
+    "key_result,kr_owner,kind,unit,start,target,weight\r\n"
+    "N1,,Win more hearts,,product,,aspirational,public,Raise NPS from 30 to 40,owner,metric,,"
+    "30,40,1\r\n"
+)
+
+
+def _objective_form(world: World, *, title: str) -> dict[str, object]:
+    return {
+        "cycle": world.cycle.pk,
+        "title": title,
+        "owner_kind": "team",
+        "owner_team": world.objective.owner_team_id,
+        "objective_type": "aspirational",
+        "visibility": "public",
+        "kr_rows": "1",
+    }
+
+
+def _archived_then_post(client: Client, rows, url_name: str, pk: int) -> object:
+    rows.update(archived=True)
+    return client.post(reverse(url_name, args=[pk]))
+
+
+def _sibling_then_move_down(client: Client, world: World) -> object:
+    KeyResultFactory(objective=world.objective, owner=world.owner, order=world.key_result.order + 1)
+    return client.post(
+        reverse("key_result_move", args=[world.key_result.pk]), {"direction": "down"}
+    )
+
 
 # POST endpoints that touch no cycle, and why.
 NOT_CYCLE_BOUND = {
@@ -191,6 +320,7 @@ NOT_CYCLE_BOUND = {
     "reminder_settings": "the reminder policy",
     "reminder_test": "sends the admin a test e-mail; writes no OKR",
     "reminder_unsubscribe": "a person's reminder opt-out",
+    "objective_save_template": "copies an objective into the template library; reads its cycle",
 }
 
 
@@ -299,6 +429,56 @@ def _service_writes(world: World) -> dict[str, Callable[[], object]]:
         "transition_cycle": lambda: cycle_services.transition_cycle(
             actor=w.admin, cycle=w.cycle, to_state="closed"
         ),
+        "add_objective": lambda: services.add_objective(
+            actor=w.manager, cycle=w.cycle, title="New", owner_team=w.objective.owner_team
+        ),
+        "edit_objective": lambda: services.edit_objective(
+            actor=w.manager,
+            objective=w.objective,
+            title="Renamed",
+            description="",
+            owner_team=w.objective.owner_team,
+            owner_user=None,
+            objective_type="aspirational",
+            visibility="public",
+            parent=None,
+        ),
+        "archive_objective": lambda: services.archive_objective(
+            actor=w.manager, objective=w.objective
+        ),
+        "restore_objective": lambda: services.restore_objective(
+            actor=w.manager, objective=w.objective
+        ),
+        "add_key_result": lambda: services.add_key_result(
+            actor=w.manager,
+            objective=w.objective,
+            title="New",
+            owner=w.owner,
+            target_value=Decimal(5),
+        ),
+        "edit_key_result": lambda: services.edit_key_result(
+            actor=w.owner,
+            key_result=w.key_result,
+            title="Renamed",
+            owner=w.owner,
+            kind="metric",
+            unit="",
+            start_value=Decimal(0),
+            target_value=Decimal(9),
+            weight=Decimal(1),
+        ),
+        "move_key_result": lambda: services.move_key_result(
+            actor=w.manager, key_result=w.key_result, offset=1
+        ),
+        "archive_key_result": lambda: services.archive_key_result(
+            actor=w.manager, key_result=w.key_result
+        ),
+        "restore_key_result": lambda: services.restore_key_result(
+            actor=w.manager, key_result=w.key_result
+        ),
+        "import_okrs": lambda: okr_io.import_okrs(
+            actor=w.manager, cycle=w.cycle, content=IMPORT_CSV.encode()
+        ),
     }
 
 
@@ -312,6 +492,16 @@ SERVICE_NAMES = [
     "reassign_key_result",
     "update_cycle",
     "transition_cycle",
+    "add_objective",
+    "edit_objective",
+    "archive_objective",
+    "restore_objective",
+    "add_key_result",
+    "edit_key_result",
+    "move_key_result",
+    "archive_key_result",
+    "restore_key_result",
+    "import_okrs",
 ]
 
 

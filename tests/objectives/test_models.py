@@ -198,6 +198,7 @@ def test_admin_pages_open(client, admin, key_result):
         "/admin/objectives/user/",
         "/admin/objectives/team/",
         "/admin/objectives/membership/",
+        "/admin/objectives/objectivetemplate/",
         "/admin/objectives/cycle/",
         "/admin/objectives/objective/",
         f"/admin/objectives/objective/{key_result.objective_id}/change/",

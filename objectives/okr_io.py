@@ -1,0 +1,831 @@
+"""A cycle's OKRs as a spreadsheet: export to CSV and XLSX, import from the same CSV format.
+
+The format, one row per key result (an objective without key results has one row with the key
+result columns empty); the objective's columns repeat on each of its rows:
+
+    objective_ref   the objective's reference in the file ("O12" on export: its id)
+    parent_ref      the reference of the objective it supports: another row's objective_ref,
+                    or on import an objective already in the cycle ("O<id>"); empty for none
+    objective       title          description
+    owner_team      a team's slug  } exactly one of the two
+    owner_user      a username     }
+    type            aspirational | committed        visibility   public | private
+    key_result      title          kr_owner  username (import: empty = the objective's person,
+                                                       else whoever imports)
+    kind            metric | at_least | at_most | milestone
+    unit            start          target    weight (numbers: plain, "." for decimals)
+    current, kr_progress, kr_score, objective_progress, objective_score
+                    where things stand (export only; an import ignores them)
+
+Cells a spreadsheet would run as a formula (starting with = + - @ or a tab) are written with a
+leading apostrophe in CSV and as quoted text in XLSX; the import takes that apostrophe off again.
+An import is all or nothing: `plan_import` is the dry run (what would be created and every error
+by row and column, nothing written), `import_okrs` writes only when the whole file is valid, and
+only into a cycle in planning.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+
+import scoring
+from dashboards.selectors.common import score_key_result, with_threshold_counts
+from dashboards.selectors.scope import cycle_clock
+from objectives import permissions, services
+from objectives.cycle_services import CycleStateError, ensure_cycle_open
+from objectives.models import Cycle, KeyResult, Objective, Team, User
+from objectives.planning_selectors import _tree_order
+
+COLUMNS = [
+    "objective_ref",
+    "parent_ref",
+    "objective",
+    "description",
+    "owner_team",
+    "owner_user",
+    "type",
+    "visibility",
+    "key_result",
+    "kr_owner",
+    "kind",
+    "unit",
+    "start",
+    "target",
+    "weight",
+    "current",
+    "kr_progress",
+    "kr_score",
+    "objective_progress",
+    "objective_score",
+]
+READ_ONLY_COLUMNS = frozenset(
+    {"current", "kr_progress", "kr_score", "objective_progress", "objective_score"}
+)
+REQUIRED_COLUMNS = [c for c in COLUMNS if c not in READ_ONLY_COLUMNS]
+SCORE_COLUMNS = frozenset({"kr_progress", "kr_score", "objective_progress", "objective_score"})
+OBJECTIVE_COLUMNS = (
+    "parent_ref",
+    "objective",
+    "description",
+    "owner_team",
+    "owner_user",
+    "type",
+    "visibility",
+)
+KEY_RESULT_COLUMNS = ("key_result", "kr_owner", "kind", "unit", "start", "target", "weight")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+MAX_IMPORT_BYTES = 1_000_000
+MAX_IMPORT_ROWS = 2000
+MAX_REF_LENGTH = 50
+DELIMITERS = (",", ";", "\t")
+ErrorSink = Callable[[int, str, str], None]
+EXISTING_REF = re.compile(r"^[Oo](\d+)$")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- Export ------------------------------------------------------------------------------------
+
+
+def guard_cell(text: str) -> str:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+
+
+def unguard_cell(text: str) -> str:
+    """Undo guard_cell on import (and the apostrophe spreadsheets add for the same reason)."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
+        return text[1:]
+    return text
+
+
+def _plain(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.normalize() + 0  # "12.5", not "1.25E+1"
+
+
+def _number_text(value: Decimal | None) -> str:
+    return "" if value is None else format(value.normalize(), "f")
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """One row: text cells are str, numbers Decimal (or None when empty)."""
+
+    cells: dict[str, str | Decimal | None]
+
+    def texts(self) -> list[str]:
+        out = []
+        for column in COLUMNS:
+            value = self.cells.get(column)
+            if isinstance(value, Decimal):
+                # Scores keep their two decimals ("0.50"); values read as people write them.
+                out.append(str(value) if column in SCORE_COLUMNS else _number_text(value))
+            else:
+                out.append(guard_cell(value or ""))
+        return out
+
+
+def export_rows(*, cycle: Cycle, viewer: User, now: datetime | None = None) -> list[ExportRow]:
+    """The cycle's live objectives the viewer may see and their live key results, parents before
+    children, with where they stand today. Two queries (plus the viewer's managed teams)."""
+    clock = cycle_clock(cycle=cycle, now=now)
+    objectives = {
+        o.pk: o
+        for o in Objective.objects.filter(cycle=cycle, archived=False)
+        .filter(permissions.visible_objectives_q(viewer))
+        .select_related("owner_team", "owner_user")
+        .order_by("pk")
+    }
+    key_results: dict[int, list[tuple[KeyResult, Decimal, Decimal]]] = {}
+    for kr in with_threshold_counts(
+        KeyResult.objects.filter(objective_id__in=list(objectives), archived=False)
+        .select_related("owner")
+        .order_by("objective_id", "order", "pk")
+    ):
+        progress, _expected, _status = score_key_result(
+            key_result=kr, cycle=cycle, on=clock.on, tz=clock.tz
+        )
+        score = (
+            kr.frozen_score
+            if cycle.is_closed and kr.frozen_score is not None
+            else scoring.kr_score(progress=progress, final_grade=kr.final_grade)
+        )
+        key_results.setdefault(kr.objective_id, []).append((kr, progress, score))
+
+    progress_cache: dict[int, Decimal | None] = {}
+    children: dict[int, list[int]] = {}
+    for objective in objectives.values():
+        if objective.parent_id in objectives:
+            children.setdefault(objective.parent_id, []).append(objective.pk)
+
+    def objective_progress(pk: int, visiting: frozenset[int] = frozenset()) -> Decimal | None:
+        if pk not in progress_cache:
+            rows = key_results.get(pk, [])
+            progress_cache[pk] = scoring.objective_progress(
+                key_results=[(kr.weight, progress) for kr, progress, _score in rows],
+                children=[]
+                if rows
+                else [
+                    objective_progress(child, visiting | {pk})
+                    for child in children.get(pk, ())
+                    if child not in visiting
+                ],
+            )
+        return progress_cache[pk]
+
+    rows: list[ExportRow] = []
+    for objective, _depth in _tree_order(objectives):
+        own = key_results.get(objective.pk, [])
+        objective_score = (
+            objective.frozen_score
+            if cycle.is_closed and objective.frozen_score is not None
+            else (
+                scoring.objective_score(key_results=[(kr.weight, s) for kr, _p, s in own])
+                if own
+                else None
+            )
+        )
+        progress = objective_progress(objective.pk)
+        base: dict[str, str | Decimal | None] = {
+            "objective_ref": f"O{objective.pk}",
+            "parent_ref": f"O{objective.parent_id}" if objective.parent_id in objectives else "",
+            "objective": objective.title,
+            "description": objective.description,
+            "owner_team": objective.owner_team.slug if objective.owner_team_id else "",
+            "owner_user": objective.owner_user.username if objective.owner_user_id else "",
+            "type": objective.objective_type,
+            "visibility": objective.visibility,
+            "objective_progress": scoring.round2(progress) if progress is not None else None,
+            "objective_score": scoring.round2(objective_score)
+            if objective_score is not None
+            else None,
+        }
+        if not own:
+            rows.append(ExportRow(cells=base))
+            continue
+        for kr, kr_progress, kr_score in own:
+            rows.append(
+                ExportRow(
+                    cells={
+                        **base,
+                        "key_result": kr.title,
+                        "kr_owner": kr.owner.username,
+                        "kind": kr.kind,
+                        "unit": kr.unit,
+                        "start": _plain(kr.start_value),
+                        "target": _plain(kr.target_value),
+                        "weight": _plain(kr.weight),
+                        "current": _plain(kr.current_value),
+                        "kr_progress": scoring.round2(kr_progress),
+                        "kr_score": scoring.round2(kr_score),
+                    }
+                )
+            )
+    return rows
+
+
+def export_csv(rows: Sequence[ExportRow]) -> bytes:
+    """UTF-8 with a byte-order mark, so spreadsheet programs read Korean names right."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow(row.texts())
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def export_xlsx(rows: Sequence[ExportRow], *, title: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "OKRs"
+    sheet.append(COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row_number, row in enumerate(rows, start=2):
+        for column_number, column in enumerate(COLUMNS, start=1):
+            value = row.cells.get(column)
+            if value is None or value == "":
+                continue
+            cell = sheet.cell(row=row_number, column=column_number, value=value)
+            if isinstance(value, str):
+                # Always text, never a formula, whatever it starts with.
+                cell.data_type = "s"
+                if value.startswith(FORMULA_PREFIXES):
+                    cell.quotePrefix = True
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- Import ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # as a spreadsheet numbers it: the header is row 1
+    column: str  # "" for the file as a whole
+    message: str
+
+
+@dataclass
+class PlannedKeyResult:
+    row: int
+    title: str
+    owner: User
+    kind: str
+    unit: str
+    start_value: Decimal
+    target_value: Decimal
+    weight: Decimal
+
+
+@dataclass
+class PlannedObjective:
+    ref: str
+    row: int
+    title: str
+    description: str
+    owner_team: Team | None
+    owner_user: User | None
+    objective_type: str
+    visibility: str
+    parent_ref: str
+    existing_parent: Objective | None = None
+    parent_title: str = ""  # for the preview
+    key_results: list[PlannedKeyResult] = field(default_factory=list)
+
+    @property
+    def owner_name(self) -> str:
+        return self.owner_team.name if self.owner_team else self.owner_user.name
+
+
+@dataclass
+class ImportPlan:
+    cycle: Cycle
+    objectives: list[PlannedObjective]
+    errors: list[RowError]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.objectives)
+
+    @property
+    def key_result_count(self) -> int:
+        return sum(len(o.key_results) for o in self.objectives)
+
+
+def ensure_cycle_accepts_import(cycle: Cycle) -> None:
+    """Raise CycleStateError unless the cycle is in planning (closed says so first)."""
+    ensure_cycle_open(cycle)
+    if cycle.state != Cycle.State.PLANNING:
+        raise CycleStateError(
+            _(
+                "OKRs are imported into a cycle in planning, before it starts; "
+                "“%(cycle)s” is %(state)s."
+            )
+            % {"cycle": cycle.name, "state": cycle.get_state_display()}
+        )
+
+
+def _file_error(cycle: Cycle, message: str, *, row: int = 0, column: str = "") -> ImportPlan:
+    return ImportPlan(cycle=cycle, objectives=[], errors=[RowError(row, column, message)])
+
+
+def _decode(content: bytes) -> tuple[str | None, str]:
+    """The file's text, or None and why it cannot be read as CSV."""
+    if not content.strip():
+        return None, _("The file is empty.")
+    if len(content) > MAX_IMPORT_BYTES:
+        return None, _("The file is larger than 1 MB; split it into several imports.")
+    if content.startswith(b"PK\x03\x04"):
+        return None, _(
+            "This is an Excel workbook (or another zip file), not CSV: save it as “CSV UTF-8” "
+            "and upload that."
+        )
+    if b"\x00" in content:
+        return None, _("This is not a text file: upload a CSV file saved as UTF-8.")
+    try:
+        return content.decode("utf-8-sig"), ""
+    except UnicodeDecodeError as problem:
+        row = content[: problem.start].count(b"\n") + 1
+        return None, _(
+            "The file is not UTF-8 text (the first unreadable byte is on row %(row)s): save it as "
+            "“CSV UTF-8” and upload it again."
+        ) % {"row": row}
+
+
+def _delimiter(text: str) -> str:
+    first_line = text.split("\n", 1)[0]
+    return max(
+        DELIMITERS,
+        key=lambda d: sum(cell.strip().lower() in COLUMNS for cell in first_line.split(d)),
+    )
+
+
+def _read_rows(text: str) -> tuple[list[list[str]] | None, str]:
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+        rows = []
+        for row in reader:
+            rows.append(row)
+            if len(rows) > MAX_IMPORT_ROWS + 1:
+                return None, _("The file has more than %(limit)s rows; split it.") % {
+                    "limit": MAX_IMPORT_ROWS
+                }
+        return rows, ""
+    except csv.Error as problem:
+        return None, _("This is not a well-formed CSV file (%(problem)s).") % {
+            "problem": str(problem)
+        }
+
+
+def _header_errors(header: list[str]) -> list[RowError]:
+    errors: list[RowError] = []
+    seen: set[str] = set()
+    for name in header:
+        if not name:
+            errors.append(RowError(1, "", _("A column has no name.")))
+        elif name in seen:
+            errors.append(
+                RowError(1, name, _("The column “%(name)s” appears twice.") % {"name": name})
+            )
+        elif name not in COLUMNS:
+            errors.append(
+                RowError(
+                    1,
+                    name,
+                    _("Unknown column “%(name)s”; the columns are those of the export.")
+                    % {"name": name},
+                )
+            )
+        seen.add(name)
+    for name in REQUIRED_COLUMNS:
+        if name not in seen:
+            errors.append(
+                RowError(1, name, _("The column “%(name)s” is missing.") % {"name": name})
+            )
+    return errors
+
+
+class _Lookups:
+    """Everything the rows refer to, loaded in a fixed number of queries."""
+
+    def __init__(self, *, actor: User, cycle: Cycle, records: list[tuple[int, dict[str, str]]]):
+        usernames = {
+            r[column].casefold()
+            for _row, r in records
+            for column in ("owner_user", "kr_owner")
+            if r.get(column)
+        }
+        self.cycle_name = cycle.name
+        self.teams = {team.slug.casefold(): team for team in Team.objects.all()}
+        self.people: dict[str, User] = {}
+        if usernames:
+            found = User.objects.annotate(folded=Lower("username")).filter(
+                is_active=True, folded__in=sorted(usernames)
+            )
+            # Two accounts differing only in case: the exact spelling wins (see person()).
+            for person in found.order_by("pk"):
+                self.people.setdefault(person.username, person)
+                self.people.setdefault(person.username.casefold(), person)
+        self.scope = permissions.scope_for(actor)
+        self.existing = {
+            o.pk: o
+            for o in Objective.objects.filter(cycle=cycle, archived=False).select_related(
+                "owner_team", "owner_user"
+            )
+        }
+        self.existing_keys = {
+            (o.title.strip().casefold(), o.owner_team_id, o.owner_user_id): o
+            for o in self.existing.values()
+        }
+
+    def person(self, username: str) -> User | None:
+        username = username.strip()
+        return self.people.get(username) or self.people.get(username.casefold())
+
+
+def _choice(value: str, choices: Iterable[str], default: str) -> str | None:
+    value = value.strip().lower()
+    if not value:
+        return default
+    return value if value in choices else None
+
+
+def plan_import(*, actor: User, cycle: Cycle, content: bytes) -> ImportPlan:
+    """The dry run: what the file would create in `cycle` and every error by row and column.
+    Reads only. A constant number of queries whatever the file's length."""
+    text, problem = _decode(content)
+    if text is None:
+        return _file_error(cycle, problem)
+    raw_rows, problem = _read_rows(text)
+    if raw_rows is None:
+        return _file_error(cycle, problem)
+    if not raw_rows:
+        return _file_error(cycle, _("The file is empty."))
+    header = [unguard_cell(cell).strip().lower() for cell in raw_rows[0]]
+    header_errors = _header_errors(header)
+    if header_errors:
+        return ImportPlan(cycle=cycle, objectives=[], errors=header_errors)
+
+    errors: list[RowError] = []
+    records: list[tuple[int, dict[str, str]]] = []
+    for number, raw in enumerate(raw_rows[1:], start=2):
+        cells = [unguard_cell(cell) for cell in raw]
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(header):
+            errors.append(
+                RowError(number, "", _("This row has more cells than the header has columns."))
+            )
+            continue
+        cells += [""] * (len(header) - len(cells))
+        records.append((number, {name: cells[i].strip() for i, name in enumerate(header)}))
+    if not records:
+        if errors:
+            return ImportPlan(cycle=cycle, objectives=[], errors=errors)
+        return _file_error(cycle, _("The file has a header but no rows."))
+
+    lookups = _Lookups(actor=actor, cycle=cycle, records=records)
+    planned: dict[str, PlannedObjective] = {}
+    first_rows: dict[str, tuple[int, dict[str, str]]] = {}
+    seen_key_results: dict[tuple[str, str | None], int] = {}
+    seen_objectives: dict[tuple[str, int | None, int | None], int] = {}
+
+    def error(row: int, column: str, message: str) -> None:
+        errors.append(RowError(row, column, message))
+
+    for number, record in records:
+        ref = record["objective_ref"]
+        if not ref:
+            error(number, "objective_ref", _("Give every row the reference of its objective."))
+            continue
+        if len(ref) > MAX_REF_LENGTH:
+            error(number, "objective_ref", _("Keep references under 50 characters."))
+            continue
+        if ref in first_rows:
+            first_number, first = first_rows[ref]
+            for column in OBJECTIVE_COLUMNS:
+                if record[column] and record[column] != first[column]:
+                    error(
+                        number,
+                        column,
+                        _("Differs from row %(row)s, where objective %(ref)s is first described.")
+                        % {"row": first_number, "ref": ref},
+                    )
+        else:
+            first_rows[ref] = (number, record)
+            objective = _plan_objective(number, record, lookups, error)
+            if objective is not None:
+                key = (objective.title.casefold(),) + _owner_key(objective)
+                if key in seen_objectives:
+                    error(
+                        number,
+                        "objective",
+                        _("Duplicate of the objective on row %(row)s (same title and owner).")
+                        % {"row": seen_objectives[key]},
+                    )
+                else:
+                    seen_objectives[key] = number
+                    if key in lookups.existing_keys:
+                        error(
+                            number,
+                            "objective",
+                            _("“%(title)s” of %(owner)s is already in %(cycle)s.")
+                            % {
+                                "title": objective.title,
+                                "owner": objective.owner_name,
+                                "cycle": cycle.name,
+                            },
+                        )
+                planned[ref] = objective
+
+        kr_title = record["key_result"]
+        duplicate_key = (ref, kr_title.casefold() if kr_title else None)
+        if duplicate_key in seen_key_results:
+            error(
+                number,
+                "key_result" if kr_title else "objective_ref",
+                _("Duplicate of row %(row)s.") % {"row": seen_key_results[duplicate_key]},
+            )
+            continue
+        seen_key_results[duplicate_key] = number
+        key_result = _plan_key_result(number, record, lookups, planned.get(ref), actor, error)
+        if key_result is not None and ref in planned:
+            planned[ref].key_results.append(key_result)
+
+    _resolve_parents(planned, first_rows, lookups, error)
+    errors.sort(key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS else -1))
+    return ImportPlan(cycle=cycle, objectives=list(planned.values()), errors=errors)
+
+
+def _owner_key(objective: PlannedObjective) -> tuple[int | None, int | None]:
+    return (
+        objective.owner_team.pk if objective.owner_team else None,
+        objective.owner_user.pk if objective.owner_user else None,
+    )
+
+
+def _plan_objective(
+    number: int, record: dict[str, str], lookups: _Lookups, error: ErrorSink
+) -> PlannedObjective | None:
+    ok = True
+    objective_type = _choice(record["type"], Objective.Type.values, Objective.Type.ASPIRATIONAL)
+    if objective_type is None:
+        error(number, "type", _("Write “aspirational” or “committed”."))
+        ok = False
+    visibility = _choice(record["visibility"], Objective.Visibility.values, "public")
+    if visibility is None:
+        error(number, "visibility", _("Write “public” or “private”."))
+        ok = False
+    for column, messages in services.objective_errors(
+        title=record["objective"],
+        description=record["description"],
+        objective_type=objective_type or Objective.Type.ASPIRATIONAL,
+        visibility=visibility or "public",
+    ).items():
+        for message in messages:
+            error(number, {"title": "objective"}.get(column, column), message)
+            ok = False
+    team_slug, username = record["owner_team"], record["owner_user"]
+    owner_team = owner_user = None
+    if bool(team_slug) == bool(username):
+        column = "owner_team" if team_slug else "owner_user"
+        error(number, column, _("Name one owner: a team's slug or a person's username."))
+        ok = False
+    elif team_slug:
+        owner_team = lookups.teams.get(team_slug.casefold())
+        if owner_team is None:
+            error(number, "owner_team", _("No team has the slug “%(slug)s”.") % {"slug": team_slug})
+            ok = False
+    else:
+        owner_user = lookups.person(username)
+        if owner_user is None:
+            error(
+                number,
+                "owner_user",
+                _("No active person has the username “%(username)s”.") % {"username": username},
+            )
+            ok = False
+    if (owner_team or owner_user) and not lookups.scope.can_edit_objective(
+        Objective(owner_team=owner_team, owner_user=owner_user)
+    ):
+        error(
+            number,
+            "owner_team" if owner_team else "owner_user",
+            _("You may not write objectives for %(owner)s.") % {"owner": owner_team or owner_user},
+        )
+        ok = False
+    if not ok:
+        return None
+    return PlannedObjective(
+        ref=record["objective_ref"],
+        row=number,
+        title=record["objective"].strip(),
+        description=record["description"].strip(),
+        owner_team=owner_team,
+        owner_user=owner_user,
+        objective_type=objective_type,
+        visibility=visibility,
+        parent_ref=record["parent_ref"],
+    )
+
+
+COLUMN_OF_FIELD = {
+    "title": "key_result",
+    "owner": "kr_owner",
+    "start_value": "start",
+    "target_value": "target",
+}
+
+
+def _plan_key_result(
+    number: int,
+    record: dict[str, str],
+    lookups: _Lookups,
+    objective: PlannedObjective | None,
+    actor: User,
+    error: ErrorSink,
+) -> PlannedKeyResult | None:
+    title = record["key_result"]
+    if not title:
+        for column in KEY_RESULT_COLUMNS[1:]:
+            if record[column]:
+                error(
+                    number,
+                    "key_result",
+                    _("A key result needs a title (or leave all its columns empty)."),
+                )
+                return None
+        return None
+    ok = True
+    kind = _choice(record["kind"], KeyResult.Kind.values, KeyResult.Kind.METRIC)
+    if kind is None:
+        error(number, "kind", _("Write metric, at_least, at_most or milestone."))
+        ok = False
+    values: dict[str, Decimal | None] = {}
+    for column, default in (("start", Decimal(0)), ("target", None), ("weight", Decimal(1))):
+        value, problems = services.parse_number(record[column])
+        for message in problems:
+            error(number, column, message)
+            ok = False
+        values[column] = default if value is None and not problems else value
+    if record["kr_owner"]:
+        owner = lookups.person(record["kr_owner"])
+        if owner is None:
+            error(
+                number,
+                "kr_owner",
+                _("No active person has the username “%(username)s”.")
+                % {"username": record["kr_owner"]},
+            )
+            ok = False
+    else:
+        owner = objective.owner_user if objective and objective.owner_user else actor
+    if not ok:
+        return None
+    problems = services.key_result_errors(
+        title=title,
+        kind=kind,
+        unit=record["unit"],
+        start_value=values["start"],
+        target_value=values["target"],
+        weight=values["weight"],
+    )
+    for field_name, messages in problems.items():
+        for message in messages:
+            error(number, COLUMN_OF_FIELD.get(field_name, field_name), message)
+    if problems:
+        return None
+    start_value, target_value = services.milestone_values(kind, values["start"], values["target"])
+    return PlannedKeyResult(
+        row=number,
+        title=title,
+        owner=owner,
+        kind=kind,
+        unit=record["unit"],
+        start_value=start_value,
+        target_value=target_value,
+        weight=values["weight"],
+    )
+
+
+def _resolve_parents(
+    planned: dict[str, PlannedObjective],
+    first_rows: dict[str, tuple[int, dict[str, str]]],
+    lookups: _Lookups,
+    error: ErrorSink,
+) -> None:
+    for ref, objective in planned.items():
+        parent_ref = objective.parent_ref
+        if not parent_ref:
+            continue
+        if parent_ref == ref:
+            error(objective.row, "parent_ref", _("An objective cannot be its own parent."))
+            continue
+        if parent_ref in first_rows:
+            parent = planned.get(parent_ref)
+            objective.parent_title = parent.title if parent else parent_ref
+            continue  # checked for loops below
+        match = EXISTING_REF.match(parent_ref)
+        existing = lookups.existing.get(int(match.group(1))) if match else None
+        if existing is None or not lookups.scope.can_view_objective(existing):
+            error(
+                objective.row,
+                "parent_ref",
+                _(
+                    "Unknown parent “%(ref)s”: no row of this file and no objective of %(cycle)s "
+                    "has this reference."
+                )
+                % {"ref": parent_ref, "cycle": lookups.cycle_name},
+            )
+            continue
+        objective.existing_parent = existing
+        objective.parent_title = existing.title
+    # Loops among the file's own objectives.
+    for ref, objective in planned.items():
+        if objective.parent_ref == ref:
+            continue  # reported above
+        seen = {ref}
+        current = objective.parent_ref
+        while current in first_rows and current not in seen:
+            seen.add(current)
+            parent = planned.get(current)
+            current = parent.parent_ref if parent else ""
+        if current == ref:
+            error(
+                objective.row,
+                "parent_ref",
+                _("These parents make a loop: %(ref)s ends up supporting itself.") % {"ref": ref},
+            )
+
+
+def import_okrs(*, actor: User, cycle: Cycle, content: bytes) -> list[Objective]:
+    """Create the file's objectives and key results in `cycle`, all or nothing.
+
+    Raises CycleStateError (the cycle is not in planning) or ValidationError (carrying the dry
+    run's errors) and writes nothing then; every objective goes through services.add_objective,
+    so each row meets the same rules and permissions as the forms.
+    """
+    with transaction.atomic():
+        locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        ensure_cycle_accepts_import(locked)
+        plan = plan_import(actor=actor, cycle=locked, content=content)
+        if not plan.ok:
+            raise ValidationError(
+                [
+                    _("Row %(row)s, %(column)s: %(message)s")
+                    % {"row": e.row, "column": e.column or _("file"), "message": e.message}
+                    for e in plan.errors
+                ]
+                or [_("The file holds no objectives.")]
+            )
+        created: dict[str, Objective] = {}
+        pending = list(plan.objectives)
+        while pending:
+            ready = [
+                p
+                for p in pending
+                if not p.parent_ref or p.existing_parent is not None or p.parent_ref in created
+            ]
+            if not ready:  # unreachable after the dry run's loop check; refuse, never guess
+                raise ValidationError(_("The parents in this file make a loop."))
+            for item in ready:
+                parent = item.existing_parent or created.get(item.parent_ref)
+                created[item.ref] = services.add_objective(
+                    actor=actor,
+                    cycle=locked,
+                    title=item.title,
+                    description=item.description,
+                    owner_team=item.owner_team,
+                    owner_user=item.owner_user,
+                    objective_type=item.objective_type,
+                    visibility=item.visibility,
+                    parent=parent,
+                    key_results=[
+                        services.KeyResultDraft(
+                            title=kr.title,
+                            owner=kr.owner,
+                            kind=kr.kind,
+                            unit=kr.unit,
+                            start_value=kr.start_value,
+                            target_value=kr.target_value,
+                            weight=kr.weight,
+                        )
+                        for kr in item.key_results
+                    ],
+                )
+                pending.remove(item)
+    return [created[p.ref] for p in plan.objectives]
