@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test setup lint format check-migrations clean
+.PHONY: run test setup lint format check-migrations bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || "$$(bin/find-python)" -m venv $(VENV)
@@ -34,6 +34,14 @@ run: setup
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# How fast the pages are at company scale (bench/run.py; README, "Performance"): needs the local
+# PostgreSQL and Redis, (re)creates and seeds the okr_bench database with 5,000 people, serves the
+# app under gunicorn on 127.0.0.1 and writes var/bench/results.json. A few minutes; never part of
+# `make test`. Options: make bench BENCH_ARGS="--requests 100 --wrk-seconds 20".
+bench: setup
+	@command -v wrk >/dev/null || echo "wrk is not installed (apt-get install -y wrk): no throughput"
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

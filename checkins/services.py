@@ -82,7 +82,7 @@ def record_checkin(
     with transaction.atomic():
         locked = (
             KeyResult.objects.select_for_update(of=("self",))
-            .select_related("objective__cycle", "objective__owner_team")
+            .select_related("objective__cycle")
             .get(pk=key_result.pk)
         )
         ensure_can_check_in(actor=actor, key_result=locked)

@@ -30,13 +30,9 @@ KEY_RESULT_CONTEXT = "key_result"
 
 
 def _get_key_result_for_user(request: HttpRequest, pk: int) -> KeyResult:
-    """The key result, or 404 when it does not exist or the user may not see it."""
-    key_result = get_object_or_404(
-        KeyResult.objects.select_related(
-            "objective__cycle", "objective__owner_team", "objective__owner_user", "owner"
-        ),
-        pk=pk,
-    )
+    """The key result, or 404 when it does not exist or the user may not see it. (The checks
+    read the objective's owner ids, visibility and cycle; nothing here names the owners.)"""
+    key_result = get_object_or_404(KeyResult.objects.select_related("objective__cycle"), pk=pk)
     if not permissions.can_view_key_result(request.user, key_result):
         raise Http404
     return key_result

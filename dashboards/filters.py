@@ -1,12 +1,13 @@
 """Filters of the team dashboard's key result table (django-filter).
 
-Owner, kind, level, confidence and the text search filter in the database. Status and "no update"
-are what `scoring` says of each key result, not columns, so those two filters keep the key results
-whose scored rows match (the rows the page has already scored). Either way the result is one
-queryset, evaluated once for the ids the table keeps.
+django-filter reads and validates the query string (422 with the reasons when it is wrong). The
+rows the page scored already carry everything the filters look at — owner, kind, level,
+confidence, and what `scoring` says (status, "no update") — so those filters keep the matching
+rows in memory. Only the text search needs the database (titles and owners' names, matched as the
+database compares them): one query, made only when there is something to search for.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import django_filters
 from django import forms
@@ -29,16 +30,11 @@ CONFIDENCE_CHOICES = [
     ("high", "High (4–5)"),
     ("none", "Not rated yet"),
 ]
-_CONFIDENCE_FILTERS = {
-    "low": Q(last_confidence__lte=2),
-    "medium": Q(last_confidence=3),
-    "high": Q(last_confidence__gte=4),
-    "none": Q(last_confidence__isnull=True),
-}
-_LEVEL_FILTERS = {
-    Objective.Level.COMPANY: Q(objective__owner_team__is_root=True),
-    Objective.Level.TEAM: Q(objective__owner_team__is_root=False),
-    Objective.Level.INDIVIDUAL: Q(objective__owner_user__isnull=False),
+_CONFIDENCE_TESTS = {
+    "low": lambda confidence: confidence is not None and confidence <= 2,
+    "medium": lambda confidence: confidence == 3,
+    "high": lambda confidence: confidence is not None and confidence >= 4,
+    "none": lambda confidence: confidence is None,
 }
 
 
@@ -52,23 +48,20 @@ class KeyResultFilter(django_filters.FilterSet):
     )
     owner = django_filters.ChoiceFilter(label="Owner", field_name="owner_id", empty_label="Anyone")
     status = django_filters.ChoiceFilter(
-        label="Status", choices=STATUS_CHOICES, method="by_status", empty_label="Any status"
+        label="Status", choices=STATUS_CHOICES, empty_label="Any status"
     )
     confidence = django_filters.ChoiceFilter(
         label="Confidence",
         choices=CONFIDENCE_CHOICES,
-        method="by_confidence",
         empty_label="Any confidence",
     )
     kind = django_filters.ChoiceFilter(
         label="Kind", choices=KeyResult.Kind.choices, empty_label="Any kind"
     )
     level = django_filters.ChoiceFilter(
-        label="Level", choices=Objective.Level.choices, method="by_level", empty_label="Any level"
+        label="Level", choices=Objective.Level.choices, empty_label="Any level"
     )
-    stale = django_filters.BooleanFilter(
-        label="Only “no update”", method="by_stale", widget=forms.CheckboxInput
-    )
+    stale = django_filters.BooleanFilter(label="Only “no update”", widget=forms.CheckboxInput)
 
     class Meta:
         model = KeyResult
@@ -101,21 +94,44 @@ class KeyResultFilter(django_filters.FilterSet):
             )
         return queryset
 
-    def by_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(pk__in=[row.pk for row in self.rows if row.status == value])
-
-    def by_stale(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
-        if not value:  # an unticked box does not filter
-            return queryset
-        return queryset.filter(pk__in=[row.pk for row in self.rows if row.stale])
-
-    def by_confidence(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(_CONFIDENCE_FILTERS[value])
-
-    def by_level(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(_LEVEL_FILTERS[value])
+    # Each filter but the search as a test of one scored row; an empty value does not filter.
+    def _keeps(self, name: str, value: object) -> Callable[[TeamRow], bool] | None:
+        match name:
+            case "owner":
+                return lambda row: str(row.owner_id) == value
+            case "status":
+                return lambda row: row.status == value
+            case "confidence":
+                return lambda row: _CONFIDENCE_TESTS[value](row.confidence)
+            case "kind":
+                return lambda row: row.key_result.kind == value
+            case "level":
+                return lambda row: row.level == value
+            case "stale":
+                return (lambda row: row.stale) if value else None
+        return None
 
     def filtered_rows(self) -> list[TeamRow]:
-        """The rows the filters keep, in their given order; one query."""
-        kept = set(self.qs.order_by().values_list("pk", flat=True))
-        return [row for row in self.rows if row.pk in kept]
+        """The rows the (valid) filters keep, in their given order; a query only to search."""
+        if not self.is_bound:
+            return list(self.rows)
+        self.errors  # noqa: B018 - validates the form, as django-filter's own `qs` does
+        tests = [
+            test
+            for name, value in self.form.cleaned_data.items()
+            if value not in (None, "") and name != "q"
+            if (test := self._keeps(name, value)) is not None
+        ]
+        rows = [row for row in self.rows if all(test(row) for test in tests)]
+        if self.form.cleaned_data.get("q") and rows:
+            found = set(
+                self.search(
+                    KeyResult.objects.filter(pk__in=[row.pk for row in rows]),
+                    "q",
+                    self.form.cleaned_data["q"],
+                )
+                .order_by()
+                .values_list("pk", flat=True)
+            )
+            rows = [row for row in rows if row.pk in found]
+        return rows

@@ -1,12 +1,17 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from checkins.forms import CheckInForm
 from dashboards import selectors
+from dashboards.cache import ReadKey, load, store
 from dashboards.filters import KeyResultFilter
 from dashboards.selectors.scope import TeamTree
 from dashboards.tables import key_result_table
@@ -119,25 +124,52 @@ def team_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     team = get_object_or_404(Team, slug=slug)
     include_sub_teams = request.GET.get("subteams") == "1"
     fragment = _fragment_wanted(request)
-    dashboard = selectors.team_dashboard(
+    read_key = ReadKey(viewer=request.user)
+    dashboard = selectors.team_page(
         team=team,
         viewer=request.user,
+        read_key=read_key,
         requested_cycle=request.GET.get("cycle"),
         include_sub_teams=include_sub_teams,
         table_only=fragment,
     )
-    filterset = KeyResultFilter(request.GET, rows=dashboard.rows)
-    rows = filterset.filtered_rows()
-    table = key_result_table(rows=rows, sort=request.GET.get("sort"), page=request.GET.get("page"))
+    # The table (the page's and the HTMX fragment alike) is kept drawn, with its status, per
+    # query string: filters, sort and page all change it.
+    panel_key = read_key.key(
+        "team-panel",
+        (
+            team.pk,
+            request.GET.urlencode(),
+            timezone.get_current_timezone_name(),
+            get_language(),
+        ),
+    )
+    panel = load(panel_key)
+    if panel is None:
+        filterset = KeyResultFilter(request.GET, rows=dashboard.rows)
+        rows = filterset.filtered_rows()
+        table = key_result_table(
+            rows=rows, sort=request.GET.get("sort"), page=request.GET.get("page")
+        )
+        context = {
+            "dashboard": dashboard,
+            "filterset": filterset,
+            "table": table,
+            "shown_count": len(rows),
+        }
+        html = render_to_string("dashboards/team.html#kr_panel", context, request=request)
+        panel = (422 if filterset.errors else 200, html)
+        store(panel_key, panel)
+    status, html = panel
+    if fragment:
+        return _vary_on_htmx(HttpResponse(html, status=status))
     context = {
         "dashboard": dashboard,
-        "filterset": filterset,
-        "table": table,
-        "shown_count": len(rows),
+        "kr_panel": html,
+        # Drawn inside the cached sections: worked out only when they are drawn.
+        "okr_health": SimpleLazyObject(lambda: selectors.okr_health(dashboard)),  # issue 4
     }
-    status = 422 if filterset.errors else 200
-    template = "dashboards/team.html#kr_panel" if fragment else "dashboards/team.html"
-    return _vary_on_htmx(render(request, template, context, status=status))
+    return _vary_on_htmx(render(request, "dashboards/team.html", context, status=status))
 
 
 # --- Company ------------------------------------------------------------------------------------
@@ -146,13 +178,20 @@ def team_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def company(request: HttpRequest) -> HttpResponse:
     fragment = _fragment_wanted(request)
+    read_key = ReadKey(viewer=request.user)
     dashboard = selectors.company_dashboard(
         viewer=request.user,
         requested_cycle=request.GET.get("cycle"),
         focus_slug=request.GET.get("team"),
+        read_key=read_key,
+    )
+    # The teams panel's links carry the query string, so its cached copy is kept per query.
+    teams_key = dashboard.fragment_key and read_key.key(
+        "company-teams", (dashboard.fragment_key, request.GET.urlencode())
     )
     template = "dashboards/company.html#teams_panel" if fragment else "dashboards/company.html"
-    return _vary_on_htmx(render(request, template, {"dashboard": dashboard}))
+    context = {"dashboard": dashboard, "teams_key": teams_key}
+    return _vary_on_htmx(render(request, template, context))
 
 
 @require_GET

@@ -368,7 +368,17 @@ class Objective(models.Model):
                 name="objective_frozen_score_range",
             ),
         ]
-        indexes = [models.Index(fields=["cycle", "owner_team"]), models.Index(fields=["parent"])]
+        indexes = [
+            models.Index(fields=["cycle", "owner_team"]),
+            models.Index(fields=["parent"]),
+            # Which private objectives a viewer may see (dashboards/cache.py asks on every
+            # cached page): the few private rows, not the whole table.
+            models.Index(
+                fields=["owner_user", "owner_team"],
+                condition=Q(visibility="private", archived=False),
+                name="objective_private_owners",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -419,6 +429,14 @@ class KeyResult(models.Model):
     )
     last_checkin_at = models.DateTimeField(
         _("last check-in"), null=True, blank=True, editable=False
+    )
+    # How many check-ins it has and how many met its target: a keep-the-level key result's
+    # progress (at_least / at_most). Kept by database triggers (dashboards/db_triggers.py)
+    # whenever a check-in is written or deleted and whenever the kind or target changes, whoever
+    # writes, so pages read them instead of counting; never set them from Python.
+    checkins_total = models.PositiveIntegerField(_("check-ins"), default=0, editable=False)
+    checkins_met = models.PositiveIntegerField(
+        _("check-ins meeting the target"), default=0, editable=False
     )
     # Set by the owner while the cycle is grading.
     final_grade = models.DecimalField(
@@ -523,3 +541,107 @@ class ObjectiveReflection(models.Model):
 
     def __str__(self) -> str:
         return f"Reflection on {self.objective}"
+
+
+class ObjectiveTemplate(models.Model):
+    """A ready-made objective with its key results, to start planning from.
+
+    The library ships with the application (migration 0004 loads it, `library_key` naming each
+    one); admins add their own by saving an objective as a template (`library_key` empty).
+    """
+
+    class Department(models.TextChoices):
+        SALES = "sales", _("sales")
+        MARKETING = "marketing", _("marketing")
+        PRODUCT = "product", _("product")
+        ENGINEERING = "engineering", _("engineering")
+        CUSTOMER_SUCCESS = "customer_success", _("customer success")
+        PEOPLE = "people", _("people (HR)")
+        FINANCE_OPERATIONS = "finance_operations", _("finance and operations")
+        LEADERSHIP = "leadership", _("leadership")
+
+    Level = Objective.Level
+    Type = ObjectiveType
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    department = models.CharField(_("department"), max_length=32, choices=Department)
+    level = models.CharField(_("level"), max_length=16, choices=Objective.Level)
+    objective_type = models.CharField(
+        _("type"), max_length=16, choices=ObjectiveType, default=ObjectiveType.ASPIRATIONAL
+    )
+    library_key = models.SlugField(
+        _("library key"), max_length=80, unique=True, null=True, blank=True, editable=False
+    )
+    created_by = models.ForeignKey(
+        User,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["department", "level", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    department__in=[
+                        "sales",
+                        "marketing",
+                        "product",
+                        "engineering",
+                        "customer_success",
+                        "people",
+                        "finance_operations",
+                        "leadership",
+                    ]
+                ),
+                name="template_department_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=["company", "team", "individual"]),
+                name="template_level_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(objective_type__in=ObjectiveType.values),
+                name="template_type_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ObjectiveTemplateKeyResult(models.Model):
+    template = models.ForeignKey(
+        ObjectiveTemplate, on_delete=models.CASCADE, related_name="key_results"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=KeyResultKind, default=KeyResultKind.METRIC
+    )
+    unit = models.CharField(_("unit"), max_length=24, blank=True)
+    start_value = models.DecimalField(_("start value"), **VALUE_DIGITS, default=Decimal(0))
+    target_value = models.DecimalField(_("target value"), **VALUE_DIGITS)
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=Decimal(1))
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["template", "order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gt=0), name="template_kr_weight_positive"),
+            models.CheckConstraint(
+                condition=~Q(kind="metric") | ~Q(target_value=F("start_value")),
+                name="template_kr_target_differs_from_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=KeyResultKind.values), name="template_kr_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

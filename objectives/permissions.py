@@ -153,6 +153,26 @@ def can_reassign_key_result(user: User, key_result: KeyResult) -> bool:
     return can_edit_objective(user, key_result.objective)
 
 
+def can_create_objective(
+    user: User, *, owner_team: Team | None = None, owner_user: User | None = None
+) -> bool:
+    """Whether the user may give an objective this owner (creating it, or moving it there):
+    the same people who would then edit it (a person for themselves, their managers, a team's
+    managers, admins)."""
+    return can_edit_objective(user, Objective(owner_team=owner_team, owner_user=owner_user))
+
+
+def can_manage_key_results(user: User, objective: Objective) -> bool:
+    """Adding, reordering, archiving and restoring an objective's key results edits the
+    objective; a key result's owner edits the key result itself (can_edit_key_result)."""
+    return can_edit_objective(user, objective)
+
+
+def can_manage_templates(user: User) -> bool:
+    """Saving objectives into the template library: admins."""
+    return user.is_authenticated and user.is_admin
+
+
 def can_manage_cycles(user: User) -> bool:
     return user.is_authenticated and user.is_admin
 
@@ -204,6 +224,11 @@ class PermissionScope:
                 or objective.owner_user_id in self.managed_person_ids
             )
         return objective.owner_team_id in self.managed_team_ids
+
+    def can_edit_key_result(self, key_result: KeyResult) -> bool:
+        if not self.active:
+            return False
+        return key_result.owner_id == self.user_id or self.can_edit_objective(key_result.objective)
 
     def can_grade_key_result(self, key_result: KeyResult) -> bool:
         if not self.active:

@@ -20,8 +20,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dashboards.cache import ReadKey
 from dashboards.selectors import cycle_report as build_cycle_report
 from dashboards.selectors import resolve_cycle
+from dashboards.selectors.cycle_report import cycle_report_page
 from objectives import cycle_services, permissions, selectors, services
 from objectives.cycle_services import CycleStateError
 from objectives.forms import (
@@ -541,7 +543,16 @@ def carry_over(request: HttpRequest) -> HttpResponse:
 @require_GET
 def cycle_report(request: HttpRequest) -> HttpResponse:
     cycle = _requested_cycle(request)
-    report = build_cycle_report(cycle=cycle, viewer=request.user) if cycle else None
+    report = (
+        cycle_report_page(
+            cycle=cycle,
+            viewer=request.user,
+            page=request.GET.get("page"),
+            read_key=ReadKey(viewer=request.user),
+        )
+        if cycle
+        else None
+    )
     return render(request, "objectives/cycle_report.html", {"report": report, "page_cycle": cycle})
 
 

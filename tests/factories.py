@@ -13,6 +13,8 @@ from objectives.models import (
     Membership,
     Objective,
     ObjectiveReflection,
+    ObjectiveTemplate,
+    ObjectiveTemplateKeyResult,
     Team,
     User,
 )
@@ -223,3 +225,44 @@ class ObjectiveReflectionFactory(factory.django.DjangoModelFactory):
     root_cause = ""
     decision = ObjectiveReflection.Decision.KEEP
     author = factory.SubFactory(UserFactory)
+
+
+# --- Planning (issue 4) --------------------------------------------------------------------------
+
+
+class ObjectiveTemplateFactory(factory.django.DjangoModelFactory):
+    """An admin-made template (no library key) with no key results unless added."""
+
+    class Meta:
+        model = ObjectiveTemplate
+
+    title = factory.Sequence(lambda n: f"Win the hearts of customers, take {n}")
+    description = "Why it matters."
+    department = ObjectiveTemplate.Department.PRODUCT
+    level = Objective.Level.TEAM
+    objective_type = Objective.Type.ASPIRATIONAL
+
+
+class ObjectiveTemplateKeyResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ObjectiveTemplateKeyResult
+
+    template = factory.SubFactory(ObjectiveTemplateFactory)
+    title = factory.Sequence(lambda n: f"Raise weekly active teams, measure {n}")
+    kind = KeyResult.Kind.METRIC
+    unit = "%"
+    start_value = Decimal(10)
+    target_value = Decimal(40)
+    order = factory.Sequence(int)
+
+
+def ensure_template_library() -> int:
+    """The library migration 0004 installs. A transactional test (the browser journeys) empties
+    the database when it ends, so tests that need the library put it back first."""
+    from objectives.template_library import install_library
+
+    if not ObjectiveTemplate.objects.filter(library_key__isnull=False).exists():
+        install_library(
+            template_model=ObjectiveTemplate, key_result_model=ObjectiveTemplateKeyResult
+        )
+    return ObjectiveTemplate.objects.filter(library_key__isnull=False).count()

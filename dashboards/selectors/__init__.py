@@ -17,7 +17,8 @@ from dashboards.selectors.cycle_report import CycleReport, cycle_report
 from dashboards.selectors.key_result import KeyResultPage, key_result_page, load_key_result
 from dashboards.selectors.my_week import MyWeek, my_week
 from dashboards.selectors.objective import ObjectivePage, objective_page
-from dashboards.selectors.team import TeamDashboard, team_dashboard
+from dashboards.selectors.okr_health import okr_health as okr_health
+from dashboards.selectors.team import TeamDashboard, TeamPage, team_dashboard, team_page
 
 __all__ = [
     "CycleReport",
@@ -41,4 +42,6 @@ __all__ = [
     "objective_children",
     "objective_page",
     "team_dashboard",
+    "TeamPage",
+    "team_page",
 ]

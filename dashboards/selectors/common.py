@@ -6,12 +6,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.utils import timezone
 
 import scoring
-from checkins.models import CheckIn
 from objectives import permissions
 from objectives.models import Cycle, KeyResult, Objective, User
 
@@ -45,32 +43,12 @@ def pick_current_cycle(*, cycles: Iterable[Cycle], on: date) -> Cycle | None:
 
 
 def with_threshold_counts(queryset: QuerySet[KeyResult]) -> QuerySet[KeyResult]:
-    """Annotate how many check-ins each key result has and how many met its target.
-
-    Only at_least / at_most key results need the counts (their progress is the share of check-ins
-    meeting the threshold); correlated subqueries keep it to the one query that loads the rows.
-    """
-
-    def count_of(condition: Q) -> Subquery:
-        return Coalesce(
-            Subquery(
-                CheckIn.objects.filter(condition, key_result=OuterRef("pk"))
-                .order_by()
-                .values("key_result")
-                .annotate(n=Count("id"))
-                .values("n"),
-                output_field=IntegerField(),
-            ),
-            Value(0),
-        )
-
-    return queryset.annotate(
-        checkins_total=count_of(Q()),
-        checkins_met=count_of(
-            Q(key_result__kind=KeyResult.Kind.AT_LEAST, value__gte=OuterRef("target_value"))
-            | Q(key_result__kind=KeyResult.Kind.AT_MOST, value__lte=OuterRef("target_value"))
-        ),
-    )
+    """The key results as they are: their check-in counts (`checkins_total`, `checkins_met`,
+    what an at_least / at_most key result's progress is made of) are columns now, kept by the
+    database (dashboards/db_triggers.py). Pages used to count them here with two correlated
+    subqueries per key result; the callers that still pass their querysets through need not
+    change."""
+    return queryset
 
 
 @dataclass(frozen=True)
@@ -173,10 +151,8 @@ def key_result_view(
     tz = viewer.tzinfo
     today = local_today(tz=tz, now=now)
     monday = scoring.week_start(day=today)
-    kr = with_threshold_counts(
-        KeyResult.objects.select_related(
-            "objective__cycle", "objective__owner_team", "objective__owner_user", "owner"
-        )
+    kr = KeyResult.objects.select_related(
+        "objective__cycle", "objective__owner_team", "objective__owner_user", "owner"
     ).get(pk=key_result_id)
     cycle = kr.objective.cycle
     return build_row(

@@ -7,21 +7,24 @@ the objectives owned by it or its sub-teams; its heatmap row counts the key resu
 objectives and on its people's individual objectives.
 
 Queries, whatever the company's size: the cycle, the team tree, the memberships, the viewer's
-managed teams (none to two), the visible objectives, their key results and the weeks each key
-result was checked in.
+managed teams (none to two), the visible objectives, their key results and, per objective owner
+and week, how many were checked in. The view reads it through the read cache.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db.models import Count
 from django.db.models.functions import TruncWeek
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 import scoring
 from checkins.models import CheckIn
 from dashboards import charts
+from dashboards.cache import ReadKey
 from dashboards.selectors.common import local_today, resolve_cycle
 from dashboards.selectors.scope import (
     Clock,
@@ -30,9 +33,9 @@ from dashboards.selectors.scope import (
     company_tz,
     cycle_clock,
     members_by_team,
-    scope_objective_ids,
     visible_objectives,
 )
+from objectives import permissions
 from objectives.models import Cycle, Objective, Team, User
 
 
@@ -81,6 +84,9 @@ class CompanyDashboard:
     team_chart: charts.BarChart | None = None
     heatmap: charts.Heatmap | None = None
     status_chart: charts.Distribution | None = None
+    # The cache key of the page's data-only sections for this viewer's time zone and language,
+    # or None when they are drawn afresh (see dashboards/cache.py).
+    fragment_key: str | None = None
 
 
 def company_dashboard(
@@ -89,9 +95,38 @@ def company_dashboard(
     requested_cycle: str | None = None,
     focus_slug: str | None = None,
     now: datetime | None = None,
+    read_key: ReadKey | None = None,
 ) -> CompanyDashboard:
     """The company page for `viewer`, with teams shown below `focus_slug` (default: the
-    company). An unknown team slug shows the company's top level."""
+    company). An unknown team slug shows the company's top level.
+
+    With a `read_key` (the view passes one) the result comes from the read cache while nothing it
+    was built from has changed (dashboards/cache.py)."""
+
+    def compute() -> CompanyDashboard:
+        return _company_dashboard(
+            viewer=viewer, requested_cycle=requested_cycle, focus_slug=focus_slug, now=now
+        )
+
+    if read_key is None or now is not None:
+        return compute()
+    parts = (requested_cycle or "", focus_slug or "")
+    dashboard = read_key.fetch("company", parts, compute)
+    return replace(
+        dashboard,
+        fragment_key=read_key.key(
+            "company-sections", (*parts, timezone.get_current_timezone_name(), get_language())
+        ),
+    )
+
+
+def _company_dashboard(
+    *,
+    viewer: User,
+    requested_cycle: str | None,
+    focus_slug: str | None,
+    now: datetime | None,
+) -> CompanyDashboard:
     tz = company_tz()
     cycle = resolve_cycle(requested=requested_cycle, on=local_today(tz=tz, now=now))
     tree = TeamTree.load()
@@ -101,14 +136,16 @@ def company_dashboard(
     clock = cycle_clock(cycle=cycle, now=now)
     focus = next((t for t in tree.teams.values() if t.slug == focus_slug), company)
     members = members_by_team(tree.teams.keys())
-    index = CycleObjectives.load(cycle=cycle, clock=clock, viewer=viewer)
+    # Key results without owners or blockers: this page shows neither.
+    index = CycleObjectives.load(cycle=cycle, clock=clock, viewer=viewer, details=False)
 
     company_objectives = [o for o in index.objectives.values() if o.owner_team_id == company.pk]
     unaligned = [o for o in index.children_of(None) if o.owner_team_id != company.pk]
-    checked_weeks = _checked_in_weeks(index, clock)
+    checked = _checked_in_by_owner(cycle=cycle, viewer=viewer, clock=clock)
+    kr_counts = _key_results_by_owner(index)
 
     teams, heat_rows, bar_items = [], [], []
-    focus_rates = _team_rates(index, tree, members, focus, clock, checked_weeks)
+    focus_rates = _team_rates(tree, members, focus, clock, kr_counts, checked)
     heat_rows.append(
         charts.HeatRow(
             label=f"All of {focus.name}",
@@ -142,7 +179,7 @@ def company_dashboard(
             charts.HeatRow(
                 label=team.name,
                 href=reverse("team_dashboard", args=[team.slug]) + "?subteams=1",
-                rates=_team_rates(index, tree, members, team, clock, checked_weeks),
+                rates=_team_rates(tree, members, team, clock, kr_counts, checked),
             )
         )
 
@@ -167,44 +204,70 @@ def company_dashboard(
     )
 
 
-def _checked_in_weeks(index: CycleObjectives, clock: Clock) -> dict[int, set[date]]:
-    """key result id -> the Mondays of the weeks it has a check-in in; one query."""
-    ids = [row.key_result.pk for row in index.all_rows()]
-    weeks: dict[int, set[date]] = {}
-    if not ids:
-        return weeks
-    pairs = (
-        CheckIn.objects.filter(key_result_id__in=ids)
+Owner = tuple[str, int]  # ("team", team id) or ("person", user id): whose objective
+
+
+def _owner_of(team_id: int | None, user_id: int | None) -> Owner:
+    return ("person", user_id) if user_id else ("team", team_id)
+
+
+def _key_results_by_owner(index: CycleObjectives) -> dict[Owner, int]:
+    """How many scored key results each objective owner has; no query."""
+    counts: dict[Owner, int] = {}
+    for row in index.all_rows():
+        objective = row.key_result.objective
+        owner = _owner_of(objective.owner_team_id, objective.owner_user_id)
+        counts[owner] = counts.get(owner, 0) + 1
+    return counts
+
+
+def _checked_in_by_owner(
+    *, cycle: Cycle, viewer: User, clock: Clock
+) -> dict[Owner, dict[date, int]]:
+    """Objective owner -> Monday -> how many of their key results have a check-in that week.
+
+    One aggregate query over the same key results the page scores (visible, non-archived, of
+    non-archived objectives of the cycle). A key result belongs to one objective with one owner,
+    so a team's count is the plain sum over the owners in its scope: its teams and its people.
+    """
+    rows = (
+        CheckIn.objects.filter(
+            key_result__archived=False,
+            key_result__objective__cycle=cycle,
+            key_result__objective__archived=False,
+        )
+        .filter(permissions.visible_objectives_q(viewer, prefix="key_result__objective__"))
         .annotate(week=TruncWeek("created_at", tzinfo=clock.tz))
         .order_by()
-        .values_list("key_result_id", "week")
-        .distinct()
+        .values_list(
+            "key_result__objective__owner_team_id", "key_result__objective__owner_user_id", "week"
+        )
+        .annotate(checked=Count("key_result_id", distinct=True))
     )
-    for kr_id, week in pairs:
+    result: dict[Owner, dict[date, int]] = {}
+    for team_id, user_id, week, count in rows:
         monday = timezone.localtime(week, clock.tz).date() if isinstance(week, datetime) else week
-        weeks.setdefault(kr_id, set()).add(monday)
-    return weeks
+        result.setdefault(_owner_of(team_id, user_id), {})[monday] = count
+    return result
 
 
 def _team_rates(
-    index: CycleObjectives,
     tree: TeamTree,
     members: dict[int, set[int]],
     team: Team,
     clock: Clock,
-    checked_weeks: dict[int, set[date]],
+    owned: dict[Owner, int],
+    checked: dict[Owner, dict[date, int]],
 ) -> list[Decimal | None]:
-    """For each week of the cycle, the share of the team's (rolled-up) key results checked in."""
+    """For each week of the cycle, the share of the team's (rolled-up) key results checked in:
+    those on objectives of the team and its sub-teams, and on their people's own objectives."""
     team_ids = tree.subtree(team.pk)
     member_ids = set().union(*(members.get(pk, set()) for pk in team_ids))
-    scope = scope_objective_ids(
-        objectives=index.objectives, team_ids=team_ids, member_ids=member_ids
-    )
-    kr_ids = [row.key_result.pk for row in index.all_rows(scope)]
+    owners = [("team", pk) for pk in team_ids] + [("person", pk) for pk in sorted(member_ids)]
+    total = sum(owned.get(owner, 0) for owner in owners)
+    weekly = [checked[owner] for owner in owners if owner in checked]
     return [
-        scoring.checkin_rate(
-            checked_in=sum(week in checked_weeks.get(pk, ()) for pk in kr_ids), total=len(kr_ids)
-        )
+        scoring.checkin_rate(checked_in=sum(w.get(week, 0) for w in weekly), total=total)
         for week in clock.weeks
     ]
 

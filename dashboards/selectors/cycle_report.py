@@ -3,27 +3,36 @@
 A closed cycle shows the scores stored when it closed; any other cycle shows them as they stand
 (final grade where set, else progress), marked provisional on the page. Private objectives the
 viewer may not see are left out in the database, so no count, average or CSV row reveals them.
+
+The distribution and the averages cover the whole cycle; the page lists its objectives 25 at a
+time (a company's thousands of objectives are no readable page, and were megabytes of HTML), the
+CSV all of them.
 """
 
 import csv
 import io
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
+from django.utils import timezone
+from django.utils.translation import get_language
+
 import scoring
-from dashboards.selectors.common import with_threshold_counts
+from dashboards.cache import ReadKey
 from objectives import permissions
 from objectives.models import Cycle, KeyResult, Objective, ObjectiveReflection, User
 
 BANDS = (scoring.Band.RED, scoring.Band.YELLOW, scoring.Band.GREEN)
 TYPES = (scoring.ObjectiveType.COMMITTED, scoring.ObjectiveType.ASPIRATIONAL)
 CHART_HEIGHT = 120  # SVG units for the tallest bar
+PER_PAGE = 25  # objectives per page of the report; the summary and the CSV cover them all
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def kr_progress_of(key_result: KeyResult) -> Decimal:
+def kr_progress_of(key_result: "KeyResult | ScoreInputs") -> Decimal:
     """Progress of a key result loaded with the threshold-count annotations."""
     return scoring.kr_progress(
         kind=key_result.kind,
@@ -35,7 +44,9 @@ def kr_progress_of(key_result: KeyResult) -> Decimal:
     )
 
 
-def shown_kr_score(*, key_result: KeyResult, progress: Decimal, cycle: Cycle) -> Decimal:
+def shown_kr_score(
+    *, key_result: "KeyResult | ScoreInputs", progress: Decimal, cycle: Cycle
+) -> Decimal:
     """The stored score once the cycle is closed; before, the final grade or else the progress."""
     if cycle.is_closed and key_result.frozen_score is not None:
         return key_result.frozen_score
@@ -43,7 +54,10 @@ def shown_kr_score(*, key_result: KeyResult, progress: Decimal, cycle: Cycle) ->
 
 
 def shown_objective_score(
-    *, objective: Objective, weighted_scores: Sequence[tuple[Decimal, Decimal]], cycle: Cycle
+    *,
+    objective: "Objective | ObjectiveFacts",
+    weighted_scores: Sequence[tuple[Decimal, Decimal]],
+    cycle: Cycle,
 ) -> Decimal | None:
     if cycle.is_closed and objective.frozen_score is not None:
         return objective.frozen_score
@@ -99,11 +113,16 @@ class TeamAverage:
 @dataclass(frozen=True)
 class CycleReport:
     cycle: Cycle
-    objectives: list[ReportObjective]
+    objectives: list[ReportObjective]  # every one, or the page's (see `page`)
     histogram: dict[str, dict[str, int]]  # objective type -> band -> count of key results
     bars: list[HistogramBar]
     company: TeamAverage | None
     teams: list[TeamAverage]
+    page: Page | None = None  # the page of objectives shown, or None when all are
+    objective_count: int = 0  # in the whole report
+    total_key_results: int = 0  # in the whole report
+    # The cache key of the summary's drawn sections (dashboards/cache.py), or None.
+    fragment_key: str | None = None
 
     @property
     def frozen(self) -> bool:
@@ -111,7 +130,16 @@ class CycleReport:
 
     @property
     def key_result_count(self) -> int:
-        return sum(len(o.key_results) for o in self.objectives)
+        return self.total_key_results
+
+    @property
+    def page_numbers(self) -> list[int | str]:
+        """The page links to show: the ends and the pages around this one, "…" between."""
+        if self.page is None:
+            return []
+        return list(
+            self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1)
+        )
 
     def csv_rows(self) -> Iterator[list[str]]:
         """The header, then one row per key result, every cell safe to open in a spreadsheet."""
@@ -219,76 +247,142 @@ def _bars(histogram: dict[str, dict[str, int]]) -> list[HistogramBar]:
     return bars
 
 
-def cycle_report(*, cycle: Cycle, viewer: User) -> CycleReport:
-    """Everything the report shows for `cycle` as `viewer` may see it.
+@dataclass(frozen=True)
+class ScoreInputs:
+    """What a key result's score needs, read as plain values (the summary scores them all)."""
 
-    The viewer's managed teams (0-2 queries), the objectives with owners and reflections, their
-    key results with owners: a fixed number of queries at any size.
+    objective_id: int
+    kind: str
+    start_value: Decimal
+    target_value: Decimal
+    current_value: Decimal | None
+    weight: Decimal
+    final_grade: Decimal | None
+    frozen_score: Decimal | None
+    checkins_met: int
+    checkins_total: int
+
+
+@dataclass(frozen=True)
+class ObjectiveFacts:
+    pk: int
+    objective_type: str
+    frozen_score: Decimal | None
+    owner_team_id: int | None
+    owner_user_id: int | None
+    owner_name: str
+    is_company: bool
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """The numbers over every visible objective of the cycle, and the order they are listed in."""
+
+    histogram: dict[str, dict[str, int]]
+    bars: list[HistogramBar]
+    company: TeamAverage | None
+    teams: list[TeamAverage]
+    order: list[int]  # objective ids, as the report lists them
+    key_result_count: int
+
+
+def _person_name(display_name: str, first: str, last: str, username: str) -> str:
+    # User.name, from the columns: the display name, else the full name, else the login.
+    return display_name or f"{first} {last}".strip() or username
+
+
+def report_summary(*, cycle: Cycle, viewer: User) -> ReportSummary:
+    """Histogram, averages and order over every objective and key result the viewer may see.
+
+    Two queries (plus the viewer's managed teams) reading plain values, not model instances: at
+    company scale that is tens of thousands of key results. The scores are the page's own:
+    `kr_progress_of`, `shown_kr_score` and `shown_objective_score` on the same inputs
+    (tests/dashboards/test_fast_paths.py compares them with the objectives' rows).
     """
-    objectives = list(
-        Objective.objects.filter(cycle=cycle, archived=False)
-        .filter(permissions.visible_objectives_q(viewer))
-        .select_related("owner_team", "owner_user", "reflection__author")
-        .order_by("pk")
-    )
-    objectives.sort(
-        key=lambda o: (
-            (o.level != Objective.Level.COMPANY, o.owner_user_id is not None),
-            o.owner_name.lower(),
-            o.pk,
+    visible = permissions.visible_objectives_q(viewer)
+    facts = [
+        ObjectiveFacts(
+            pk=pk,
+            objective_type=objective_type,
+            frozen_score=frozen,
+            owner_team_id=team_id,
+            owner_user_id=user_id,
+            owner_name=_person_name(*person) if user_id else team_name,
+            is_company=bool(team_id) and bool(is_root),
         )
+        for pk, objective_type, frozen, team_id, user_id, team_name, is_root, *person in (
+            Objective.objects.filter(cycle=cycle, archived=False)
+            .filter(visible)
+            .order_by("pk")
+            .values_list(
+                "pk",
+                "objective_type",
+                "frozen_score",
+                "owner_team_id",
+                "owner_user_id",
+                "owner_team__name",
+                "owner_team__is_root",
+                "owner_user__display_name",
+                "owner_user__first_name",
+                "owner_user__last_name",
+                "owner_user__username",
+            )
+        )
+    ]
+    facts.sort(
+        key=lambda o: ((not o.is_company, o.owner_user_id is not None), o.owner_name.lower(), o.pk)
     )
-    by_id = {o.pk: o for o in objectives}
-    key_results = with_threshold_counts(
-        KeyResult.objects.filter(objective__in=list(by_id), archived=False)
-        .select_related("owner")
-        .order_by("objective_id", "order", "pk")
-    )
+    inputs = [
+        ScoreInputs(*row)
+        for row in KeyResult.objects.filter(
+            objective__cycle=cycle, objective__archived=False, archived=False
+        )
+        .filter(permissions.visible_objectives_q(viewer, prefix="objective__"))
+        .order_by()
+        .values_list(
+            "objective_id",
+            "kind",
+            "start_value",
+            "target_value",
+            "current_value",
+            "weight",
+            "final_grade",
+            "frozen_score",
+            "checkins_met",
+            "checkins_total",
+        )
+    ]
+    by_id = {o.pk: o for o in facts}
     histogram = {t.value: {b.value: 0 for b in BANDS} for t in TYPES}
-    rows: dict[int, list[ReportKeyResult]] = {}
-    for kr in key_results:
+    weighted: dict[int, list[tuple[Decimal, Decimal]]] = {}
+    frozen = cycle.is_closed
+    for kr in inputs:
         objective = by_id[kr.objective_id]
-        kr.objective = objective
-        progress = kr_progress_of(kr)
+        # A closed cycle shows the stored score: no need to work the progress out again.
+        progress = Decimal(0) if frozen and kr.frozen_score is not None else kr_progress_of(kr)
         score = shown_kr_score(key_result=kr, progress=progress, cycle=cycle)
-        band = band_of(score=score, objective_type=objective.objective_type)
-        histogram[objective.objective_type][band] += 1
-        rows.setdefault(kr.objective_id, []).append(
-            ReportKeyResult(key_result=kr, progress=progress, score=score, band=band)
-        )
+        histogram[objective.objective_type][
+            band_of(score=score, objective_type=objective.objective_type)
+        ] += 1
+        weighted.setdefault(kr.objective_id, []).append((kr.weight, score))
 
-    items = []
     team_scores: dict[int, tuple[str, list[Decimal | None]]] = {}
     company_scores: list[Decimal | None] = []
     company_name = ""
-    for objective in objectives:
-        objective.cycle = cycle
-        krs = rows.get(objective.pk, [])
-        score = shown_objective_score(
-            objective=objective,
-            weighted_scores=[(r.key_result.weight, r.score) for r in krs],
-            cycle=cycle,
-        )
-        items.append(
-            ReportObjective(
-                objective=objective,
-                score=score,
-                band=band_of(score=score, objective_type=objective.objective_type),
-                key_results=krs,
-                reflection=_reflection_of(objective),
-            )
-        )
+    for objective in facts:
         if objective.owner_team_id is None:
             continue
-        if objective.owner_team.is_root:
-            company_name = objective.owner_team.name
+        score = shown_objective_score(
+            objective=objective, weighted_scores=weighted.get(objective.pk, []), cycle=cycle
+        )
+        if objective.is_company:
+            company_name = objective.owner_name
             company_scores.append(score)
         else:
             name, scores = team_scores.setdefault(
-                objective.owner_team_id, (objective.owner_team.name, [])
+                objective.owner_team_id, (objective.owner_name, [])
             )
             scores.append(score)
-
     teams = sorted(
         (
             TeamAverage(
@@ -311,11 +405,107 @@ def cycle_report(*, cycle: Cycle, viewer: User) -> CycleReport:
         if company_scores
         else None
     )
-    return CycleReport(
-        cycle=cycle,
-        objectives=items,
+    return ReportSummary(
         histogram=histogram,
         bars=_bars(histogram),
         company=company,
         teams=teams,
+        order=[o.pk for o in facts],
+        key_result_count=len(inputs),
     )
+
+
+def report_objectives(*, cycle: Cycle, ids: Sequence[int]) -> list[ReportObjective]:
+    """The given objectives (ids the viewer may see, from `report_summary`) with their scored key
+    results and reflections, in the order given; two queries."""
+    objectives = {
+        o.pk: o
+        for o in Objective.objects.filter(pk__in=list(ids)).select_related(
+            "owner_team", "owner_user", "reflection__author"
+        )
+    }
+    key_results = (
+        KeyResult.objects.filter(objective__in=list(ids), archived=False)
+        .select_related("owner")
+        .order_by("objective_id", "order", "pk")
+    )
+    rows: dict[int, list[ReportKeyResult]] = {}
+    for kr in key_results:
+        objective = objectives[kr.objective_id]
+        kr.objective = objective
+        progress = kr_progress_of(kr)
+        score = shown_kr_score(key_result=kr, progress=progress, cycle=cycle)
+        band = band_of(score=score, objective_type=objective.objective_type)
+        rows.setdefault(kr.objective_id, []).append(
+            ReportKeyResult(key_result=kr, progress=progress, score=score, band=band)
+        )
+    items = []
+    for pk in ids:
+        objective = objectives[pk]
+        objective.cycle = cycle
+        krs = rows.get(pk, [])
+        score = shown_objective_score(
+            objective=objective,
+            weighted_scores=[(r.key_result.weight, r.score) for r in krs],
+            cycle=cycle,
+        )
+        items.append(
+            ReportObjective(
+                objective=objective,
+                score=score,
+                band=band_of(score=score, objective_type=objective.objective_type),
+                key_results=krs,
+                reflection=_reflection_of(objective),
+            )
+        )
+    return items
+
+
+def _report(
+    summary: ReportSummary, cycle: Cycle, objectives: list[ReportObjective], page: Page | None
+) -> CycleReport:
+    return CycleReport(
+        cycle=cycle,
+        objectives=objectives,
+        histogram=summary.histogram,
+        bars=summary.bars,
+        company=summary.company,
+        teams=summary.teams,
+        page=page,
+        objective_count=len(summary.order),
+        total_key_results=summary.key_result_count,
+    )
+
+
+def cycle_report(*, cycle: Cycle, viewer: User) -> CycleReport:
+    """Everything the report shows for `cycle` as `viewer` may see it, every objective at once
+    (the CSV): the viewer's managed teams (0-2 queries), the summary (two), the objectives with
+    owners and reflections and their key results with owners (two): fixed at any size."""
+    summary = report_summary(cycle=cycle, viewer=viewer)
+    return _report(summary, cycle, report_objectives(cycle=cycle, ids=summary.order), None)
+
+
+def cycle_report_page(
+    *, cycle: Cycle, viewer: User, page: str | None, read_key: ReadKey | None = None
+) -> CycleReport:
+    """The report page: the summary over the whole cycle (from the read cache while nothing
+    changed) and one page of objectives, `PER_PAGE` at a time; the same queries as
+    `cycle_report`, for one page's objectives."""
+    if read_key is None:
+        summary = report_summary(cycle=cycle, viewer=viewer)
+    else:
+        summary = read_key.fetch(
+            "report-summary", (cycle.pk,), lambda: report_summary(cycle=cycle, viewer=viewer)
+        )
+    shown = Paginator(summary.order, PER_PAGE).get_page(page)
+    objectives = report_objectives(cycle=cycle, ids=list(shown.object_list))
+    report = _report(summary, cycle, objectives, shown)
+    if read_key is not None:
+        report = replace(
+            report,
+            fragment_key=read_key.key(
+                "report-summary-html",
+                (cycle.pk, timezone.get_current_timezone_name(), get_language()),
+            ),
+        )
+    return report

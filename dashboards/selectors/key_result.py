@@ -15,11 +15,14 @@ from checkins.models import CheckIn
 from checkins.services import ensure_can_check_in
 from dashboards import charts
 from dashboards.selectors.common import KeyResultView, build_row, score_key_result
-from dashboards.selectors.common import with_threshold_counts as _with_threshold_counts
 from dashboards.selectors.scope import Clock, cycle_clock
 from dashboards.templatetags.okr import with_unit
 from objectives import permissions
 from objectives.models import KeyResult, User
+
+CHECKIN_FIELDS = ("key_result", "author", "value", "confidence", "what_changed", "blockers")
+CHECKIN_FIELDS += ("created_at",)
+NAME_FIELDS = ("display_name", "first_name", "last_name", "username")
 
 
 @dataclass(frozen=True)
@@ -58,16 +61,12 @@ class KeyResultPage:
 
 
 def load_key_result(pk: int) -> KeyResult | None:
-    """The key result with what its page and permission checks need; one query."""
-    return (
-        _with_threshold_counts(
-            KeyResult.objects.select_related(
-                "objective__cycle", "objective__owner_team", "objective__owner_user", "owner"
-            )
-        )
-        .filter(pk=pk)
-        .first()
-    )
+    """The key result with what its page and permission checks need; one query. (The page
+    never names the objective's owner, and the checks read only its owner ids.)"""
+    try:
+        return KeyResult.objects.select_related("objective__cycle", "owner").get(pk=pk)
+    except KeyResult.DoesNotExist:
+        return None
 
 
 def key_result_page(
@@ -89,6 +88,8 @@ def key_result_page(
     checkins = list(
         CheckIn.objects.filter(key_result=kr)
         .select_related("author")
+        # Of the authors, only what `User.name` reads.
+        .only(*CHECKIN_FIELDS, *(f"author__{name}" for name in NAME_FIELDS))
         .order_by("-created_at", "-id")
     )
     oldest_first = [(clock.local_date(c.created_at), c) for c in reversed(checkins)]

@@ -14,7 +14,6 @@ from dashboards.selectors.common import (
     local_today,
     resolve_cycle,
     score_key_result,
-    with_threshold_counts,
 )
 from objectives.models import Cycle, KeyResult, Objective, User
 
@@ -97,9 +96,11 @@ def my_week(
     my_objective_ids = KeyResult.objects.filter(
         owner=user, archived=False, objective__cycle=cycle, objective__archived=False
     ).values("objective_id")
-    key_results = with_threshold_counts(
+    # Owners are not loaded: the page shows only the person's own key results (the others of
+    # their objectives count towards the objectives' progress only).
+    key_results = (
         KeyResult.objects.filter(objective_id__in=my_objective_ids, archived=False)
-        .select_related("objective__owner_team", "objective__owner_user", "owner")
+        .select_related("objective__owner_team", "objective__owner_user")
         .order_by("objective_id", "order", "id")
     )
 
@@ -117,6 +118,7 @@ def my_week(
         statuses.setdefault(kr.objective_id, []).append(status.status)
         if kr.owner_id != user.pk:
             continue
+        kr.owner = user
         rows.append(
             build_row(
                 key_result=kr,

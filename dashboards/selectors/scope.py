@@ -16,8 +16,17 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, TextField, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 import scoring
@@ -27,7 +36,6 @@ from dashboards.selectors.common import (
     build_row,
     local_today,
     score_key_result,
-    with_threshold_counts,
 )
 from objectives import permissions
 from objectives.models import Cycle, KeyResult, Membership, Objective, Team, User
@@ -183,6 +191,40 @@ def visible_objectives(*, cycle: Cycle, viewer: User) -> dict[int, Objective]:
     return result
 
 
+def aligned_objectives(
+    *, cycle: Cycle, viewer: User, team_ids: Iterable[int], member_ids: Iterable[int]
+) -> dict[int, Objective]:
+    """What a team's pages need of a cycle, not the whole company's objectives; one query.
+
+    The visible objectives owned by one of the teams or by one of the people, plus every visible
+    objective aligned to a visible objective without key results: such an objective's progress
+    is its children's, wherever they sit, and theirs in turn when they have none either. So
+    `CycleObjectives` scores the team's objectives exactly as it would with every objective
+    loaded (tests/dashboards/test_fast_paths.py holds it to that).
+    """
+    visible = Objective.objects.filter(cycle=cycle, archived=False).filter(
+        permissions.visible_objectives_q(viewer)
+    )
+    without_key_results = visible.filter(
+        ~Exists(KeyResult.objects.filter(objective=OuterRef("pk"), archived=False))
+    ).values("pk")
+    objectives = (
+        visible.filter(
+            Q(owner_team_id__in=list(team_ids))
+            | Q(owner_user_id__in=list(member_ids))
+            | Q(parent_id__in=without_key_results)
+        )
+        .select_related("owner_team", "owner_user")
+        .annotate(kr_count=_active_kr_count())
+        .order_by("id")
+    )
+    result = {}
+    for objective in objectives:
+        objective.cycle = cycle
+        result[objective.pk] = objective
+    return result
+
+
 @dataclass
 class CycleObjectives:
     """Visible objectives of a cycle, how they align, and the scored key results of those loaded.
@@ -207,13 +249,15 @@ class CycleObjectives:
         viewer: User,
         focus: Iterable[int] | None = None,
         objectives: dict[int, Objective] | None = None,
+        details: bool = True,
     ) -> "CycleObjectives":
         """The visible objectives (unless given: one query) with the key results needed to score
-        the `focus` objectives (all of them when None: one query)."""
+        the `focus` objectives (all of them when None: one query). Without `details` the key
+        results come without their owners and latest blockers (a page that shows neither)."""
         if objectives is None:
             objectives = visible_objectives(cycle=cycle, viewer=viewer)
         index = cls.build(cycle=cycle, clock=clock, objectives=objectives)
-        index.score(focus)
+        index.score(focus, details=details)
         return index
 
     @classmethod
@@ -228,12 +272,16 @@ class CycleObjectives:
             children.setdefault(parent, []).append(objective.pk)
         return cls(cycle=cycle, clock=clock, objectives=objectives, children=children, rows={})
 
-    def score(self, focus: Iterable[int] | None = None) -> None:
+    def score(self, focus: Iterable[int] | None = None, *, details: bool = True) -> None:
         """Load and score the key results that the `focus` objectives' progress needs (every
         objective's when None); one query."""
         wanted = self._needed(self.objectives.keys() if focus is None else focus)
         self.rows = load_rows(
-            objective_ids=wanted, objectives=self.objectives, cycle=self.cycle, clock=self.clock
+            objective_ids=wanted,
+            objectives=self.objectives,
+            cycle=self.cycle,
+            clock=self.clock,
+            details=details,
         )
         self._progress = {}
 
@@ -292,24 +340,30 @@ def load_rows(
     objectives: dict[int, Objective],
     cycle: Cycle,
     clock: Clock,
+    details: bool = True,
 ) -> dict[int, list[KeyResultView]]:
     """Score the non-archived key results of the given objectives; one query.
 
-    Each key result carries `latest_blockers` (its latest check-in's blockers) and the threshold
-    counts `scoring` needs.
+    Each key result carries the threshold counts `scoring` needs and, with `details`, its owner
+    and `latest_blockers` (its latest check-in's blockers).
     """
     ids = sorted(objective_ids)
     if not ids:
         return {}
-    key_results = with_threshold_counts(
-        KeyResult.objects.filter(objective_id__in=ids, archived=False)
-        .select_related("owner")
-        .annotate(latest_blockers=_latest_blockers())
-        .order_by("objective_id", "order", "id")
-    )
+    key_results = KeyResult.objects.filter(objective_id__in=ids, archived=False)
+    if details:
+        key_results = key_results.select_related("owner").annotate(
+            latest_blockers=_latest_blockers()
+        )
+    key_results = key_results.order_by("objective_id", "order", "id")
     rows: dict[int, list[KeyResultView]] = {}
+    owners: dict[int, User] = {}
     for kr in key_results:
         kr.objective = objectives[kr.objective_id]
+        if details:
+            # One instance per person, however many key results they own: cached dashboards
+            # (dashboards/cache.py) stay small and quick to load.
+            kr.owner = owners.setdefault(kr.owner_id, kr.owner)
         rows.setdefault(kr.objective_id, []).append(
             build_row(
                 key_result=kr,
@@ -344,11 +398,13 @@ def checkin_history(
     ids = list(key_result_ids)
     if not ids:
         return history
+    # The database turns each moment into the company's date: no per-row time zone arithmetic.
     rows = (
         CheckIn.objects.filter(key_result_id__in=ids)
+        .annotate(day=TruncDate("created_at", tzinfo=clock.tz))
         .order_by("created_at", "id")
-        .values_list("key_result_id", "created_at", "value", "confidence")
+        .values_list("key_result_id", "day", "value", "confidence")
     )
-    for kr_id, created_at, value, confidence in rows:
-        history.setdefault(kr_id, []).append((clock.local_date(created_at), value, confidence))
+    for kr_id, day, value, confidence in rows:
+        history.setdefault(kr_id, []).append((day, value, confidence))
     return history

@@ -13,28 +13,34 @@ Definitions the issue left open:
 - Moved this week: progress now minus progress as of the end of last week (from the history).
 
 Queries, whatever the team's size: the team tree, its members, the viewer's managed teams (none
-to two), the visible objectives, their key results, and (for the full page) the check-in history.
+to two), the team's visible objectives (with those their progress needs), their key results, and
+(for the full page) the check-in history. The view reads it through the read cache.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
+
 import scoring
 from dashboards import charts
 from dashboards import summary as weekly_summary
+from dashboards.cache import ReadKey
 from dashboards.selectors.common import KeyResultView, local_today, resolve_cycle
 from dashboards.selectors.scope import (
     Clock,
     CycleObjectives,
     TeamTree,
+    aligned_objectives,
     checkin_history,
     company_tz,
     cycle_clock,
     members_by_team,
     scope_objective_ids,
-    visible_objectives,
 )
 from objectives.models import Cycle, KeyResult, Objective, Team, User
 from scoring import Status
@@ -196,23 +202,157 @@ def team_dashboard(
     """Everything the team dashboard shows; `table_only` skips what the table fragment does not
     need (the check-in history, the cards, the charts and the summary)."""
     tree = TeamTree.load()
+    head = _head(
+        team=team,
+        tree=tree,
+        requested_cycle=requested_cycle,
+        include_sub_teams=include_sub_teams,
+        now=now,
+    )
+    return _fill(
+        head, tree=tree, viewer=viewer, include_sub_teams=include_sub_teams, table_only=table_only
+    )
+
+
+def _head(
+    *,
+    team: Team,
+    tree: TeamTree,
+    requested_cycle: str | None,
+    include_sub_teams: bool,
+    now: datetime | None,
+) -> TeamDashboard:
+    """The dashboard with what its header shows and nothing scored: one query (the cycle)."""
     cycle = resolve_cycle(requested=requested_cycle, on=local_today(tz=company_tz(), now=now))
-    dashboard = TeamDashboard(
+    return TeamDashboard(
         team=team,
         ancestors=tree.ancestors(team.pk),
         sub_teams=tree.child_teams(team.pk),
         include_sub_teams=include_sub_teams,
         cycle=cycle,
-        clock=None,
+        clock=cycle_clock(cycle=cycle, now=now) if cycle else None,
         rows=[],
         objectives=[],
     )
-    if cycle is None:
+
+
+# What `TeamPage` answers from the head, without loading the rest.
+HEAD_FIELDS = ("team", "ancestors", "sub_teams", "include_sub_teams", "cycle", "clock")
+
+
+class TeamPage:
+    """The team dashboard as the view draws it from the read cache: the head at once, the rest
+    (rows, cards, charts, summary...) loaded the first time the page asks for any of it.
+
+    The page keeps its data-only sections and its table in the read cache, so a request that
+    finds them there draws the header and never loads the rows; one that does not gets the
+    dashboard from the cache, or computed. Either way every attribute reads as `TeamDashboard`'s.
+    """
+
+    def __init__(
+        self,
+        head: TeamDashboard,
+        load: Callable[[], TeamDashboard],
+        fragment_key: str | None,
+    ) -> None:
+        for name in HEAD_FIELDS:
+            setattr(self, name, getattr(head, name))
+        self.fragment_key = fragment_key
+        self._load = load
+        self._full: TeamDashboard | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._full is not None
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if self._full is not None:
+            return getattr(self._full, name)
+        # Asked for before anything loaded (the page's `{% with %}` names `cards` up front): a
+        # stand-in that loads on its first real use, which a cached section never makes.
+        return SimpleLazyObject(lambda: getattr(self._dashboard(), name))
+
+    def _dashboard(self) -> TeamDashboard:
+        if self._full is None:
+            self._full = self._load()
+        return self._full
+
+
+def team_page(
+    *,
+    team: Team,
+    viewer: User,
+    read_key: ReadKey,
+    requested_cycle: str | None = None,
+    include_sub_teams: bool = False,
+    table_only: bool = False,
+) -> TeamPage:
+    """The team dashboard for the view, through the read cache (dashboards/cache.py).
+
+    While nothing it was built from has changed, the head costs no query and the rest one cache
+    read when asked for; otherwise they are computed (`team_dashboard`) and kept.
+    """
+    parts = (team.pk, requested_cycle or "", include_sub_teams)
+    trees: list[TeamTree] = []  # the tree, once loaded in this request
+
+    def tree() -> TeamTree:
+        if not trees:
+            trees.append(TeamTree.load())
+        return trees[0]
+
+    def head() -> TeamDashboard:
+        return _head(
+            team=team,
+            tree=tree(),
+            requested_cycle=requested_cycle,
+            include_sub_teams=include_sub_teams,
+            now=None,
+        )
+
+    shown = read_key.fetch("team-head", parts, head)
+
+    def full() -> TeamDashboard:
+        return read_key.fetch(
+            "team",
+            (*parts, table_only),
+            lambda: _fill(
+                shown,
+                tree=tree(),
+                viewer=viewer,
+                include_sub_teams=include_sub_teams,
+                table_only=table_only,
+            ),
+        )
+
+    return TeamPage(
+        shown,
+        full,
+        read_key.key(
+            "team-sections", (*parts, timezone.get_current_timezone_name(), get_language())
+        ),
+    )
+
+
+def _fill(
+    dashboard: TeamDashboard,
+    *,
+    tree: TeamTree,
+    viewer: User,
+    include_sub_teams: bool,
+    table_only: bool,
+) -> TeamDashboard:
+    """The head given everything else the page shows."""
+    team, cycle, clock = dashboard.team, dashboard.cycle, dashboard.clock
+    if cycle is None or clock is None:
         return dashboard
-    clock = cycle_clock(cycle=cycle, now=now)
     team_ids = set(tree.subtree(team.pk) if include_sub_teams else [team.pk])
     member_ids = set().union(*members_by_team(team_ids).values())
-    visible = visible_objectives(cycle=cycle, viewer=viewer)
+    # Only the team's own objectives (and what their progress needs), not the company's.
+    visible = aligned_objectives(
+        cycle=cycle, viewer=viewer, team_ids=team_ids, member_ids=member_ids
+    )
     scope_ids = scope_objective_ids(objectives=visible, team_ids=team_ids, member_ids=member_ids)
     index = CycleObjectives.load(
         cycle=cycle, clock=clock, viewer=viewer, focus=scope_ids, objectives=visible
@@ -228,7 +368,6 @@ def team_dashboard(
     )
     dashboard = replace(
         dashboard,
-        clock=clock,
         rows=[TeamRow(view) for view in views],
         objectives=[
             ObjectiveLine(visible[pk], index.progress(pk), index.status(pk))

@@ -1,0 +1,96 @@
+"""Who and what the benchmark measures, chosen from the seeded data by fixed rules.
+
+- a person who leads no team and owns exactly `key_results` key results in the current cycle (or
+  the nearest count above), the first by id: their My week, the page of one of their key
+  results, check-ins on another;
+- the team with sub-teams whose people, sub-teams included, number closest to `team_size`, and
+  a manager of it: its dashboard, with sub-teams rolled up.
+"""
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from dashboards.selectors.common import current_cycle
+from dashboards.selectors.scope import TeamTree, members_by_team
+from objectives.models import KeyResult, Membership, User
+
+
+@dataclass(frozen=True)
+class Subjects:
+    person: str  # username
+    person_key_results: int
+    key_result: int  # its page is measured
+    checkin_key_result: int  # the check-in POST goes here
+    manager: str
+    team_slug: str
+    team_people: int
+    team_sub_teams: int
+    cycle: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def choose(*, today: date, key_results: int = 6, team_size: int = 40) -> Subjects:
+    cycle = current_cycle(on=today)
+    if cycle is None:
+        raise LookupError("no active cycle contains today: run seed_load first")
+    owned = Q(
+        key_results__objective__cycle=cycle,
+        key_results__archived=False,
+        key_results__objective__archived=False,
+    )
+    leads = Membership.objects.filter(user=OuterRef("pk"), role=Membership.Role.MANAGER)
+    people = (
+        User.objects.filter(is_active=True, is_superuser=False)
+        .annotate(owned=Count("key_results", filter=owned), leads=Exists(leads))
+        .filter(owned__gte=key_results)
+        .order_by("leads", "owned", "id")
+    )
+    person = people.first()
+    if person is None:
+        raise LookupError(f"nobody owns {key_results} key results in {cycle}")
+    theirs = list(
+        KeyResult.objects.filter(
+            owner=person, archived=False, objective__cycle=cycle, objective__archived=False
+        ).order_by("kind", "id")
+    )
+    metrics = [kr for kr in theirs if kr.kind == KeyResult.Kind.METRIC] or theirs
+    shown = metrics[0]
+    checked = metrics[1] if len(metrics) > 1 else theirs[-1]
+
+    tree = TeamTree.load()
+    members = members_by_team(tree.teams)
+    best = None
+    for team in tree.teams.values():
+        if team.is_root or not tree.children.get(team.pk):
+            continue
+        subtree = tree.subtree(team.pk)
+        headcount = len(set().union(*(members.get(pk, set()) for pk in subtree)))
+        candidate = (abs(headcount - team_size), team.pk, team, headcount, len(subtree) - 1)
+        if best is None or candidate[:2] < best[:2]:
+            best = candidate
+    if best is None:
+        raise LookupError("no team with sub-teams")
+    _, _, team, headcount, sub_teams = best
+    manager = (
+        Membership.objects.filter(team=team, role=Membership.Role.MANAGER, user__is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+        .first()
+    )
+    if manager is None:
+        raise LookupError(f"{team} has no manager")
+    return Subjects(
+        person=person.username,
+        person_key_results=len(theirs),
+        key_result=shown.pk,
+        checkin_key_result=checked.pk,
+        manager=manager.user.username,
+        team_slug=team.slug,
+        team_people=headcount,
+        team_sub_teams=sub_teams,
+        cycle=cycle.pk,
+    )

@@ -1,0 +1,247 @@
+"""The read cache (dashboards/cache.py): exact invalidation, per-viewer privacy, fixed queries.
+
+These tests commit (transaction=True): nothing is cached inside a transaction, so the other page
+tests read the uncached path and these the cached one.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from checkins.services import record_checkin
+from dashboards.cache import ReadKey, generation
+from objectives.models import (
+    Cycle,
+    KeyResult,
+    Membership,
+    Objective,
+    ObjectiveReflection,
+    Team,
+    User,
+)
+from tests.factories import (
+    CheckInFactory,
+    CycleFactory,
+    KeyResultFactory,
+    ObjectiveFactory,
+    TeamFactory,
+    UserFactory,
+    populate_team,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "kr-panel"}
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _main(response) -> str:
+    """The page without its header (which carries a fresh CSRF token every time)."""
+    html = response.content.decode()
+    return html[html.index("<main") :]
+
+
+def _team_url(team: Team, **params: str) -> str:
+    url = reverse("team_dashboard", args=[team.slug])
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
+
+
+# --- The generation ---
+
+
+WRITES = {
+    "a person's name": lambda w: User.objects.filter(pk=w["owner"].pk).update(display_name="New"),
+    "a person leaving": lambda w: User.objects.filter(pk=w["owner"].pk).update(is_active=False),
+    "a new person": lambda w: UserFactory(username="newcomer"),
+    "a team renamed": lambda w: Team.objects.filter(pk=w["product"].pk).update(name="Renamed"),
+    "a membership": lambda w: Membership.objects.filter(user=w["owner"]).delete(),
+    "a cycle's dates": lambda w: Cycle.objects.filter(pk=w["cycle"].pk).update(
+        end_date=w["cycle"].end_date + timedelta(days=1)
+    ),
+    "an objective made private": lambda w: Objective.objects.filter(
+        pk=w["team_objective"].pk
+    ).update(visibility="private"),
+    "a key result's target": lambda w: KeyResult.objects.filter(pk=w["key_result"].pk).update(
+        target_value=Decimal(70)
+    ),
+    "a raw check-in": lambda w: CheckInFactory(key_result=w["key_result"]),
+    "a reflection": lambda w: ObjectiveReflection.objects.create(
+        objective=w["team_objective"], decision="keep", author=w["owner"]
+    ),
+}
+
+
+@pytest.fixture
+def world(owner, product, cycle, team_objective, key_result):
+    return {
+        "owner": owner,
+        "product": product,
+        "cycle": cycle,
+        "team_objective": team_objective,
+        "key_result": key_result,
+    }
+
+
+@pytest.mark.parametrize("write", list(WRITES))
+def test_every_write_to_what_the_pages_read_moves_the_generation(world, write):
+    before = generation()
+    assert before is not None
+    WRITES[write](world)
+    assert generation() not in (None, before)
+
+
+def test_signing_in_does_not_throw_the_cached_pages_away(owner, client):
+    before = generation()
+    owner.set_password("new-password-for-tests")
+    owner.save(update_fields=["password"])
+    assert client.login(username="owner", password="new-password-for-tests")  # last_login
+    assert generation() == before
+
+
+def test_nothing_is_cached_inside_a_transaction(owner):
+    from django.db import transaction
+
+    with transaction.atomic():
+        assert generation() is None
+        assert ReadKey(viewer=owner).key("anything") is None
+
+
+# --- Pages ---
+
+
+def test_a_cached_team_page_shows_a_check_in_the_moment_it_is_made(
+    client, manager, owner, product, key_result
+):
+    client.force_login(manager)
+    first = _main(client.get(_team_url(product)))
+    again = _main(client.get(_team_url(product)))
+    assert first == again  # the same page, from the cache
+    assert "0 of 1 key result" in again
+    record_checkin(
+        actor=owner, key_result=key_result, value=Decimal(44), confidence=2, blockers="x"
+    )
+    after = client.get(_team_url(product)).content.decode()
+    assert "1 of 1 key result" in after
+    assert "2/5" in after  # the table shows the new confidence
+    fragment = client.get(_team_url(product, confidence="low"), **HTMX).content.decode()
+    assert key_result.title in fragment
+
+
+def test_the_company_page_and_the_report_follow_writes(client, owner, company, key_result):
+    client.force_login(owner)
+    assert client.get(reverse("company")).status_code == 200
+    report = client.get(reverse("cycle_report")).content.decode()
+    assert "0.00" in report
+    record_checkin(actor=owner, key_result=key_result, value=Decimal(60), confidence=5)
+    company_page = client.get(reverse("company")).content.decode()
+    assert "1 on track" in company_page or "1 done" in company_page.lower()
+    report = client.get(reverse("cycle_report")).content.decode()
+    assert 'data-testid="kr-score"' in report and "1.00" in report
+
+
+def test_viewers_who_see_different_private_objectives_never_share_a_cached_page(
+    client, manager, stranger, product, cycle
+):
+    private = ObjectiveFactory(
+        cycle=cycle,
+        owner_team=product,
+        title="Quiet reorganisation",
+        visibility=Objective.Visibility.PRIVATE,
+    )
+    KeyResultFactory(objective=private, owner=manager, title="Private measure")
+    for first, second in ((manager, stranger), (stranger, manager)):
+        cache.clear()
+        client.force_login(first)
+        seen_first = client.get(_team_url(product)).content.decode()
+        client.force_login(second)
+        seen_second = client.get(_team_url(product)).content.decode()
+        by_who = {first: seen_first, second: seen_second}
+        assert "Quiet reorganisation" in by_who[manager]
+        assert "Quiet reorganisation" not in by_who[stranger]
+        assert "Private measure" not in by_who[stranger]
+
+
+def test_a_page_cached_yesterday_is_not_served_today(client, manager, product, key_result):
+    client.force_login(manager)
+    client.get(_team_url(product))
+    tomorrow = timezone.now() + timedelta(days=1)
+    with mock.patch("django.utils.timezone.localdate", return_value=tomorrow.date()):
+        key = ReadKey(viewer=manager).base
+    assert key is not None and str(tomorrow.date()) in key
+
+
+def test_pages_work_when_the_cache_server_does_not(client, manager, product, key_result):
+    client.force_login(manager)
+    with (
+        mock.patch("dashboards.cache.django_cache.get", side_effect=ConnectionError("down")),
+        mock.patch("dashboards.cache.django_cache.set", side_effect=ConnectionError("down")),
+    ):
+        response = client.get(_team_url(product))
+        assert response.status_code == 200
+        assert key_result.title in response.content.decode()
+        assert client.get(reverse("company")).status_code == 200
+        assert client.get(reverse("cycle_report")).status_code == 200
+
+
+# --- Queries, warm ---
+
+# Session, user, the team, the data generation, and the header's cycle switcher: the viewer's
+# private objectives, the head, the sections and the table all come from the cache.
+TEAM_WARM = 5
+TEAM_FRAGMENT_WARM = 4  # no header
+# Session, user, the data generation, the switcher.
+COMPANY_WARM = 4
+# Session, user, the cycle, the generation, the page's objectives and their key results, the
+# switcher: the summary over the whole cycle comes from the cache.
+REPORT_WARM = 7
+
+
+@pytest.mark.parametrize("people", [5, 40])
+def test_warm_pages_run_a_fixed_number_of_queries(
+    client, manager, company, product, squad, cycle, people, django_assert_num_queries
+):
+    populate_team(team=product, cycle=cycle, people=people // 2)
+    populate_team(team=squad, cycle=cycle, people=people - people // 2)
+    client.force_login(manager)
+    pages = [
+        (TEAM_WARM, _team_url(product, subteams="1"), {}),
+        (TEAM_FRAGMENT_WARM, _team_url(product, subteams="1", status="behind"), HTMX),
+        (COMPANY_WARM, reverse("company"), {}),
+        (REPORT_WARM, reverse("cycle_report"), {}),
+    ]
+    for _queries, url, headers in pages:
+        assert client.get(url, **headers).status_code == 200  # computed and kept
+    for queries, url, headers in pages:
+        with django_assert_num_queries(queries):
+            assert client.get(url, **headers).status_code == 200
+
+
+def test_the_same_cycle_asked_for_by_id_is_its_own_entry(client, manager, product, cycle):
+    older = CycleFactory(
+        name="Older",
+        start_date=cycle.start_date - timedelta(days=120),
+        end_date=cycle.start_date - timedelta(days=30),
+        state=Cycle.State.CLOSED,
+    )
+    ObjectiveFactory(cycle=older, owner_team=product, title="Last quarter goal")
+    client.force_login(manager)
+    assert "Last quarter goal" not in client.get(_team_url(product)).content.decode()
+    shown = client.get(_team_url(product, cycle=str(older.pk))).content.decode()
+    assert "Last quarter goal" in shown
+
+
+def test_a_new_team_shows_on_the_cached_company_page(client, owner, company, cycle):
+    client.force_login(owner)
+    assert "Research" not in client.get(reverse("company")).content.decode()
+    TeamFactory(name="Research", slug="research", parent=company)
+    assert "Research" in client.get(reverse("company")).content.decode()
