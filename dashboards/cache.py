@@ -42,8 +42,15 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 TIMEOUT_SECONDS = 24 * 3600  # an entry is useless after its day anyway
 _MISSING = object()
-# What computes and draws the cached pages: a change to any of these files is a new release.
-_RELEASE_SOURCES = ("dashboards", "scoring", "templates/dashboards", "templates/objectives")
+# What computes and draws the cached pages (the team page's OKR health, for one, comes from
+# objectives/coaching.py): a change to any of these files is a new release.
+_RELEASE_SOURCES = (
+    "dashboards",
+    "scoring",
+    "objectives",
+    "templates/dashboards",
+    "templates/objectives",
+)
 
 
 def _read_only(mapping: dict) -> types.MappingProxyType:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import TruncWeek
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +33,7 @@ from dashboards.selectors.scope import (
     company_tz,
     cycle_clock,
     members_by_team,
-    visible_objectives,
+    objectives_around,
 )
 from objectives import permissions
 from objectives.models import Cycle, Objective, Team, User
@@ -276,11 +276,16 @@ def objective_children(
     *, objective: Objective, viewer: User, now: datetime | None = None
 ) -> list[TreeNode]:
     """The visible objectives aligned to `objective`, as tree nodes; two queries (plus the
-    viewer's managed teams)."""
+    viewer's managed teams): the objective with its children and grandchildren (how many each
+    child has) and what their progress needs, then the key results."""
     cycle = objective.cycle
     clock = cycle_clock(cycle=cycle, now=now)
+    children = Objective.objects.filter(parent_id=objective.pk).values("pk")
+    around = Q(pk=objective.pk) | Q(parent_id=objective.pk) | Q(parent_id__in=children)
     index = CycleObjectives.build(
-        cycle=cycle, clock=clock, objectives=visible_objectives(cycle=cycle, viewer=viewer)
+        cycle=cycle,
+        clock=clock,
+        objectives=objectives_around(cycle=cycle, viewer=viewer, wanted=around),
     )
     children = index.children_of(objective.pk)
     index.score([child.pk for child in children])

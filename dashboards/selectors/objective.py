@@ -1,18 +1,27 @@
 """The objective page: its key results, the chain of objectives it supports, and those aligned to
 it, each with progress and status.
 
-Two queries whatever the size of the cycle: its visible objectives (the parent chain and the
-children are walked in Python) and the key results their progress needs.
+Three queries whatever the size of the cycle: the chain of objectives above it (ids only), the
+visible objectives around it (that chain, its children and grandchildren, and what their progress
+needs) and the key results their progress needs.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.db.models import Q
+
 import scoring
 from dashboards.selectors.common import KeyResultView
 from dashboards.selectors.company import TreeNode, tree_nodes
-from dashboards.selectors.scope import Clock, CycleObjectives, cycle_clock, visible_objectives
+from dashboards.selectors.scope import (
+    Clock,
+    CycleObjectives,
+    alignment_chain,
+    cycle_clock,
+    objectives_around,
+)
 from objectives.models import Objective, User
 
 
@@ -46,8 +55,17 @@ def objective_page(
     """The page of an objective the viewer may see (the caller checked)."""
     cycle = objective.cycle
     clock = cycle_clock(cycle=cycle, now=now)
+    # The chain above it, the objective, its children and grandchildren (how many each child
+    # has), and what their progress needs: not the whole cycle.
+    around = (
+        Q(pk__in=[objective.pk, *alignment_chain(objective=objective)])
+        | Q(parent_id=objective.pk)
+        | Q(parent_id__in=Objective.objects.filter(parent_id=objective.pk).values("pk"))
+    )
     index = CycleObjectives.build(
-        cycle=cycle, clock=clock, objectives=visible_objectives(cycle=cycle, viewer=viewer)
+        cycle=cycle,
+        clock=clock,
+        objectives=objectives_around(cycle=cycle, viewer=viewer, wanted=around),
     )
     if objective.pk not in index.objectives:
         # Archived objectives are left out of the cycle's lists but still have a page.

@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import (
     Count,
-    Exists,
     IntegerField,
     OuterRef,
     Q,
@@ -194,26 +193,36 @@ def visible_objectives(*, cycle: Cycle, viewer: User) -> dict[int, Objective]:
 def aligned_objectives(
     *, cycle: Cycle, viewer: User, team_ids: Iterable[int], member_ids: Iterable[int]
 ) -> dict[int, Objective]:
-    """What a team's pages need of a cycle, not the whole company's objectives; one query.
+    """What a team's pages need of a cycle, not the whole company's objectives; one query: the
+    visible objectives owned by one of the teams or by one of the people (see
+    `objectives_around`)."""
+    return objectives_around(
+        cycle=cycle,
+        viewer=viewer,
+        wanted=Q(owner_team_id__in=list(team_ids)) | Q(owner_user_id__in=list(member_ids)),
+    )
 
-    The visible objectives owned by one of the teams or by one of the people, plus every visible
-    objective aligned to a visible objective without key results: such an objective's progress
-    is its children's, wherever they sit, and theirs in turn when they have none either. So
-    `CycleObjectives` scores the team's objectives exactly as it would with every objective
-    loaded (tests/dashboards/test_fast_paths.py holds it to that).
+
+def objectives_around(*, cycle: Cycle, viewer: User, wanted: Q) -> dict[int, Objective]:
+    """The cycle's visible objectives that `wanted` picks, plus every visible objective aligned
+    to a visible objective without key results; one query.
+
+    An objective without key results takes its progress from its children, wherever they sit,
+    and those without any from theirs in turn; loading the children of all of them (a handful)
+    lets `CycleObjectives` score the wanted objectives exactly as it would with every objective
+    of the cycle loaded (tests/dashboards/test_fast_paths.py holds it to that).
     """
     visible = Objective.objects.filter(cycle=cycle, archived=False).filter(
         permissions.visible_objectives_q(viewer)
     )
-    without_key_results = visible.filter(
-        ~Exists(KeyResult.objects.filter(objective=OuterRef("pk"), archived=False))
+    # As a hashed NOT IN over the cycle's key results: an anti-join would read every cycle's.
+    without_key_results = visible.exclude(
+        pk__in=KeyResult.objects.filter(objective__cycle=cycle, archived=False).values(
+            "objective_id"
+        )
     ).values("pk")
     objectives = (
-        visible.filter(
-            Q(owner_team_id__in=list(team_ids))
-            | Q(owner_user_id__in=list(member_ids))
-            | Q(parent_id__in=without_key_results)
-        )
+        visible.filter(wanted | Q(parent_id__in=without_key_results))
         .select_related("owner_team", "owner_user")
         .annotate(kr_count=_active_kr_count())
         .order_by("id")
@@ -223,6 +232,21 @@ def aligned_objectives(
         objective.cycle = cycle
         result[objective.pk] = objective
     return result
+
+
+def alignment_chain(*, objective: Objective) -> list[int]:
+    """Ids of the objectives above `objective`, its parent first, whoever may see them; one
+    query over the cycle's (id, parent) pairs, however deep the alignment."""
+    parents = dict(
+        Objective.objects.filter(cycle_id=objective.cycle_id).values_list("pk", "parent_id")
+    )
+    chain, seen = [], {objective.pk}
+    parent_id = objective.parent_id
+    while parent_id is not None and parent_id not in seen:
+        seen.add(parent_id)
+        chain.append(parent_id)
+        parent_id = parents.get(parent_id)
+    return chain
 
 
 @dataclass
@@ -334,6 +358,23 @@ class CycleObjectives:
         return [row for pk in ids for row in self.rows.get(pk, [])]
 
 
+SCORED_FIELDS = (
+    "objective",
+    "owner",
+    "kind",
+    "start_value",
+    "target_value",
+    "weight",
+    "current_value",
+    "last_confidence",
+    "last_checkin_at",
+    "checkins_total",
+    "checkins_met",
+    "final_grade",
+    "frozen_score",
+)
+
+
 def load_rows(
     *,
     objective_ids: Iterable[int],
@@ -355,6 +396,10 @@ def load_rows(
         key_results = key_results.select_related("owner").annotate(
             latest_blockers=_latest_blockers()
         )
+    else:
+        # What scoring reads, for pages that show numbers only: at company scale every column
+        # left out is tens of thousands of values not converted.
+        key_results = key_results.only(*SCORED_FIELDS)
     key_results = key_results.order_by("objective_id", "order", "id")
     rows: dict[int, list[KeyResultView]] = {}
     owners: dict[int, User] = {}

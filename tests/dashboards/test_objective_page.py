@@ -108,9 +108,9 @@ def test_unknown_objective_is_404(client, owner):
 
 
 # Session, user, the objective, the manager's managed teams (2: the permission check and the
-# visible objectives share them), the visible objectives, their key results, and the header's
-# cycle switcher.
-PAGE_QUERIES = 8
+# visible objectives share them), the chain above it (ids), the visible objectives around it,
+# their key results, and the header's cycle switcher.
+PAGE_QUERIES = 9
 
 
 @pytest.mark.parametrize("size", [5, 50])
