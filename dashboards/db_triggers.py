@@ -16,7 +16,8 @@
    PostgreSQL recounts in a BEFORE UPDATE trigger; SQLite, which cannot assign NEW, in an AFTER
    UPDATE trigger that rewrites the row (a trigger does not fire itself again there).
 
-Migrations install them (dashboards 0001 and 0002). SQLite drops a table's triggers when a later
+Migrations install them (dashboards 0001 and 0002; on SQLite the count triggers come only from
+`ensure`, and are dropped before every `migrate`). SQLite drops a table's triggers when a later
 migration rebuilds the table (its way of altering one), so after every `migrate` the app's
 post_migrate hook (`ensure`) puts back whatever is missing, recounting when the count triggers
 had to be, and raises the generation, since a migration may have changed data under the cache.
@@ -243,6 +244,17 @@ def drop(connection: BaseDatabaseWrapper, triggers: dict[str, str]) -> None:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
             else:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def drop_before_migrate(connection: BaseDatabaseWrapper) -> None:
+    """Before `migrate` on SQLite: drop the count triggers, which name tables other than their
+    own. SQLite re-checks every trigger when a migration rebuilds a table, and one naming the
+    table being rebuilt (objectives_keyresult) fails it. `ensure` puts them back, recounting."""
+    if (
+        connection.vendor == "sqlite"
+        and "objectives_keyresult" in connection.introspection.table_names()
+    ):
+        drop(connection, count_triggers("sqlite"))
 
 
 def ensure(connection: BaseDatabaseWrapper) -> None:

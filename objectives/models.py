@@ -51,6 +51,13 @@ class User(AbstractUser):
         help_text=_("Empty: follow the browser."),
     )
     reminders_opt_out = models.BooleanField(_("no check-in reminders"), default=False)
+    # A read-only seat (auditors, board observers): sees what an employee sees, changes nothing,
+    # not even key results assigned to them. objectives/permissions.py is the only reader.
+    is_viewer = models.BooleanField(
+        _("read-only viewer"),
+        default=False,
+        help_text=_("Can see public OKRs and dashboards but cannot change anything."),
+    )
     # Deactivation keeps the person and their history (is_active=False stops sign-in); these say
     # who did it and when, for the People page.
     deactivated_at = models.DateTimeField(
@@ -330,6 +337,9 @@ class Objective(models.Model):
         _("visibility"), max_length=16, choices=Visibility, default=Visibility.PUBLIC
     )
     archived = models.BooleanField(_("archived"), default=False)
+    # Optimistic concurrency: an edit form carries the version it was rendered with, and the save
+    # succeeds only while the row still has it (a conditional UPDATE in objectives/services.py).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # Written once, when the cycle closes: a later change of formula never rewrites history.
     frozen_score = models.DecimalField(
         _("frozen score"), max_digits=5, decimal_places=4, null=True, blank=True, editable=False
@@ -420,6 +430,9 @@ class KeyResult(models.Model):
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=Decimal(1))
     order = models.PositiveIntegerField(_("order"), default=0)
     archived = models.BooleanField(_("archived"), default=False)
+    # Optimistic concurrency: an edit form carries the version it was rendered with, and the save
+    # succeeds only while the row still has it (a conditional UPDATE in objectives/services.py).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # Denormalised from the latest check-in, written in the same transaction as the check-in.
     current_value = models.DecimalField(
         _("current value"), **VALUE_DIGITS, null=True, blank=True, editable=False

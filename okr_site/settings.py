@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "objectives",
     "checkins",
     "dashboards",
+    "initiatives",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +180,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(VAR_DIR / "celery" / "queue"),
         "data_folder_out": str(VAR_DIR / "celery" / "queue"),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        # Kombu's default is ./control, beside the code: keep its exchange tables in var/ too.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
 )

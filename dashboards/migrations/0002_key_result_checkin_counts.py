@@ -7,6 +7,11 @@ from django.db import migrations
 def install(apps, schema_editor):
     from dashboards import db_triggers
 
+    if schema_editor.connection.vendor == "sqlite":
+        # SQLite checks every trigger when a later migration rebuilds a table the trigger names
+        # (objectives_keyresult), and fails; there the post_migrate hook installs them once the
+        # whole run is over (db_triggers.ensure).
+        return
     db_triggers.install_counts(schema_editor.connection)
 
 
