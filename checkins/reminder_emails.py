@@ -34,6 +34,8 @@ from dashboards.selectors.common import (
     with_threshold_counts,
 )
 from dashboards.selectors.team import team_dashboard
+from initiatives.models import Initiative
+from initiatives.overdue import candidates_q, is_overdue
 from objectives import permissions
 from objectives.models import Cycle, KeyResult, Membership, Team, User
 
@@ -119,6 +121,50 @@ def person_key_results(*, user: User, now: datetime) -> list[KeyResultView]:
     ]
 
 
+@dataclass(frozen=True)
+class OverdueInitiative:
+    """One of the person's initiatives past its due date, as the reminder lists it."""
+
+    initiative: Initiative
+    key_result_url: str
+
+    @property
+    def link(self) -> str:
+        """The initiative's own link when a mail client opens it as a page, else nothing."""
+        link = self.initiative.link
+        return link if link.lower().startswith(("https://", "http://")) else ""
+
+
+def person_overdue_initiatives(*, user: User, now: datetime) -> list[OverdueInitiative]:
+    """The person's initiatives that are overdue on their own calendar (initiatives/overdue.py),
+    on live key results of active cycles they may still see, oldest due first; one query (a
+    private objective they may not see any more costs the permission check's)."""
+    candidates = (
+        Initiative.objects.filter(
+            candidates_q(now=now),
+            owner=user,
+            key_result__archived=False,
+            key_result__objective__archived=False,
+            key_result__objective__cycle__state=Cycle.State.ACTIVE,
+        )
+        .select_related("key_result__objective")
+        .order_by("due_date", "pk")
+    )
+    return [
+        OverdueInitiative(
+            initiative, absolute_url(reverse("key_result", args=[initiative.key_result_id]))
+        )
+        for initiative in candidates
+        if is_overdue(
+            due_date=initiative.due_date,
+            status=initiative.status,
+            owner_tz=user.time_zone,
+            now=now,
+        )
+        and permissions.can_view_key_result(user, initiative.key_result)
+    ]
+
+
 def _reminder_message(
     *,
     user: User,
@@ -129,6 +175,7 @@ def _reminder_message(
     test: bool = False,
 ) -> EmailMultiAlternatives:
     nudge = kind == Kind.NUDGE
+    overdue = person_overdue_initiatives(user=user, now=now)
     due = [row for row in rows if row.due_this_week]
     with persons_locale(user):
         if nudge:
@@ -149,6 +196,7 @@ def _reminder_message(
             "rows": _email_rows(rows),
             "due_count": len(due),
             "week_start": scoring.week_start(day=local_today(tz=user.tzinfo, now=now)),
+            "overdue_initiatives": overdue,
         }
         return _message(
             user=user,

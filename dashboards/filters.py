@@ -13,8 +13,11 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from dashboards.selectors.team import TeamRow
+from dashboards.selectors.team_initiatives import InitiativeLine, owner_choices
+from initiatives.models import Initiative
 from objectives.models import KeyResult, Objective
 from scoring import Status
 
@@ -135,3 +138,64 @@ class KeyResultFilter(django_filters.FilterSet):
             )
             rows = [row for row in rows if row.pk in found]
         return rows
+
+
+# --- Initiatives (issue 10) ----------------------------------------------------------------------
+
+OVERDUE = "overdue"
+
+
+class InitiativeFilter(django_filters.FilterSet):
+    """The team dashboard's list of open initiatives, by owner, priority and status ("overdue"
+    is a status here too: what a manager looks for first). The lines are loaded already, so it
+    filters them in memory: no query. Its fields are prefixed ("initiatives-owner") so they share
+    the team page's query string with the key result table's."""
+
+    PREFIX = "initiatives"
+
+    # Labels unlike the key result table's ("Status", "Owner") on the same page.
+    owner = django_filters.ChoiceFilter(label=_("Initiative owner"), empty_label=_("Anyone"))
+    priority = django_filters.ChoiceFilter(
+        label=_("Priority"), choices=Initiative.Priority.choices, empty_label=_("Any priority")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Initiative status"),
+        choices=[
+            (OVERDUE, _("Overdue")),
+            *((value, label) for value, label in Initiative.Status.choices if value != "done"),
+        ],
+        empty_label=_("Any open status"),
+    )
+
+    class Meta:
+        model = Initiative
+        fields: list[str] = []
+
+    def __init__(self, data: QueryDict | None = None, *, lines: Sequence[InitiativeLine]) -> None:
+        super().__init__(data, queryset=Initiative.objects.none(), prefix=self.PREFIX)
+        self.lines = lines
+        self.filters["owner"].extra["choices"] = owner_choices(lines)
+
+    @property
+    def active(self) -> bool:
+        if not self.is_bound:
+            return False
+        self.form.is_valid()
+        return any(self.form.cleaned_data.get(name) for name in self.filters)
+
+    def filtered_lines(self) -> list[InitiativeLine]:
+        """The lines the valid filters keep, in their order; an invalid value does not filter."""
+        if not self.is_bound:
+            return list(self.lines)
+        self.errors  # noqa: B018 - validates the form
+        wanted = {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "")}
+        tests: list[Callable[[InitiativeLine], bool]] = []
+        if "owner" in wanted:
+            tests.append(lambda line: str(line.owner_id) == wanted["owner"])
+        if "priority" in wanted:
+            tests.append(lambda line: line.priority == wanted["priority"])
+        if wanted.get("status") == OVERDUE:
+            tests.append(lambda line: line.overdue)
+        elif "status" in wanted:
+            tests.append(lambda line: line.status == wanted["status"])
+        return [line for line in self.lines if all(test(line) for test in tests)]

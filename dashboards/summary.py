@@ -21,11 +21,16 @@ Sentence kinds, and when each appears:
 - "stale": key results with no update for more than ten days (the "no update" flag).
 - "checkin_rate": the share checked in this week, compared with last week when last week was
   part of the cycle.
+- "overdue_initiatives": one per key result with initiatives past their due date and not done
+  ("3 initiatives on “Reduce churn” are overdue."), the most overdue first; past the first
+  three, one more sentence counts the rest. None when nothing is overdue.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import ngettext
 
 import scoring
 from scoring import Status
@@ -50,11 +55,20 @@ class KeyResultFacts:
 
 
 @dataclass(frozen=True)
+class OverdueFacts:
+    """A key result with initiatives that are overdue (initiatives/overdue.py's rule)."""
+
+    title: str
+    count: int
+
+
+@dataclass(frozen=True)
 class WeekFacts:
     team: str
     key_results: Sequence[KeyResultFacts] = ()
     rate_this_week: Decimal | None = None
     rate_last_week: Decimal | None = None  # None: last week was not part of the cycle
+    overdue_initiatives: Sequence[OverdueFacts] = ()
 
 
 @dataclass(frozen=True)
@@ -77,6 +91,7 @@ def compose(facts: WeekFacts) -> list[Sentence]:
         moved_sentence(facts),
         still_sentence(facts),
         stuck_sentence(facts),
+        *overdue_initiative_sentences(facts),
         lowest_confidence_sentence(facts),
         confident_sentence(facts),
         silent_sentence(facts),
@@ -128,6 +143,38 @@ def stuck_sentence(facts: WeekFacts) -> Sentence | None:
     verb = "is" if len(stuck) == 1 else "are"
     text = f"Stuck: {_listing(named, len(stuck))} {verb} not gaining ground this week."
     return Sentence("stuck", text, tuple(kr.title for kr in stuck[:NAMED_AT_MOST]))
+
+
+def overdue_initiative_sentences(facts: WeekFacts) -> list[Sentence]:
+    late = sorted(
+        (o for o in facts.overdue_initiatives if o.count > 0), key=lambda o: (-o.count, o.title)
+    )
+    sentences = [
+        Sentence(
+            "overdue_initiatives",
+            ngettext(
+                "%(count)s initiative on “%(title)s” is overdue.",
+                "%(count)s initiatives on “%(title)s” are overdue.",
+                o.count,
+            )
+            % {"count": o.count, "title": o.title},
+            (o.title,),
+        )
+        for o in late[:NAMED_AT_MOST]
+    ]
+    rest = late[NAMED_AT_MOST:]
+    if rest:
+        count = sum(o.count for o in rest)
+        on = ngettext("on %(krs)s other key result", "on %(krs)s other key results", len(rest)) % {
+            "krs": len(rest)
+        }
+        text = ngettext(
+            "%(count)s more initiative %(on)s is overdue.",
+            "%(count)s more initiatives %(on)s are overdue.",
+            count,
+        ) % {"count": count, "on": on}
+        sentences.append(Sentence("overdue_initiatives", text))
+    return sentences
 
 
 def lowest_confidence_sentence(facts: WeekFacts) -> Sentence | None:

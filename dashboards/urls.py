@@ -9,6 +9,11 @@ urlpatterns = [
     path("teams/mine/", views.my_team, name="my_team"),
     # The same URL answers an HTMX request with the key result table alone.
     path("teams/<slug:slug>/", views.team_dashboard, name="team_dashboard"),
+    path(
+        "teams/<slug:slug>/initiatives/",
+        views.team_initiatives_panel,
+        name="team_initiatives",
+    ),
     path("company/", views.company, name="company"),
     path(
         "company/objectives/<int:pk>/children/",

@@ -1460,3 +1460,186 @@ PAST_OBJECTIVES: tuple[PastObjectiveSpec, ...] = (
         ),
     ),
 )
+
+
+# --- Initiatives (issue 10) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InitiativeSpec:
+    """The work behind a current-quarter key result (named by its title). Dates are days from
+    the day the demo is installed, so some are always overdue and some still ahead."""
+
+    key_result: str
+    title: str
+    owner: str
+    due_in_days: int
+    status: str = "todo"  # todo | in_progress | blocked | done
+    priority: str = "medium"  # high | medium | low
+    link: str = ""
+
+
+TRACKER = "https://tracker.northwind-labs.example/browse"
+
+INITIATIVES: tuple[InitiativeSpec, ...] = (
+    # Product: the manager's team, so the demo's team page and My week show all the states.
+    InitiativeSpec(
+        "Raise trial-to-paid conversion from 14% to 20%",
+        "Add a pricing page nudge on day 10 of the trial",
+        EMPLOYEE,
+        -4,
+        "in_progress",
+        "high",
+        f"{TRACKER}/PRD-412",
+    ),
+    InitiativeSpec(
+        "Raise trial-to-paid conversion from 14% to 20%",
+        "Email trial users who stall after the first import",
+        EMPLOYEE,
+        -1,
+        "todo",
+        "medium",
+    ),
+    InitiativeSpec(
+        "Raise trial-to-paid conversion from 14% to 20%",
+        "Offer a 20-minute setup call to trials from larger teams",
+        "lena",
+        9,
+        "todo",
+        "low",
+    ),
+    InitiativeSpec(
+        "Raise trial-to-paid conversion from 14% to 20%",
+        "Ship annual-plan checkout in the trial banner",
+        EMPLOYEE,
+        -12,
+        "done",
+        "high",
+        f"{TRACKER}/PRD-377",
+    ),
+    InitiativeSpec(
+        "Cut time to first value from 9 to 3 days",
+        "Import sample data for new workspaces",
+        "lena",
+        -6,
+        "blocked",
+        "high",
+        f"{TRACKER}/PRD-398",
+    ),
+    InitiativeSpec(
+        "Cut time to first value from 9 to 3 days",
+        "Rewrite the connect-your-data step",
+        "lena",
+        5,
+        "in_progress",
+        "medium",
+    ),
+    InitiativeSpec(
+        "Keep onboarding drop-off at or below 30%",
+        "Instrument every onboarding step in analytics",
+        MANAGER,
+        -15,
+        "done",
+        "medium",
+    ),
+    InitiativeSpec(
+        "Ship the 5 most requested features",
+        "Bulk edit for records",
+        MANAGER,
+        12,
+        "in_progress",
+        "high",
+        f"{TRACKER}/PRD-301",
+    ),
+    InitiativeSpec(
+        "Ship the 5 most requested features",
+        "Saved views",
+        "lena",
+        -2,
+        "blocked",
+        "medium",
+        f"{TRACKER}/PRD-305",
+    ),
+    InitiativeSpec(
+        "Ship the 5 most requested features",
+        "Audit log export",
+        MANAGER,
+        -20,
+        "done",
+        "low",
+    ),
+    InitiativeSpec(
+        "Keep customer-reported bugs per release at or below 3",
+        "Add a release checklist with a regression pass",
+        MANAGER,
+        3,
+        "todo",
+        "medium",
+    ),
+    InitiativeSpec(
+        "Interview 20 trial users who did not convert",
+        "Book interviews straight from the cancellation survey",
+        EMPLOYEE,
+        -3,
+        "todo",
+        "high",
+    ),
+    # Elsewhere in the company, so other team pages and the company's export have some too.
+    InitiativeSpec(
+        "Raise win rate on qualified deals from 18% to 25%",
+        "Run win-loss reviews on every deal above $20k",
+        "tom",
+        -5,
+        "in_progress",
+        "high",
+    ),
+    InitiativeSpec(
+        "Grow qualified pipeline from $1.2M to $2.5M",
+        "Launch the partner referral programme",
+        "priya",
+        -8,
+        "blocked",
+        "high",
+    ),
+    InitiativeSpec(
+        "Reduce monthly cloud spend from $48k to $40k",
+        "Move batch jobs to spot instances",
+        "minjun",
+        -7,
+        "in_progress",
+        "high",
+        "https://tracker.northwind-labs.example/browse/PLAT-88",
+    ),
+    InitiativeSpec(
+        "Reduce monthly cloud spend from $48k to $40k",
+        "Delete unattached volumes and old snapshots",
+        "oliver",
+        -25,
+        "done",
+        "medium",
+    ),
+    InitiativeSpec(
+        "Cut change failure rate from 18% to 8%",
+        "Add canary deploys for the API",
+        "ethan",
+        10,
+        "todo",
+        "medium",
+    ),
+    InitiativeSpec(
+        "Keep monthly logo churn at or below 2%",
+        "Call every account that downgraded last month",
+        "liam",
+        -2,
+        "todo",
+        "high",
+    ),
+    InitiativeSpec(
+        "Cut time to hire from 52 to 35 days",
+        "Replace the take-home task with a paired session",
+        "chloe",
+        14,
+        "in_progress",
+        "low",
+    ),
+)

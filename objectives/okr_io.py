@@ -16,6 +16,12 @@ result columns empty); the objective's columns repeat on each of its rows:
     unit            start          target    weight (numbers: plain, "." for decimals)
     current, kr_progress, kr_score, objective_progress, objective_score
                     where things stand (export only; an import ignores them)
+    initiative, initiative_owner, initiative_status, initiative_priority, initiative_due,
+    initiative_link
+                    on rows of their own after their key result's row, which carry the
+                    objective's columns and the key result's title and owner only. An import
+                    leaves initiative rows out and says so (initiatives are the work of one
+                    cycle; carrying an objective over brings its unfinished ones along).
 
 Cells a spreadsheet would run as a formula (starting with = + - @ or a tab) are written with a
 leading apostrophe in CSV and as quoted text in XLSX; the import takes that apostrophe off again.
@@ -40,6 +46,7 @@ from django.utils.translation import gettext as _
 import scoring
 from dashboards.selectors.common import score_key_result, with_threshold_counts
 from dashboards.selectors.scope import cycle_clock
+from initiatives.models import Initiative
 from objectives import permissions, services
 from objectives.cycle_services import CycleStateError, ensure_cycle_open
 from objectives.models import Cycle, KeyResult, Objective, Team, User
@@ -67,10 +74,22 @@ COLUMNS = [
     "objective_progress",
     "objective_score",
 ]
+INITIATIVE_COLUMNS = (
+    "initiative",
+    "initiative_owner",
+    "initiative_status",
+    "initiative_priority",
+    "initiative_due",
+    "initiative_link",
+)
+COLUMNS += INITIATIVE_COLUMNS
 READ_ONLY_COLUMNS = frozenset(
     {"current", "kr_progress", "kr_score", "objective_progress", "objective_score"}
 )
-REQUIRED_COLUMNS = [c for c in COLUMNS if c not in READ_ONLY_COLUMNS]
+# Files written before initiatives were exported have no initiative columns, and import fine.
+REQUIRED_COLUMNS = [
+    c for c in COLUMNS if c not in READ_ONLY_COLUMNS and c not in INITIATIVE_COLUMNS
+]
 SCORE_COLUMNS = frozenset({"kr_progress", "kr_score", "objective_progress", "objective_score"})
 OBJECTIVE_COLUMNS = (
     "parent_ref",
@@ -135,7 +154,8 @@ class ExportRow:
 
 def export_rows(*, cycle: Cycle, viewer: User, now: datetime | None = None) -> list[ExportRow]:
     """The cycle's live objectives the viewer may see and their live key results, parents before
-    children, with where they stand today. Two queries (plus the viewer's managed teams)."""
+    children, with where they stand today, each key result followed by its initiatives. Three
+    queries (plus the viewer's managed teams)."""
     clock = cycle_clock(cycle=cycle, now=now)
     objectives = {
         o.pk: o
@@ -159,6 +179,15 @@ def export_rows(*, cycle: Cycle, viewer: User, now: datetime | None = None) -> l
             else scoring.kr_score(progress=progress, final_grade=kr.final_grade)
         )
         key_results.setdefault(kr.objective_id, []).append((kr, progress, score))
+    initiatives: dict[int, list[Initiative]] = {}
+    for initiative in (
+        Initiative.objects.filter(
+            key_result_id__in=[kr.pk for rows in key_results.values() for kr, _p, _s in rows]
+        )
+        .select_related("owner")
+        .order_by("key_result_id", "due_date", "pk")
+    ):
+        initiatives.setdefault(initiative.key_result_id, []).append(initiative)
 
     progress_cache: dict[int, Decimal | None] = {}
     children: dict[int, list[int]] = {}
@@ -228,6 +257,22 @@ def export_rows(*, cycle: Cycle, viewer: User, now: datetime | None = None) -> l
                         "kr_score": scoring.round2(kr_score),
                     }
                 )
+            )
+            rows.extend(
+                ExportRow(
+                    cells={
+                        **base,
+                        "key_result": kr.title,
+                        "kr_owner": kr.owner.username,
+                        "initiative": initiative.title,
+                        "initiative_owner": initiative.owner.username,
+                        "initiative_status": initiative.status,
+                        "initiative_priority": initiative.priority,
+                        "initiative_due": initiative.due_date.isoformat(),
+                        "initiative_link": initiative.link,
+                    }
+                )
+                for initiative in initiatives.get(kr.pk, [])
             )
     return rows
 
@@ -316,6 +361,8 @@ class ImportPlan:
     cycle: Cycle
     objectives: list[PlannedObjective]
     errors: list[RowError]
+    # Rows holding an initiative: left out of an import, which the preview says.
+    initiative_rows: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -324,6 +371,12 @@ class ImportPlan:
     @property
     def key_result_count(self) -> int:
         return sum(len(o.key_results) for o in self.objectives)
+
+    @property
+    def initiative_rows_text(self) -> str:
+        """ "4, 5, 9", the first twenty then "…"."""
+        shown = ", ".join(str(row) for row in self.initiative_rows[:20])
+        return shown + ("…" if len(self.initiative_rows) > 20 else "")
 
 
 def ensure_cycle_accepts_import(cycle: Cycle) -> None:
@@ -482,6 +535,7 @@ def plan_import(*, actor: User, cycle: Cycle, content: bytes) -> ImportPlan:
 
     errors: list[RowError] = []
     records: list[tuple[int, dict[str, str]]] = []
+    initiative_rows: list[int] = []
     for number, raw in enumerate(raw_rows[1:], start=2):
         cells = [unguard_cell(cell) for cell in raw]
         if not any(cell.strip() for cell in cells):
@@ -492,7 +546,23 @@ def plan_import(*, actor: User, cycle: Cycle, content: bytes) -> ImportPlan:
             )
             continue
         cells += [""] * (len(header) - len(cells))
-        records.append((number, {name: cells[i].strip() for i, name in enumerate(header)}))
+        record = {name: cells[i].strip() for i, name in enumerate(header)}
+        if any(record.get(column) for column in INITIATIVE_COLUMNS):
+            if any(record.get(column) for column in KEY_RESULT_COLUMNS[2:]):
+                errors.append(
+                    RowError(
+                        number,
+                        "initiative",
+                        _(
+                            "A row holds a key result or an initiative, not both: give the "
+                            "initiative a row of its own, as the export does."
+                        ),
+                    )
+                )
+            else:
+                initiative_rows.append(number)
+            continue
+        records.append((number, record))
     if not records:
         if errors:
             return ImportPlan(cycle=cycle, objectives=[], errors=errors)
@@ -568,7 +638,12 @@ def plan_import(*, actor: User, cycle: Cycle, content: bytes) -> ImportPlan:
 
     _resolve_parents(planned, first_rows, lookups, error)
     errors.sort(key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS else -1))
-    return ImportPlan(cycle=cycle, objectives=list(planned.values()), errors=errors)
+    return ImportPlan(
+        cycle=cycle,
+        objectives=list(planned.values()),
+        errors=errors,
+        initiative_rows=initiative_rows,
+    )
 
 
 def _owner_key(objective: PlannedObjective) -> tuple[int | None, int | None]:

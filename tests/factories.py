@@ -266,3 +266,19 @@ def ensure_template_library() -> int:
             template_model=ObjectiveTemplate, key_result_model=ObjectiveTemplateKeyResult
         )
     return ObjectiveTemplate.objects.filter(library_key__isnull=False).count()
+
+
+class InitiativeFactory(factory.django.DjangoModelFactory):
+    """An initiative due in a week, not started, owned by its key result's owner."""
+
+    class Meta:
+        model = "initiatives.Initiative"
+
+    key_result = factory.SubFactory(KeyResultFactory)
+    title = factory.Sequence(lambda n: f"Ship the onboarding tour, step {n}")
+    owner = factory.LazyAttribute(lambda i: i.key_result.owner)
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=7))
+    status = "todo"
+    priority = "medium"
+    # The database insists: done ⇔ completed_at is set.
+    completed_at = factory.LazyAttribute(lambda i: timezone.now() if i.status == "done" else None)

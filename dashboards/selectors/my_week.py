@@ -15,6 +15,13 @@ from dashboards.selectors.common import (
     resolve_cycle,
     score_key_result,
 )
+from initiatives.selectors import (
+    InitiativeCounts,
+    InitiativeItem,
+    initiative_counts,
+    my_overdue_and_blocked,
+)
+from objectives import permissions
 from objectives.models import Cycle, KeyResult, Objective, User
 
 
@@ -68,6 +75,19 @@ class MyWeek:
     @property
     def checked_in_count(self) -> int:
         return sum(row.checked_in_this_week for row in self.rows)
+
+    @cached_property
+    def initiative_counts(self) -> dict[int, InitiativeCounts]:
+        """Each row's initiatives counted (one query, made when the page shows them)."""
+        return initiative_counts(key_result_ids=[row.key_result.pk for row in self.rows])
+
+    @cached_property
+    def my_initiatives(self) -> list[InitiativeItem]:
+        """The person's own overdue and blocked initiatives in the cycle (their permission
+        scope, then one query; made when the page shows the section)."""
+        if self.user is None:
+            return []
+        return my_overdue_and_blocked(user=self.user, cycle=self.cycle)
 
     def objective_view(self, objective_id: int) -> ObjectiveView | None:
         return next((o for o in self.objectives if o.objective.pk == objective_id), None)
@@ -126,7 +146,8 @@ def my_week(
                 scored=(progress, expected, status),
                 week_start=monday,
                 tz=tz,
-                can_check_in=cycle.accepts_checkins,
+                # The person's own key result: no query, and no to a read-only seat.
+                can_check_in=cycle.accepts_checkins and permissions.can_check_in(user, kr),
             )
         )
 

@@ -29,7 +29,7 @@ from django.utils.translation import get_language
 import scoring
 from dashboards import charts
 from dashboards import summary as weekly_summary
-from dashboards.cache import ReadKey
+from dashboards.cache import ReadKey, history_scopes, owner_scopes
 from dashboards.selectors.common import KeyResultView, local_today, resolve_cycle
 from dashboards.selectors.scope import (
     Clock,
@@ -40,8 +40,10 @@ from dashboards.selectors.scope import (
     company_tz,
     cycle_clock,
     members_by_team,
+    objectives_without_key_results,
     scope_objective_ids,
 )
+from dashboards.selectors.team_initiatives import TeamInitiatives, overdue_clock, team_initiatives
 from objectives.models import Cycle, KeyResult, Objective, Team, User
 from scoring import Status
 
@@ -188,6 +190,7 @@ class TeamDashboard:
     confidence_chart: charts.LineChart | None = None
     status_chart: charts.Distribution | None = None
     summary: list[weekly_summary.Sentence] | None = None
+    initiatives: TeamInitiatives | None = None  # issue 10: on the rows' key results
 
 
 def team_dashboard(
@@ -210,7 +213,12 @@ def team_dashboard(
         now=now,
     )
     return _fill(
-        head, tree=tree, viewer=viewer, include_sub_teams=include_sub_teams, table_only=table_only
+        head,
+        tree=tree,
+        viewer=viewer,
+        include_sub_teams=include_sub_teams,
+        table_only=table_only,
+        now=now,
     )
 
 
@@ -294,7 +302,8 @@ def team_page(
     While nothing it was built from has changed, the head costs no query and the rest one cache
     read when asked for; otherwise they are computed (`team_dashboard`) and kept.
     """
-    parts = (team.pk, requested_cycle or "", include_sub_teams)
+    # Initiatives turn overdue at their owners' midnights, not the company's (team_initiatives).
+    parts = (team.pk, requested_cycle or "", include_sub_teams, overdue_clock())
     trees: list[TeamTree] = []  # the tree, once loaded in this request
 
     def tree() -> TeamTree:
@@ -311,7 +320,18 @@ def team_page(
             now=None,
         )
 
-    shown = read_key.fetch("team-head", parts, head)
+    def scopes() -> list[str]:
+        team_ids = tree().subtree(team.pk) if include_sub_teams else [team.pk]
+        members = members_by_team(team_ids)
+        return owner_scopes(team_ids=team_ids, person_ids=set().union(*members.values()))
+
+    # The page reads the objectives of the team (and sub-teams) and of their people, whatever
+    # they align to (dashboards/cache.py): a check-in elsewhere in the company leaves it cached.
+    if read_key.enabled:
+        read_key.narrow(
+            read_key.fetch("team-scopes", (team.pk, include_sub_teams), scopes, scopes=["org"])
+        )
+    shown = read_key.fetch("team-head", parts, head, scopes=["org"])
 
     def full() -> TeamDashboard:
         return read_key.fetch(
@@ -323,6 +343,7 @@ def team_page(
                 viewer=viewer,
                 include_sub_teams=include_sub_teams,
                 table_only=table_only,
+                read_key=read_key,
             ),
         )
 
@@ -342,6 +363,8 @@ def _fill(
     viewer: User,
     include_sub_teams: bool,
     table_only: bool,
+    now: datetime | None = None,
+    read_key: ReadKey | None = None,
 ) -> TeamDashboard:
     """The head given everything else the page shows."""
     team, cycle, clock = dashboard.team, dashboard.cycle, dashboard.clock
@@ -350,8 +373,22 @@ def _fill(
     team_ids = set(tree.subtree(team.pk) if include_sub_teams else [team.pk])
     member_ids = set().union(*members_by_team(team_ids).values())
     # Only the team's own objectives (and what their progress needs), not the company's.
+    without_key_results = None
+    if read_key is not None and read_key.enabled:
+        # Which of the cycle's objectives have no key results: a scan of all of its key
+        # results, the same for every team, and unchanged by check-ins.
+        without_key_results = read_key.fetch(
+            "cycle-objectives-without-key-results",
+            (cycle.pk,),
+            lambda: objectives_without_key_results(cycle=cycle),
+            scopes=history_scopes(cycle.pk),
+        )
     visible = aligned_objectives(
-        cycle=cycle, viewer=viewer, team_ids=team_ids, member_ids=member_ids
+        cycle=cycle,
+        viewer=viewer,
+        team_ids=team_ids,
+        member_ids=member_ids,
+        without_key_results=without_key_results,
     )
     scope_ids = scope_objective_ids(objectives=visible, team_ids=team_ids, member_ids=member_ids)
     index = CycleObjectives.load(
@@ -390,6 +427,7 @@ def _fill(
         weeks=clock.weeks,
     )
     team_objective_ids = [pk for pk in scope_ids if visible[pk].owner_team_id in team_ids]
+    initiatives = team_initiatives(key_results=[row.key_result for row in rows], now=now)
     cards = _cards(
         rows=rows,
         history=history,
@@ -413,8 +451,13 @@ def _fill(
                 key_results=[_facts(row) for row in rows],
                 rate_this_week=cards.rate,
                 rate_last_week=cards.rate_last_week,
+                overdue_initiatives=[
+                    weekly_summary.OverdueFacts(title=o.key_result.title, count=o.count)
+                    for o in initiatives.overdue_by_key_result()
+                ],
             )
         ),
+        initiatives=initiatives,
     )
 
 

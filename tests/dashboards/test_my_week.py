@@ -9,7 +9,7 @@ from django.utils import timezone
 from checkins.services import record_checkin
 from dashboards import selectors
 from objectives.models import Cycle, KeyResult, Objective, User
-from tests.factories import CycleFactory, KeyResultFactory, ObjectiveFactory
+from tests.factories import CycleFactory, InitiativeFactory, KeyResultFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -163,8 +163,9 @@ def test_archived_key_results_and_objectives_stay_off_the_page(client, owner, te
 def test_my_week_runs_a_fixed_number_of_queries(
     client, owner, teammate, team_objective, django_assert_num_queries, count
 ):
-    """Session, user, cycle, key results, this week's reminder, the header's cycle switcher:
-    6 queries at any size."""
+    """Session, user, cycle, key results, this week's reminder, the header's cycle switcher,
+    and for initiatives (issue 10) each row's counts, the person's memberships (whose private
+    objectives they see) and their own overdue and blocked ones: 9 queries at any size."""
     other_objective = ObjectiveFactory(
         cycle=team_objective.cycle, owner_user=owner, owner_team=None
     )
@@ -174,10 +175,16 @@ def test_my_week_runs_a_fixed_number_of_queries(
     _key_results(team_objective, teammate, 2)
     for kr in mine[::2]:
         record_checkin(actor=owner, key_result=kr, value=Decimal(40), confidence=3)
+    overdue = timezone.localdate() - timedelta(days=3)
+    for kr in mine:
+        InitiativeFactory(key_result=kr, owner=owner, due_date=overdue)
+        InitiativeFactory(key_result=kr, owner=teammate, status="blocked")
     client.force_login(owner)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(9):
         response = client.get(reverse("my_week"))
     assert len(response.context["week"].rows) == count
+    assert len(response.context["week"].my_initiatives) == count
+    assert response.content.decode().count("0 of 2 initiatives done, ") == count
 
 
 def test_another_cycle_can_be_chosen_and_nonsense_falls_back(client, owner, key_result, cycle):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from checkins.services import record_checkin
+from initiatives.models import Initiative
 from objectives.models import KeyResult, Objective
 from tests.factories import (
     CycleFactory,
@@ -399,21 +400,49 @@ def test_table_links_open_key_result_pages(client, manager, product, key_result)
 
 # Session, user, the team, the team tree, the cycle, the team's members, the manager's managed
 # teams (memberships, tree), the team's visible objectives, their key results, the check-in
-# history, and the header's cycle switcher. The filters read the scored rows: no query.
-PAGE_QUERIES = 12
+# history, the initiatives on those key results (issue 10), and the header's cycle switcher. The
+# filters read the scored rows: no query.
+PAGE_QUERIES = 13
 # The fragment skips the history and the header.
 FRAGMENT_QUERIES = 10
 
 
-@pytest.mark.parametrize("people", [5, 50])
+def _add_initiatives(per_key_result: int) -> int:
+    """`per_key_result` initiatives on every key result, of every status, some overdue."""
+    today = timezone.localdate()
+    rows = [
+        Initiative(
+            key_result=kr,
+            owner_id=kr.owner_id,
+            title=f"Initiative {n} on {kr.pk}",
+            due_date=today + timedelta(days=n % 7 - 3),
+            status=STATUSES[n % 4],
+            priority=("high", "medium", "low")[n % 3],
+            completed_at=timezone.now() if STATUSES[n % 4] == "done" else None,
+        )
+        for kr in KeyResult.objects.all()
+        for n in range(per_key_result)
+    ]
+    Initiative.objects.bulk_create(rows)
+    return len(rows)
+
+
+STATUSES = ("todo", "in_progress", "blocked", "done")
+
+
+@pytest.mark.parametrize(("people", "initiatives_each"), [(5, 3), (5, 30), (50, 3), (50, 30)])
 def test_the_page_runs_a_fixed_number_of_queries(
-    client, manager, product, cycle, people, django_assert_num_queries
+    client, manager, product, cycle, people, initiatives_each, django_assert_num_queries
 ):
     populate_team(team=product, cycle=cycle, people=people)
+    total = _add_initiatives(initiatives_each)
     client.force_login(manager)
     with django_assert_num_queries(PAGE_QUERIES):
         response = client.get(_url(product))
     assert response.context["dashboard"].cards.total == people * 3
+    counts = response.context["dashboard"].initiatives.counts
+    assert counts.total == total == people * 3 * initiatives_each
+    assert counts.overdue > 0
 
 
 @pytest.mark.parametrize("people", [5, 50])
@@ -442,12 +471,13 @@ def test_searching_the_table_adds_one_query(
     assert [row.pk for row in kept] == [row.pk for row in behind if "team" in row.title]
 
 
-@pytest.mark.parametrize("people", [5, 50])
+@pytest.mark.parametrize(("people", "initiatives_each"), [(5, 3), (50, 30)])
 def test_rolled_up_page_runs_the_same_queries(
-    client, manager, product, squad, cycle, people, django_assert_num_queries
+    client, manager, product, squad, cycle, people, initiatives_each, django_assert_num_queries
 ):
     populate_team(team=product, cycle=cycle, people=people // 2)
     populate_team(team=squad, cycle=cycle, people=people - people // 2)
+    _add_initiatives(initiatives_each)
     client.force_login(manager)
     with django_assert_num_queries(PAGE_QUERIES):
         response = client.get(_url(product, subteams=1))

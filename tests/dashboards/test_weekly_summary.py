@@ -286,3 +286,55 @@ def test_compose_puts_every_applicable_sentence_in_reading_order():
 def test_compose_is_deterministic():
     facts = week(kr("A", progress_change=D("0.1")), kr("B", status="behind", due=True))
     assert summary.compose(facts) == summary.compose(facts)
+
+
+# --- Overdue initiatives (issue 10) ---
+
+
+def with_overdue(*overdue: tuple[str, int]) -> WeekFacts:
+    return WeekFacts(
+        team="Product",
+        key_results=[kr("Reduce churn"), kr("Grow MRR")],
+        overdue_initiatives=[summary.OverdueFacts(title=t, count=n) for t, n in overdue],
+    )
+
+
+def test_overdue_initiatives_get_a_sentence_per_key_result_plural_aware():
+    sentences = summary.overdue_initiative_sentences(
+        with_overdue(("Grow MRR", 1), ("Reduce churn", 3))
+    )
+    assert [s.text for s in sentences] == [
+        "3 initiatives on “Reduce churn” are overdue.",
+        "1 initiative on “Grow MRR” is overdue.",
+    ]
+    assert [s.subjects for s in sentences] == [("Reduce churn",), ("Grow MRR",)]
+
+
+def test_overdue_initiatives_past_three_key_results_are_counted_together():
+    facts = with_overdue(("A", 2), ("B", 2), ("C", 1), ("D", 1), ("E", 4), ("F", 1))
+    texts = [s.text for s in summary.overdue_initiative_sentences(facts)]
+    assert texts == [
+        "4 initiatives on “E” are overdue.",
+        "2 initiatives on “A” are overdue.",
+        "2 initiatives on “B” are overdue.",
+        "3 more initiatives on 3 other key results are overdue.",
+    ]
+    one_more = with_overdue(("A", 2), ("B", 2), ("C", 2), ("D", 1))
+    assert summary.overdue_initiative_sentences(one_more)[-1].text == (
+        "1 more initiative on 1 other key result is overdue."
+    )
+
+
+def test_no_overdue_initiative_no_sentence():
+    assert summary.overdue_initiative_sentences(with_overdue()) == []
+    assert summary.overdue_initiative_sentences(with_overdue(("Grow MRR", 0))) == []
+    assert "overdue_initiatives" not in kinds(with_overdue())
+
+
+def test_overdue_initiatives_follow_what_is_stuck_in_reading_order():
+    facts = WeekFacts(
+        team="Product",
+        key_results=[kr("Stuck one", status="behind", confidence=2, due=True)],
+        overdue_initiatives=[summary.OverdueFacts(title="Stuck one", count=2)],
+    )
+    assert kinds(facts)[1:4] == ["stuck", "overdue_initiatives", "lowest_confidence"]

@@ -129,6 +129,7 @@ def test_the_export_has_objectives_key_results_owners_alignment_values_and_score
         "kr_score": "0.50",
         "objective_progress": "0.50",
         "objective_score": "0.50",
+        **dict.fromkeys(okr_io.INITIATIVE_COLUMNS, ""),  # a key result's row names none
     }
     assert individual["parent_ref"] == f"O{team_objective.pk}"
     assert individual["objective"] == "신규 고객 온보딩 경험 개선"
@@ -219,8 +220,9 @@ def test_export_views(client, exported_cycle, manager):
     assert client.get(reverse("okr_export_csv") + "?cycle=999999").status_code == 404
 
 
-# Session, user, the cycle, the manager's teams (2), the objectives, their key results.
-EXPORT_QUERIES = 7
+# Session, user, the cycle, the manager's teams (2), the objectives, their key results, their
+# initiatives (issue 10).
+EXPORT_QUERIES = 8
 
 
 @pytest.mark.parametrize("size", [3, 30])

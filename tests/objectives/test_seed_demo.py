@@ -16,6 +16,8 @@ from pytest_django import DjangoDbBlocker
 import scoring
 from checkins.models import CheckIn
 from dashboards.selectors import current_cycle, cycle_report, my_week
+from dashboards.selectors.team_initiatives import team_initiatives
+from initiatives.models import Initiative
 from objectives.models import Cycle, CycleTransition, KeyResult, Membership, Objective, Team, User
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +33,7 @@ def seed(*args: str) -> str:
 
 
 def row_counts() -> dict[str, int]:
-    models = (User, Team, Membership, Cycle, Objective, KeyResult, CheckIn)
+    models = (User, Team, Membership, Cycle, Objective, KeyResult, CheckIn, Initiative)
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -200,6 +202,25 @@ class TestDemoCompany:
         (individual,) = (o.objective for o in week.objectives if o.objective.owner_user_id)
         assert individual.owner_user == employee
         assert individual.parent.owner_team.name == "Product"
+
+    def test_initiatives_show_every_state_on_the_managers_team(self, demo: str) -> None:
+        product = Team.objects.get(slug="product")
+        key_results = KeyResult.objects.filter(
+            objective__owner_team=product, objective__cycle__state="active"
+        ).select_related("objective")
+        initiatives = team_initiatives(key_results=key_results)
+        counts = initiatives.counts
+        assert counts.overdue >= 2 and counts.blocked >= 1
+        assert counts.in_progress >= 1 and counts.todo >= 1 and counts.done >= 1
+        assert initiatives.overdue_by_key_result()  # the weekly summary has something to say
+        assert f"{Initiative.objects.count()} initiatives" in demo
+        # Done ones carry their completion; every one sits on the current quarter.
+        assert not Initiative.objects.filter(status="done", completed_at__isnull=True).exists()
+        assert set(
+            Initiative.objects.values_list("key_result__objective__cycle__state", flat=True)
+        ) == {"active"}
+        employee = User.objects.get(username="employee")
+        assert Initiative.objects.filter(owner=employee).exclude(status="done").exists()
 
 
 def test_running_twice_adds_nothing(mid_quarter: None) -> None:

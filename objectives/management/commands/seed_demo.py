@@ -20,6 +20,7 @@ from django.utils import timezone
 
 import scoring
 from checkins.services import BLOCKERS_REQUIRED_AT_OR_BELOW, record_checkin
+from initiatives.services import create_initiative
 from objectives import demo_data as demo
 from objectives.cycle_services import create_cycle, run_automatic_transitions, transition_cycle
 from objectives.models import Cycle, KeyResult, Membership, Objective, Team, User
@@ -83,6 +84,7 @@ class Counts:
     objectives: int = 0
     key_results: int = 0
     checkins: int = 0
+    initiatives: int = 0
     weeks: set[date] = field(default_factory=set)
 
 
@@ -150,7 +152,8 @@ class Command(BaseCommand):
                 f"Created {demo.TEAMS[0].name} in {elapsed:.1f}s: {counts.teams} teams, "
                 f"{counts.people} people, {counts.cycles} cycles, {counts.objectives} objectives, "
                 f"{counts.key_results} key results, {counts.checkins} check-ins over "
-                f"{len(counts.weeks)} weeks; {counts.grades} grades and {counts.reflections} "
+                f"{len(counts.weeks)} weeks, {counts.initiatives} initiatives; "
+                f"{counts.grades} grades and {counts.reflections} "
                 "reflections in the closed quarter."
             )
         )
@@ -176,6 +179,7 @@ class DemoSeeder:
         self.people: dict[str, User] = {}
         self.teams: dict[str, Team] = {}
         self.objectives: dict[str, Objective] = {}
+        self.key_results: dict[str, KeyResult] = {}  # the current quarter's, by title
         self.counts = Counts()
 
     def run(self) -> Counts:
@@ -183,6 +187,7 @@ class DemoSeeder:
         self._teams()
         self.previous, self.cycle = self._cycles()
         self._objectives()
+        self._initiatives()
         if self.previous is not None:
             self._past_quarter(self.previous)
         return self.counts
@@ -319,7 +324,26 @@ class DemoSeeder:
                     order=order,
                 )
                 self.counts.key_results += 1
+                self.key_results[kr_spec.title] = key_result
                 self._history(key_result=key_result, spec=kr_spec)
+
+    def _initiatives(self) -> None:
+        """The work behind some key results: overdue, blocked, under way, done and still ahead,
+        each added by its key result's owner as they would on the key result page."""
+        for spec in demo.INITIATIVES:
+            key_result = self.key_results[spec.key_result]
+            create_initiative(
+                actor=key_result.owner,
+                key_result=key_result,
+                title=spec.title,
+                owner=self.people[spec.owner],
+                due_date=self.today + timedelta(days=spec.due_in_days),
+                status=spec.status,
+                priority=spec.priority,
+                link=spec.link,
+                now=self.now,
+            )
+            self.counts.initiatives += 1
 
     # --- The closed quarter ----------------------------------------------------------------------
 
