@@ -10,6 +10,8 @@ COPY objectives objectives
 COPY checkins checkins
 COPY scoring scoring
 COPY dashboards dashboards
+COPY initiatives initiatives
+COPY audit audit
 COPY templates templates
 COPY static static
 COPY manage.py ./

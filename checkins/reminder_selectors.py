@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from checkins.models import ReminderDelivery, ReminderPolicy
 from checkins.reminders import Decision, Reason, plan_deliveries
+from objectives.ids import is_id
 
 REASON_LABELS = {
     Reason.DUE: _("would be e-mailed now"),
@@ -156,7 +157,7 @@ def deliveries_log(*, params: dict, page: str | None, sort: str | None) -> Deliv
     log_filter = DeliveryFilter(params, queryset=deliveries)
     table = DeliveryTable(log_filter.qs, order_by=sort or None)
     try:
-        table.paginate(page=page if page and page.isdigit() else 1, per_page=LOG_PAGE_SIZE)
+        table.paginate(page=page if page and is_id(page) else 1, per_page=LOG_PAGE_SIZE)
     except EmptyPage:  # past the last page: show the last one
         table.paginate(page=table.paginator.num_pages, per_page=LOG_PAGE_SIZE)
     return DeliveriesLog(filter=log_filter, table=table)

@@ -48,6 +48,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import scoring
+from audit import services as audit
+from audit.models import AuditEvent
 from checkins import reminder_emails
 from checkins.models import ReminderDelivery, ReminderPolicy
 from objectives import permissions
@@ -681,6 +683,7 @@ def update_reminder_policy(*, actor: User, **values: object) -> ReminderPolicy:
         creating = policy is None
         if creating:
             policy = ReminderPolicy(pk=ReminderPolicy.SINGLETON_ID)
+        before = audit.capture(policy, audit.REMINDER_POLICY_FIELDS)
         for name, value in values.items():
             setattr(policy, name, value)
         policy.updated_at = timezone.now()
@@ -690,6 +693,17 @@ def update_reminder_policy(*, actor: User, **values: object) -> ReminderPolicy:
             policy.save(force_insert=True)
         else:
             policy.save(update_fields=[*values, "updated_at", "updated_by"])
+        # Against the defaults when it was never saved: those were in force until now.
+        changes = audit.changes_since(before, policy, audit.REMINDER_POLICY_FIELDS)
+        if changes or creating:
+            audit.record_event(
+                actor=actor,
+                action=AuditEvent.Action.UPDATED,
+                subject_kind=AuditEvent.SubjectKind.REMINDER_POLICY,
+                subject_id=policy.pk,
+                subject_label=str(ReminderPolicy._meta.verbose_name),
+                changes=changes,
+            )
     return policy
 
 

@@ -8,12 +8,15 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
+from django_htmx.http import push_url
 
+from audit import selectors as audit_selectors
 from checkins.forms import CheckInForm
 from dashboards import selectors
 from dashboards.cache import ReadKey, load, store
-from dashboards.filters import KeyResultFilter
+from dashboards.filters import InitiativeFilter, KeyResultFilter
 from dashboards.selectors.scope import TeamTree
+from dashboards.selectors.team_initiatives import TeamInitiatives, overdue_clock, team_initiatives
 from dashboards.tables import key_result_table
 from objectives import permissions
 from objectives.models import KeyResult, Membership, Objective, Team
@@ -163,13 +166,94 @@ def team_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     status, html = panel
     if fragment:
         return _vary_on_htmx(HttpResponse(html, status=status))
+    initiatives_status, initiatives_html = _initiatives_panel(
+        request, team=team, dashboard=dashboard, read_key=read_key
+    )
+    status = max(status, initiatives_status)  # 422 when either panel's filters are wrong
     context = {
         "dashboard": dashboard,
         "kr_panel": html,
+        "initiatives_panel": initiatives_html,
         # Drawn inside the cached sections: worked out only when they are drawn.
         "okr_health": SimpleLazyObject(lambda: selectors.okr_health(dashboard)),  # issue 4
     }
     return _vary_on_htmx(render(request, "dashboards/team.html", context, status=status))
+
+
+INITIATIVES_SHOWN = 25  # the team page's card lists this many; its filters narrow it
+
+
+@require_GET
+def team_initiatives_panel(request: HttpRequest, slug: str) -> HttpResponse:
+    """The team page's initiatives card alone, filtered: what its filter form swaps in with HTMX.
+    Without HTMX the team page itself answers (it draws the card with the same filters)."""
+    team = get_object_or_404(Team, slug=slug)
+    page_url = reverse("team_dashboard", args=[team.slug])
+    query = f"?{request.GET.urlencode()}" if request.GET else ""
+    if not _fragment_wanted(request):
+        return redirect(page_url + query)
+    read_key = ReadKey(viewer=request.user)
+    dashboard = selectors.team_page(
+        team=team,
+        viewer=request.user,
+        read_key=read_key,
+        requested_cycle=request.GET.get("cycle"),
+        include_sub_teams=request.GET.get("subteams") == "1",
+        table_only=True,
+    )
+    status, html = _initiatives_panel(request, team=team, dashboard=dashboard, read_key=read_key)
+    response = HttpResponse(html, status=status)
+    # The address bar shows the team page with these filters: reloading or sharing it works.
+    push_url(response, page_url + query)
+    return _vary_on_htmx(response)
+
+
+def _initiatives_panel(
+    request: HttpRequest, *, team: Team, dashboard: selectors.TeamPage, read_key: ReadKey
+) -> tuple[int, str]:
+    """(status, html) of the initiatives card for this query string, kept in the read cache by
+    the quarter hour (an initiative turns overdue at its owner's midnight)."""
+    key = read_key.key(
+        "team-initiatives",
+        (
+            team.pk,
+            request.GET.urlencode(),
+            overdue_clock(),
+            timezone.get_current_timezone_name(),
+            get_language(),
+        ),
+    )
+    panel = load(key)
+    if panel is None:
+        initiatives = None
+        if dashboard.cycle is not None:
+            # The full page's dashboard has them; the table-only one (HTMX) has its rows.
+            initiatives = dashboard.initiatives or team_initiatives(
+                key_results=[row.key_result for row in dashboard.rows]
+            )
+        initiatives = initiatives or TeamInitiatives()
+        filterset = InitiativeFilter(request.GET, lines=initiatives.open)
+        lines = filterset.filtered_lines()
+        kept = [
+            (name, value)
+            for name, values in request.GET.lists()
+            if not name.startswith(f"{InitiativeFilter.PREFIX}-")
+            for value in values
+        ]
+        context = {
+            "dashboard": dashboard,
+            "initiatives": initiatives,
+            "initiative_filter": filterset,
+            "initiative_lines": lines[:INITIATIVES_SHOWN],
+            "initiatives_shown_count": len(lines),
+            # The team page's other parameters (the key result table's), kept by the form.
+            "kept_params": kept,
+            "kept_query": urlencode(kept),
+        }
+        html = render_to_string("dashboards/team.html#initiatives_panel", context, request=request)
+        panel = (422 if filterset.errors else 200, html)
+        store(key, panel)
+    return panel
 
 
 # --- Company ------------------------------------------------------------------------------------
@@ -209,7 +293,12 @@ def objective_children(request: HttpRequest, pk: int) -> HttpResponse:
 def key_result_detail(request: HttpRequest, pk: int) -> HttpResponse:
     key_result = _get_key_result_for_user(request, pk)
     page = selectors.key_result_page(key_result=key_result, viewer=request.user)
-    return render(request, "dashboards/key_result.html", key_result_context(request, page))
+    context = key_result_context(request, page)
+    # Outside the live part the check-in swaps, so a check-in does not read the trail.
+    context["history"] = audit_selectors.key_result_history(
+        key_result=key_result, viewer=request.user
+    )
+    return render(request, "dashboards/key_result.html", context)
 
 
 def key_result_context(
@@ -232,4 +321,5 @@ def key_result_context(
 def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
     objective = _get_objective_for_user(request, pk)
     page = selectors.objective_page(objective=objective, viewer=request.user)
-    return render(request, "dashboards/objective.html", {"page": page})
+    history = audit_selectors.objective_history(objective=objective, viewer=request.user)
+    return render(request, "dashboards/objective.html", {"page": page, "history": history})

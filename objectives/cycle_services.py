@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import scoring
+from audit import services as audit
+from audit.models import AuditEvent
 from objectives import permissions
 from objectives.models import (
     CYCLE_NEXT_STATE,
@@ -101,13 +103,26 @@ def create_cycle(
     errors = cycle_errors(name=name, start_date=start_date, end_date=end_date)
     if errors:
         raise ValidationError(errors)
-    return Cycle.objects.create(
+    cycle = Cycle.objects.create(
         name=name.strip(),
         start_date=start_date,
         end_date=end_date,
         auto_transition=auto_transition,
         created_by=actor,
         created_at=now or timezone.now(),
+    )
+    _record(actor=actor, action=AuditEvent.Action.CREATED, cycle=cycle)
+    return cycle
+
+
+def _record(*, actor: User | None, action: str, cycle: Cycle, changes: dict | None = None) -> None:
+    audit.record_event(
+        actor=actor,
+        action=action,
+        subject_kind=AuditEvent.SubjectKind.CYCLE,
+        subject_id=cycle.pk,
+        subject_label=cycle.name,
+        changes=changes,
     )
 
 
@@ -128,11 +143,15 @@ def update_cycle(
     errors = cycle_errors(name=name, start_date=start_date, end_date=end_date, exclude_pk=locked.pk)
     if errors:
         raise ValidationError(errors)
+    before = audit.capture(locked, audit.CYCLE_FIELDS)
     locked.name = name.strip()
     locked.start_date = start_date
     locked.end_date = end_date
     locked.auto_transition = auto_transition
     locked.save(update_fields=["name", "start_date", "end_date", "auto_transition"])
+    changes = audit.changes_since(before, locked, audit.CYCLE_FIELDS)
+    if changes:
+        _record(actor=actor, action=AuditEvent.Action.UPDATED, cycle=locked, changes=changes)
     for field in ("name", "start_date", "end_date", "auto_transition", "state"):
         setattr(cycle, field, getattr(locked, field))
     return cycle
@@ -180,6 +199,12 @@ def _move(*, cycle: Cycle, to_state: str, actor: User | None, at: datetime) -> C
             actor=actor,
             automatic=actor is None,
             at=at,
+        )
+        _record(
+            actor=actor,
+            action=AuditEvent.Action.STATE_CHANGED,
+            cycle=locked,
+            changes={"state": [locked.state, to_state]},
         )
         locked.state = to_state
         locked.save(update_fields=["state"])

@@ -5,6 +5,7 @@ the same fields (the keys of a service's ValidationError are these forms' field 
 """
 
 import calendar
+import functools
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from objectives import fiscal, permissions, services
+from objectives.ids import is_id
 from objectives.models import (
     Cycle,
     KeyResult,
@@ -42,8 +44,11 @@ PERIOD_CHOICES = [
 ]
 
 
-def _time_zone_choices() -> list[tuple[str, str]]:
-    return [(zone, zone) for zone in sorted(available_timezones())]
+@functools.cache
+def _time_zone_choices() -> tuple[tuple[str, str], ...]:
+    # available_timezones() walks the tz database on disk each call; it does not change while
+    # the process runs.
+    return tuple((zone, zone) for zone in sorted(available_timezones()))
 
 
 def _language_choices() -> list[tuple[str, str]]:
@@ -174,8 +179,23 @@ class ReflectionForm(forms.Form):
     )
 
 
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses values that cannot be ids before they reach the database: SQLite cannot even
+    bind an integer past 64 bits (a 500), where an exact lookup Django already answers."""
+
+    def _check_values(self, value: object) -> object:
+        for pk in value or ():
+            if not is_id(str(pk)):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class CarryOverForm(forms.Form):
-    objectives = forms.ModelMultipleChoiceField(
+    objectives = IdsChoiceField(
         label=_("Objectives to carry over"),
         queryset=Objective.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -186,6 +206,13 @@ class CarryOverForm(forms.Form):
         queryset=Cycle.objects.none(),
         empty_label=None,
         error_messages={"invalid_choice": _("Choose a cycle in planning or active.")},
+    )
+    # A checkbox sends nothing when unticked: the page ticks it by default (issue 10).
+    initiatives = forms.BooleanField(
+        label=_("Bring their unfinished initiatives along"),
+        required=False,
+        initial=True,
+        help_text=_("Initiatives that are not done move with their key results; done ones stay."),
     )
 
     def __init__(
@@ -204,6 +231,11 @@ class PersonForm(forms.Form):
     email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=_time_zone_choices)
     language = forms.ChoiceField(label=_("Language"), choices=_language_choices, required=False)
+    is_viewer = forms.BooleanField(
+        label=_("Read-only viewer"),
+        required=False,
+        help_text=_("Sees what a member of their teams sees; changes nothing, even their own."),
+    )
 
 
 class PersonCreateForm(PersonForm):
@@ -228,6 +260,7 @@ class PersonCreateForm(PersonForm):
         "language",
         "team",
         "role",
+        "is_viewer",
     ]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -339,7 +372,35 @@ class OwnerKind:
     CHOICES = [(PERSON, _("A person")), (TEAM, _("A team"))]
 
 
-class ObjectiveForm(forms.Form):
+class VersionField(forms.CharField):
+    """The version of the row an edit form was rendered from (objectives/concurrency.py)."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(required=False, widget=forms.HiddenInput, **kwargs)
+
+    def clean(self, value: object) -> int | None:
+        text = str(super().clean(value) or "").strip()
+        if not text:
+            return None
+        if not is_id(text) or len(text) > 9:
+            raise forms.ValidationError(
+                _("This form is out of date or damaged: reload the page and edit again.")
+            )
+        return int(text)
+
+
+class VersionedFormMixin:
+    """Shows a bad version as a message for the whole form: its field is hidden."""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        errors = self.errors.pop("version", None)
+        if errors:
+            self.add_error(None, errors)
+        return cleaned
+
+
+class ObjectiveForm(VersionedFormMixin, forms.Form):
     """An objective's own fields. The owner is a person (by username) or one of the teams the
     writer may write objectives for; the parent one of the valid parents the alignment picker
     offers. The rules themselves are the service's (objective_errors, parent_errors)."""
@@ -391,6 +452,7 @@ class ObjectiveForm(forms.Form):
         empty_value=None,
         error_messages={"invalid_choice": _("Choose a parent objective from the list.")},
     )
+    version = VersionField()
 
     def __init__(
         self,
@@ -538,6 +600,12 @@ class KeyResultForm(forms.Form):
         }
 
 
+class KeyResultEditForm(VersionedFormMixin, KeyResultForm):
+    """Editing a key result: its fields and the version the form was rendered from."""
+
+    version = VersionField()
+
+
 class KeyResultRows:
     """The create form's key result rows: a plain list of prefixed KeyResultForms (kr-0-…),
     blank ones skipped, so a template's rows count even when left as they were."""
@@ -565,7 +633,7 @@ class KeyResultRows:
     @staticmethod
     def count_in(data: object, *, add: bool = False) -> int:
         raw = (data.get("kr_rows") or "") if data is not None else ""
-        count = int(raw) if raw.isdigit() else 3
+        count = int(raw) if is_id(raw) else 3
         return max(1, min(MAX_KEY_RESULT_ROWS, count + (1 if add else 0)))
 
     def filled(self) -> list[KeyResultForm]:

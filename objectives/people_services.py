@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from audit import services as audit
+from audit.models import AuditEvent
 from objectives import permissions
 from objectives.models import Membership, Team, User
 
@@ -64,6 +66,7 @@ def create_person(
     language: str = "",
     team: Team | None = None,
     role: str = Membership.Role.MEMBER,
+    is_viewer: bool = False,
 ) -> User:
     """Create a person who can sign in with `password`, optionally placed in a team."""
     _ensure_admin(actor)
@@ -91,6 +94,7 @@ def create_person(
         email=email.strip(),
         time_zone=time_zone,
         language=language,
+        is_viewer=is_viewer,
     )
     try:
         validate_password(password, user=person)
@@ -101,15 +105,48 @@ def create_person(
     person.set_password(password)
     person.save()
     if team is not None:
-        Membership.objects.create(user=person, team=team, role=role)
+        membership = Membership.objects.create(user=person, team=team, role=role)
+        _record_membership(actor=actor, action=AuditEvent.Action.CREATED, membership=membership)
     return person
+
+
+def _record_person(*, actor: User, action: str, person: User) -> None:
+    audit.record_event(
+        actor=actor,
+        action=action,
+        subject_kind=AuditEvent.SubjectKind.PERSON,
+        subject_id=person.pk,
+        subject_label=f"{person.name} ({person.username})",
+    )
+
+
+def _record_membership(
+    *, actor: User, action: str, membership: Membership, changes: dict | None = None
+) -> None:
+    audit.record_event(
+        actor=actor,
+        action=action,
+        subject_kind=AuditEvent.SubjectKind.MEMBERSHIP,
+        subject_id=membership.pk,
+        # Who and where, as they were: the membership row itself may be gone.
+        subject_label=f"{membership.user.name} in {membership.team.name}",
+        changes=changes or {},
+    )
 
 
 @transaction.atomic
 def update_person(
-    *, actor: User, person: User, display_name: str, email: str, time_zone: str, language: str
+    *,
+    actor: User,
+    person: User,
+    display_name: str,
+    email: str,
+    time_zone: str,
+    language: str,
+    is_viewer: bool | None = None,
 ) -> User:
-    """Change a person's name, e-mail, time zone and language."""
+    """Change a person's name, e-mail, time zone and language, and (unless None) whether their
+    seat is read-only."""
     _ensure_admin(actor)
     errors = profile_errors(
         display_name=display_name, email=email, time_zone=time_zone, language=language
@@ -120,7 +157,11 @@ def update_person(
     person.email = email.strip()
     person.time_zone = time_zone
     person.language = language
-    person.save(update_fields=["display_name", "email", "time_zone", "language"])
+    fields = ["display_name", "email", "time_zone", "language"]
+    if is_viewer is not None:
+        person.is_viewer = is_viewer
+        fields.append("is_viewer")
+    person.save(update_fields=fields)
     # The cached ZoneInfo must follow the new zone.
     person.__dict__.pop("tzinfo", None)
     return person
@@ -140,6 +181,7 @@ def deactivate_person(*, actor: User, person: User, now: datetime | None = None)
     locked.deactivated_at = now or timezone.now()
     locked.deactivated_by = actor
     locked.save(update_fields=["is_active", "deactivated_at", "deactivated_by"])
+    _record_person(actor=actor, action=AuditEvent.Action.DEACTIVATED, person=locked)
     person.is_active = False
     person.deactivated_at = locked.deactivated_at
     person.deactivated_by = actor
@@ -157,6 +199,7 @@ def reactivate_person(*, actor: User, person: User) -> User:
     locked.deactivated_at = None
     locked.deactivated_by = None
     locked.save(update_fields=["is_active", "deactivated_at", "deactivated_by"])
+    _record_person(actor=actor, action=AuditEvent.Action.REACTIVATED, person=locked)
     person.is_active = True
     person.deactivated_at = None
     person.deactivated_by = None
@@ -181,7 +224,14 @@ def add_membership(*, actor: User, person: User, team: Team, role: str) -> Membe
         ]
     if errors:
         raise ValidationError(errors)
-    return Membership.objects.create(user=person, team=team, role=role)
+    membership = Membership.objects.create(user=person, team=team, role=role)
+    _record_membership(
+        actor=actor,
+        action=AuditEvent.Action.CREATED,
+        membership=membership,
+        changes={"role": ["", role]},
+    )
+    return membership
 
 
 @transaction.atomic
@@ -189,8 +239,16 @@ def change_membership_role(*, actor: User, membership: Membership, role: str) ->
     _ensure_admin(actor)
     if role not in Membership.Role.values:
         raise ValidationError({"role": [_("Choose member or manager.")]})
+    before = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
+    if before != role:
+        _record_membership(
+            actor=actor,
+            action=AuditEvent.Action.UPDATED,
+            membership=membership,
+            changes={"role": [before, role]},
+        )
     return membership
 
 
@@ -198,7 +256,14 @@ def change_membership_role(*, actor: User, membership: Membership, role: str) ->
 def remove_membership(*, actor: User, membership: Membership) -> None:
     """Take a person out of a team (their objectives and key results stay where they are)."""
     _ensure_admin(actor)
-    Membership.objects.filter(pk=membership.pk).delete()
+    deleted, _counts = Membership.objects.filter(pk=membership.pk).delete()
+    if deleted:
+        _record_membership(
+            actor=actor,
+            action=AuditEvent.Action.DELETED,
+            membership=membership,
+            changes={"role": [membership.role, ""]},
+        )
 
 
 # --- Teams -----------------------------------------------------------------------------------

@@ -87,6 +87,7 @@ def _person_context(person: User, **extra: object) -> dict:
                 "email": person.email,
                 "time_zone": person.time_zone,
                 "language": person.language,
+                "is_viewer": person.is_viewer,
             }
         ),
     )

@@ -3,14 +3,23 @@
 Views and services ask these functions; none of them carries its own ad-hoc check. A person who may
 not see an object gets a 404 (its existence is not revealed); one who may see but not change it
 gets a 403.
+
+Read-only viewers (`User.is_viewer`) read what anyone else with their memberships reads and write
+nothing, not even a key result assigned to them. The flag wins over every other right: an admin who
+is also a viewer keeps an admin's reading (every objective, private ones included: an auditor's
+seat) but may not change anything, cycles, people, templates and reminders included.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
 from objectives.models import KeyResult, Membership, Objective, Team, User
+
+if TYPE_CHECKING:  # initiatives.models imports objectives.models
+    from initiatives.models import Initiative
 
 _CACHE_ATTR = "_okr_managed_team_ids"
 
@@ -52,6 +61,16 @@ def managed_team_ids(user: User) -> frozenset[int]:
     return result
 
 
+def may_write(user: User) -> bool:
+    """Signed in, active and not a read-only viewer: the first question of every write."""
+    return bool(user.is_authenticated and user.is_active and not user.is_viewer)
+
+
+def is_read_only(user: User) -> bool:
+    """A signed-in viewer: templates say "read-only" and leave out their write buttons."""
+    return bool(user.is_authenticated and user.is_viewer)
+
+
 def _manages_person(user: User, person_id: int) -> bool:
     managed = managed_team_ids(user)
     if not managed:
@@ -73,7 +92,7 @@ def can_view_objective(user: User, objective: Objective) -> bool:
 
 
 def can_edit_objective(user: User, objective: Objective) -> bool:
-    if not (user.is_authenticated and user.is_active):
+    if not may_write(user):
         return False
     if user.is_admin:
         return True
@@ -87,14 +106,14 @@ def can_view_key_result(user: User, key_result: KeyResult) -> bool:
 
 
 def can_edit_key_result(user: User, key_result: KeyResult) -> bool:
-    if not (user.is_authenticated and user.is_active):
+    if not may_write(user):
         return False
     return key_result.owner_id == user.id or can_edit_objective(user, key_result.objective)
 
 
 def can_check_in(user: User, key_result: KeyResult) -> bool:
     """The owner, a manager of the owning team (or of a team above it), or an admin."""
-    if not (user.is_authenticated and user.is_active):
+    if not may_write(user):
         return False
     if user.is_admin or key_result.owner_id == user.id:
         return True
@@ -102,6 +121,39 @@ def can_check_in(user: User, key_result: KeyResult) -> bool:
     if objective.owner_team_id and objective.owner_team_id in managed_team_ids(user):
         return True
     return _manages_person(user, key_result.owner_id)
+
+
+def can_view_initiative(user: User, initiative: "Initiative") -> bool:
+    """An initiative is seen by whoever sees its key result (a private objective hides both)."""
+    return can_view_key_result(user, initiative.key_result)
+
+
+def can_add_initiative(user: User, key_result: KeyResult) -> bool:
+    """Whoever edits a key result plans the work behind it."""
+    return can_edit_key_result(user, key_result)
+
+
+def can_edit_initiative(user: User, initiative: "Initiative") -> bool:
+    """Whoever edits its key result, and the initiative's own owner: the person doing the work
+    keeps its status and dates current even on someone else's key result (while they can see
+    it: losing sight of a private objective ends it)."""
+    if can_edit_key_result(user, initiative.key_result):
+        return True
+    return (
+        may_write(user)
+        and initiative.owner_id == user.id
+        and can_view_key_result(user, initiative.key_result)
+    )
+
+
+def initiative_edit_rule(user: User, key_result: KeyResult) -> "Callable[[Initiative], bool]":
+    """`can_edit_initiative` for the initiatives of one key result, asking about the key result
+    once (a list of 30 must not ask 30 times whether the viewer manages its owner)."""
+    if can_edit_key_result(user, key_result):
+        return lambda initiative: True
+    if not (may_write(user) and can_view_key_result(user, key_result)):
+        return lambda initiative: False
+    return lambda initiative: initiative.owner_id == user.id
 
 
 def visible_objectives_q(user: User, *, prefix: str = "") -> Q:
@@ -162,6 +214,12 @@ def can_create_objective(
     return can_edit_objective(user, Objective(owner_team=owner_team, owner_user=owner_user))
 
 
+def can_create_objectives(user: User) -> bool:
+    """Starting an objective at all (for oneself at least), importing a file of them or carrying
+    them over: anyone who may write. Which owner each may have is can_create_objective's."""
+    return may_write(user)
+
+
 def can_manage_key_results(user: User, objective: Objective) -> bool:
     """Adding, reordering, archiving and restoring an objective's key results edits the
     objective; a key result's owner edits the key result itself (can_edit_key_result)."""
@@ -170,16 +228,16 @@ def can_manage_key_results(user: User, objective: Objective) -> bool:
 
 def can_manage_templates(user: User) -> bool:
     """Saving objectives into the template library: admins."""
-    return user.is_authenticated and user.is_admin
+    return may_write(user) and user.is_admin
 
 
 def can_manage_cycles(user: User) -> bool:
-    return user.is_authenticated and user.is_admin
+    return may_write(user) and user.is_admin
 
 
 def can_manage_people(user: User) -> bool:
     """People, teams and memberships are the admins' to change."""
-    return user.is_authenticated and user.is_admin
+    return may_write(user) and user.is_admin
 
 
 @dataclass(frozen=True)
@@ -197,6 +255,8 @@ class PermissionScope:
     member_team_ids: frozenset[int] = frozenset()
     managed_team_ids: frozenset[int] = frozenset()
     managed_person_ids: frozenset[int] = frozenset()
+    # A read-only viewer: reads like the rest of the scope says, writes nothing.
+    read_only: bool = False
 
     def can_view_objective(self, objective: Objective) -> bool:
         if not self.active:
@@ -214,7 +274,7 @@ class PermissionScope:
         )
 
     def can_edit_objective(self, objective: Objective) -> bool:
-        if not self.active:
+        if not self.active or self.read_only:
             return False
         if self.admin:
             return True
@@ -226,12 +286,12 @@ class PermissionScope:
         return objective.owner_team_id in self.managed_team_ids
 
     def can_edit_key_result(self, key_result: KeyResult) -> bool:
-        if not self.active:
+        if not self.active or self.read_only:
             return False
         return key_result.owner_id == self.user_id or self.can_edit_objective(key_result.objective)
 
     def can_grade_key_result(self, key_result: KeyResult) -> bool:
-        if not self.active:
+        if not self.active or self.read_only:
             return False
         if self.admin or key_result.owner_id == self.user_id:
             return True
@@ -240,9 +300,22 @@ class PermissionScope:
             return True
         return key_result.owner_id in self.managed_person_ids
 
+    def can_add_initiative(self, key_result: KeyResult) -> bool:
+        return self.can_edit_key_result(key_result)
+
+    def can_edit_initiative(self, initiative: "Initiative") -> bool:
+        if self.can_edit_key_result(initiative.key_result):
+            return True
+        return (
+            self.active
+            and not self.read_only
+            and initiative.owner_id == self.user_id
+            and self.can_view_objective(initiative.key_result.objective)
+        )
+
     def editable_objectives(self) -> Q:
         """Q for the objectives this person may edit (and so reflect on and carry over)."""
-        if not self.active:
+        if not self.active or self.read_only:
             return Q(pk__in=[])
         if self.admin:
             return Q()
@@ -254,7 +327,7 @@ class PermissionScope:
 
     def gradable_key_results(self) -> Q:
         """Q for the key results this person may grade."""
-        if not self.active:
+        if not self.active or self.read_only:
             return Q(pk__in=[])
         if self.admin:
             return Q()
@@ -271,7 +344,9 @@ def scope_for(user: User) -> PermissionScope:
     if not (user.is_authenticated and user.is_active):
         return PermissionScope(user_id=None)
     if user.is_admin:
-        return PermissionScope(user_id=user.pk, active=True, admin=True)
+        return PermissionScope(
+            user_id=user.pk, active=True, admin=True, read_only=bool(user.is_viewer)
+        )
     member: set[int] = set()
     direct: set[int] = set()
     for team_id, role in Membership.objects.filter(user=user).values_list("team_id", "role"):
@@ -292,9 +367,16 @@ def scope_for(user: User) -> PermissionScope:
         member_team_ids=frozenset(member),
         managed_team_ids=managed,
         managed_person_ids=people,
+        read_only=bool(user.is_viewer),
     )
 
 
 def can_manage_reminders(user: User) -> bool:
     """The reminder policy, its preview, test e-mails and the deliveries log: admins only."""
-    return user.is_authenticated and user.is_admin
+    return may_write(user) and user.is_admin
+
+
+def can_read_audit_trail(user: User) -> bool:
+    """The whole trail (/audit/) names private objectives and everyone's changes: admins only.
+    Reading it writes nothing, so a read-only admin seat reads it too."""
+    return bool(user.is_authenticated and user.is_admin)

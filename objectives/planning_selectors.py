@@ -284,8 +284,8 @@ class PlanPage:
     cycle: Cycle
     lines: list[ObjectiveLine]
     owner_teams: list[Team]  # teams the viewer may write objectives for
-    can_write: bool  # the cycle takes planning writes (not closed)
-    can_import: bool  # the cycle is in planning
+    can_write: bool  # the cycle takes planning writes (not closed) and the viewer may write
+    can_import: bool  # the cycle is in planning and the viewer may write
 
     @property
     def hint_count(self) -> int:
@@ -340,8 +340,8 @@ def plan_page(
         cycle=cycle,
         lines=lines,
         owner_teams=writable_teams(scope=scope),
-        can_write=not cycle.is_closed,
-        can_import=cycle.state == Cycle.State.PLANNING,
+        can_write=not cycle.is_closed and not scope.read_only,
+        can_import=cycle.state == Cycle.State.PLANNING and not scope.read_only,
     )
 
 

@@ -19,13 +19,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+from audit.models import AuditEvent
+from audit.selectors import conflict_view
+from audit.services import KEY_RESULT_FIELDS, OBJECTIVE_FIELDS
 from dashboards.selectors.common import resolve_cycle
 from objectives import coaching, okr_io, permissions, services
 from objectives import planning_selectors as selectors
+from objectives.concurrency import EditConflict
 from objectives.cycle_services import CycleStateError, closed_cycle_message
 from objectives.forms import (
     ImportConfirmForm,
     ImportForm,
+    KeyResultEditForm,
     KeyResultForm,
     KeyResultRows,
     ObjectiveForm,
@@ -34,6 +39,7 @@ from objectives.forms import (
     TemplateFilterForm,
     find_person,
 )
+from objectives.ids import is_id
 from objectives.models import Cycle, KeyResult, Objective, ObjectiveTemplate, Team, User
 from objectives.view_helpers import add_service_errors, get_key_result_for_user, refusal
 
@@ -80,7 +86,7 @@ def _plan_cycle(requested: str | None) -> Cycle | None:
 
 def _cycle_from(request: HttpRequest) -> Cycle:
     requested = request.POST.get("cycle") or request.GET.get("cycle") or ""
-    if not requested.isdigit():
+    if not is_id(requested):
         raise Http404
     return get_object_or_404(Cycle, pk=int(requested))
 
@@ -107,7 +113,7 @@ def _objective_form(
     if objective is not None and objective.owner_team_id and objective.owner_team not in teams:
         teams = [objective.owner_team, *teams]  # keep the current owner choosable
     selected = (data or initial or {}).get("parent")
-    selected_id = int(selected) if str(selected or "").isdigit() else None
+    selected_id = int(selected) if is_id(str(selected or "")) else None
     alignment = selectors.alignment_options(
         cycle=cycle, viewer=request.user, objective=objective, selected_id=selected_id
     )
@@ -236,6 +242,8 @@ def objective_new(request: HttpRequest) -> HttpResponse:
     )
     if cycle is None:
         raise Http404
+    if not permissions.can_create_objectives(request.user):
+        return _refuse(request, _("Your account is read-only."), status=403)
     if cycle.is_closed:
         return _refuse(request, closed_cycle_message(cycle), status=409)
     template = None
@@ -283,7 +291,7 @@ def objective_new(request: HttpRequest) -> HttpResponse:
         initial = {"owner_kind": OwnerKind.PERSON, "owner_user": request.user.username}
         row_initial: list[dict] = []
         requested = request.GET.get("template", "")
-        if requested.isdigit():
+        if is_id(requested):
             template = selectors.objective_template(int(requested))
             if template is None:
                 raise Http404
@@ -291,7 +299,7 @@ def objective_new(request: HttpRequest) -> HttpResponse:
                 template, actor=request.user, teams=selectors.writable_teams(scope=_scope(request))
             )
         parent = request.GET.get("parent", "")
-        if parent.isdigit():
+        if is_id(parent):
             initial["parent"] = parent
         form, alignment = _objective_form(request, cycle=cycle, initial=initial)
         rows = KeyResultRows(count=max(3, len(row_initial) + 1), initial=row_initial)
@@ -311,6 +319,7 @@ def _edit_initial(objective: Objective) -> dict:
         "objective_type": objective.objective_type,
         "visibility": objective.visibility,
         "parent": objective.parent_id,
+        "version": objective.version,
     }
 
 
@@ -338,6 +347,7 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
     cycle = objective.cycle
     status = 200
+    conflict_context: dict = {}
     if request.method == "POST":
         form, alignment = _objective_form(
             request, cycle=cycle, objective=objective, data=request.POST
@@ -345,7 +355,25 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.edit_objective(
-                    actor=request.user, objective=objective, **form.service_values()
+                    actor=request.user,
+                    objective=objective,
+                    expected_version=form.cleaned_data.get("version"),
+                    **form.service_values(),
+                )
+            except EditConflict as edit_conflict:
+                current = edit_conflict.current
+                conflict_context = _conflict_context(
+                    subject_kind=AuditEvent.SubjectKind.OBJECTIVE,
+                    current=current,
+                    yours=form.service_values(),
+                    fields=OBJECTIVE_FIELDS,
+                    reload_url=reverse("objective_edit", args=[current.pk]),
+                )
+                form, alignment = _objective_form(
+                    request,
+                    cycle=cycle,
+                    objective=current,
+                    data=_with_version(request.POST, current.version),
                 )
             except CycleStateError as conflict:
                 return _refuse(request, conflict.text, status=409)
@@ -356,7 +384,7 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("“%(title)s” is saved.") % {"title": objective.title})
                 return redirect("objective_plan", pk=objective.pk)
-        status = 422
+        status = 409 if conflict_context else 422
     else:
         form, alignment = _objective_form(
             request, cycle=cycle, objective=objective, initial=_edit_initial(objective)
@@ -364,7 +392,37 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
     context = _form_context(
         request, cycle=cycle, form=form, alignment=alignment, objective=objective
     )
-    return render(request, FORM_PAGE, context, status=status)
+    return render(request, FORM_PAGE, {**context, **conflict_context}, status=status)
+
+
+def _with_version(data: object, version: int) -> object:
+    """The refused form's values, now carrying the version that was saved: sending it again
+    applies them over the other person's change, knowingly ("apply mine anyway")."""
+    data = data.copy()
+    data["version"] = str(version)
+    data.pop("apply_anyway", None)
+    return data
+
+
+def _conflict_context(
+    *,
+    subject_kind: str,
+    current: Objective | KeyResult,
+    yours: dict[str, object],
+    fields: tuple[str, ...],
+    reload_url: str,
+    reload_target: str = "",
+) -> dict[str, object]:
+    """What the conflict notice needs: who saved in between and when (the audit trail), their
+    values against the refused ones, and where "reload the latest" goes."""
+    return {
+        "conflict": conflict_view(
+            subject_kind=subject_kind, current=current, yours=yours, fields=fields
+        ),
+        "conflict_reload_url": reload_url,
+        "conflict_reload_hx": reload_url if reload_target else "",
+        "conflict_reload_target": reload_target,
+    }
 
 
 def _objective_page_context(request: HttpRequest, objective: Objective, **extra: object) -> dict:
@@ -426,7 +484,9 @@ def _key_result_form(
 ) -> KeyResultForm:
     auto_id = f"id_kr{key_result.pk}_%s" if key_result else "id_newkr_%s"
     initial = None
+    form_class = KeyResultForm
     if key_result is not None:
+        form_class = KeyResultEditForm
         initial = {
             "title": key_result.title,
             "owner": key_result.owner.username,
@@ -435,8 +495,9 @@ def _key_result_form(
             "start_value": key_result.start_value,
             "target_value": key_result.target_value,
             "weight": key_result.weight,
+            "version": key_result.version,
         }
-    form = KeyResultForm(data, initial=initial, auto_id=auto_id)
+    form = form_class(data, initial=initial, auto_id=auto_id)
     if not can_reassign:
         form.fields["owner"].disabled = True
         form.fields["owner"].help_text = _("Those who edit the objective may reassign it.")
@@ -511,12 +572,37 @@ def key_result_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _editor_response(request, objective)
     can_reassign = permissions.can_reassign_key_result(request.user, key_result)
     status = 200
+    conflict_context: dict = {}
     if request.method == "POST":
         form = _key_result_form(request.POST, key_result=key_result, can_reassign=can_reassign)
         if form.is_valid():
             try:
                 services.edit_key_result(
-                    actor=request.user, key_result=key_result, **form.service_values()
+                    actor=request.user,
+                    key_result=key_result,
+                    expected_version=form.cleaned_data.get("version"),
+                    **form.service_values(),
+                )
+            except EditConflict as edit_conflict:
+                current = edit_conflict.current
+                yours = form.service_values()
+                yours["start_value"], yours["target_value"] = services.milestone_values(
+                    yours["kind"], yours["start_value"], yours["target_value"]
+                )
+                if not can_reassign:  # their form showed the owner, disabled: not theirs to set
+                    yours["owner"] = current.owner
+                conflict_context = _conflict_context(
+                    subject_kind=AuditEvent.SubjectKind.KEY_RESULT,
+                    current=current,
+                    yours=yours,
+                    fields=KEY_RESULT_FIELDS,
+                    reload_url=reverse("key_result_edit", args=[current.pk]),
+                    reload_target=f"#plan-kr-{current.pk}",
+                )
+                form = _key_result_form(
+                    _with_version(request.POST, current.version),
+                    key_result=current,
+                    can_reassign=can_reassign,
                 )
             except CycleStateError as conflict:
                 return _refuse(request, conflict.text, status=409)
@@ -531,10 +617,12 @@ def key_result_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     request, _("Key result “%(title)s” saved.") % {"title": form["title"].value()}
                 )
                 return redirect("objective_plan", pk=objective.pk)
-        status = 422
+        status = 409 if conflict_context else 422
     else:
         form = _key_result_form(key_result=key_result, can_reassign=can_reassign)
-    context = _objective_page_context(request, objective, editing=key_result.pk, form=form)
+    context = _objective_page_context(
+        request, objective, editing=key_result.pk, form=form, **conflict_context
+    )
     context["row"] = next(
         (row for row in context["plan"].rows if row.key_result.pk == key_result.pk), None
     )
@@ -609,7 +697,7 @@ def alignment_picker(request: HttpRequest) -> HttpResponse:
     cycle = _cycle_from(request)
     objective = None
     requested = request.GET.get("objective", "")
-    if requested.isdigit():
+    if is_id(requested):
         objective = _get_objective_for_user(request, int(requested))
         if objective.cycle_id != cycle.pk:
             raise Http404
@@ -619,7 +707,7 @@ def alignment_picker(request: HttpRequest) -> HttpResponse:
         viewer=request.user,
         objective=objective,
         query=request.GET.get("parent_q", "")[:100],
-        selected_id=int(selected) if selected.isdigit() else None,
+        selected_id=int(selected) if is_id(selected) else None,
     )
     context = {"alignment": alignment, "selected_parent": selected, "cycle": cycle}
     if not request.htmx:
@@ -645,7 +733,7 @@ def _live_objective_hints(
         owner_name = ""
         if data.get("owner_kind") == OwnerKind.TEAM:
             raw = data.get("owner_team", "")
-            team = Team.objects.filter(pk=int(raw)).first() if str(raw).isdigit() else None
+            team = Team.objects.filter(pk=int(raw)).first() if is_id(str(raw)) else None
             if team is not None:
                 owner_team_id, owner_name = team.pk, team.name
         else:
@@ -683,7 +771,7 @@ def objective_hints(request: HttpRequest) -> HttpResponse:
     cycle = _cycle_from(request)
     objective = None
     requested = request.GET.get("objective", "")
-    if requested.isdigit():
+    if is_id(requested):
         objective = _get_objective_for_user(request, int(requested))
     # The form's words and owner as typed; an existing objective's key results as saved.
     hints = _live_objective_hints(cycle=cycle, objective=objective, data=request.GET)
@@ -841,6 +929,8 @@ def okr_import(request: HttpRequest) -> HttpResponse:
     )
     if cycle is None:
         raise Http404
+    if not permissions.can_create_objectives(request.user):
+        return _refuse(request, _("Your account is read-only."), status=403)
     context: dict = {"cycle": cycle, "page_cycle": cycle, "form": ImportForm()}
     if request.method == "GET":
         return render(request, IMPORT_PAGE, context)

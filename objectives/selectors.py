@@ -20,7 +20,9 @@ from dashboards.selectors.cycle_report import (
     shown_kr_score,
     shown_objective_score,
 )
+from initiatives.models import Initiative
 from objectives import permissions
+from objectives.ids import is_id
 from objectives.models import (
     CYCLE_NEXT_STATE,
     Cycle,
@@ -278,6 +280,7 @@ class CarryCandidate:
     unfinished: list[KeyResult]
     done: list[KeyResult]
     carried_into: list[str]  # names of cycles it was already carried into
+    open_initiatives: int = 0  # not done, on the unfinished key results: they may come along
 
 
 @dataclass(frozen=True)
@@ -291,7 +294,8 @@ class CarryOverPage:
 def carry_over_page(*, cycle: Cycle, viewer: User) -> CarryOverPage:
     """The viewer's unfinished objectives in `cycle` and the cycles they can go to.
 
-    Scope (0-3), objectives, key results, earlier copies, target cycles: at most seven queries.
+    Scope (0-3), objectives, key results, their open initiatives, earlier copies, target
+    cycles: at most eight queries.
     """
     scope = permissions.scope_for(viewer)
     objectives = list(
@@ -308,6 +312,14 @@ def carry_over_page(*, cycle: Cycle, viewer: User) -> CarryOverPage:
     scored: dict[int, list[tuple[KeyResult, Decimal]]] = {}
     for kr in key_results:
         scored.setdefault(kr.objective_id, []).append((kr, kr_progress_of(kr)))
+    open_initiatives = dict(
+        Initiative.objects.filter(key_result__in=[kr.pk for kr in key_results])
+        .exclude(status=Initiative.Status.DONE)
+        .order_by()
+        .values("key_result_id")
+        .annotate(n=Count("id"))
+        .values_list("key_result_id", "n")
+    )
     copies: dict[int, list[str]] = {}
     for source_id, name in Objective.objects.filter(
         carried_over_from__in=[o.pk for o in objectives]
@@ -332,6 +344,7 @@ def carry_over_page(*, cycle: Cycle, viewer: User) -> CarryOverPage:
                 unfinished=unfinished,
                 done=[kr for kr, progress in pairs if is_done(kr, progress)],
                 carried_into=copies.get(objective.pk, []),
+                open_initiatives=sum(open_initiatives.get(kr.pk, 0) for kr in unfinished),
             )
         )
     targets = list(
@@ -471,7 +484,7 @@ def default_cycle_for_grading(*, requested: str | None, today: date) -> Cycle | 
     """The cycle asked for; else the latest one in grading; else the current one."""
     from dashboards.selectors.common import resolve_cycle
 
-    if requested and requested.isdigit():
+    if requested and is_id(requested):
         cycle = Cycle.objects.filter(pk=int(requested)).first()
         if cycle is not None:
             return cycle

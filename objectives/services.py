@@ -13,7 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import scoring
+from audit import services as audit
+from audit.models import AuditEvent
+from initiatives.models import Initiative
 from objectives import permissions
+from objectives.concurrency import conditional_update, ensure_version
 from objectives.cycle_services import CycleStateError, ensure_cycle_open
 from objectives.models import (
     MAX_ABS_VALUE,
@@ -73,6 +77,7 @@ def create_objective(
     objective_type: str = Objective.Type.ASPIRATIONAL,
     visibility: str = Objective.Visibility.PUBLIC,
     description: str = "",
+    actor: User | None = None,
 ) -> Objective:
     """Create an objective owned by a team (the root team: a company objective) or a person."""
     ensure_cycle_open(cycle)
@@ -88,6 +93,7 @@ def create_objective(
     )
     objective.full_clean()
     objective.save()
+    audit.record_objective_event(actor=actor, action=AuditEvent.Action.CREATED, objective=objective)
     return objective
 
 
@@ -103,6 +109,7 @@ def create_key_result(
     unit: str = "",
     weight: Decimal = Decimal(1),
     order: int | None = None,
+    actor: User | None = None,
 ) -> KeyResult:
     """Add a key result to an objective, after the objective's other key results by default."""
     ensure_cycle_open(objective.cycle)
@@ -121,6 +128,9 @@ def create_key_result(
     )
     key_result.full_clean()
     key_result.save()
+    audit.record_key_result_event(
+        actor=actor, action=AuditEvent.Action.CREATED, key_result=key_result
+    )
     return key_result
 
 
@@ -214,11 +224,18 @@ def grade_key_result(
         ensure_cycle_grading(locked.objective.cycle)
         if locked.archived or locked.objective.archived:
             raise PermissionDenied(_("This key result is archived."))
+        before = audit.capture(locked, audit.GRADE_FIELDS)
         locked.final_grade = grade
         locked.grade_note = note.strip()
         locked.graded_at = now or timezone.now()
         locked.graded_by = actor
+        # A grade is not in the edit form: it leaves the version alone (objectives/concurrency).
         locked.save(update_fields=["final_grade", "grade_note", "graded_at", "graded_by"])
+        changes = audit.changes_since(before, locked, audit.GRADE_FIELDS)
+        if changes:
+            audit.record_key_result_event(
+                actor=actor, action=AuditEvent.Action.GRADED, key_result=locked, changes=changes
+            )
     for field in ("final_grade", "grade_note", "graded_at", "graded_by_id"):
         setattr(key_result, field, getattr(locked, field))
     return key_result
@@ -325,9 +342,16 @@ def is_done(key_result: KeyResult, progress: Decimal) -> bool:
 
 
 def carry_over_objectives(
-    *, actor: User, objectives: Sequence[Objective], into: Cycle
+    *,
+    actor: User,
+    objectives: Sequence[Objective],
+    into: Cycle,
+    with_initiatives: bool = True,
 ) -> list[Objective]:
     """Copy unfinished objectives, with their unfinished key results, into another cycle.
+
+    With `with_initiatives`, each copied key result brings its initiatives that are not done
+    (title, owner, status, priority, link and due date kept; linked by carried_over_from).
 
     Each copy keeps a link to its original (carried_over_from); a key result starts again from
     its last value, towards the same target, without history or grade. A copy is aligned under
@@ -366,6 +390,7 @@ def carry_over_objectives(
             _check_carry(actor, source, target, by_objective.get(source.pk, []), already)
 
         copies: dict[int, Objective] = {}
+        carried: dict[int, KeyResult] = {}  # original key result id -> its copy
         for source in sources:
             copy = Objective(
                 cycle=target,
@@ -379,6 +404,12 @@ def carry_over_objectives(
             )
             copy.full_clean()
             copy.save()
+            audit.record_objective_event(
+                actor=actor,
+                action=AuditEvent.Action.CREATED,
+                objective=copy,
+                changes={"carried_over_from": ["", f"{source.title} ({source.cycle.name})"]},
+            )
             copies[source.pk] = copy
             unfinished = [
                 kr for kr, progress in by_objective[source.pk] if not is_done(kr, progress)
@@ -398,8 +429,46 @@ def carry_over_objectives(
                 )
                 new.full_clean()
                 new.save()
+                carried[kr.pk] = new
+                audit.record_key_result_event(
+                    actor=actor, action=AuditEvent.Action.CREATED, key_result=new
+                )
         _align_copies(copies=copies, sources=sources, target=target)
+        if with_initiatives:
+            _carry_initiatives(actor=actor, key_results=carried)
     return list(copies.values())
+
+
+def _carry_initiatives(*, actor: User, key_results: dict[int, KeyResult]) -> None:
+    """Copy the unfinished initiatives of the carried key results onto their copies (one query
+    to read, one to write, and their audit events). A done initiative never moves: it is
+    history of the old cycle."""
+    unfinished = Initiative.objects.filter(key_result_id__in=list(key_results)).exclude(
+        status=Initiative.Status.DONE
+    )
+    copies = Initiative.objects.bulk_create(
+        [
+            Initiative(
+                key_result=key_results[initiative.key_result_id],
+                title=initiative.title,
+                owner_id=initiative.owner_id,
+                due_date=initiative.due_date,
+                status=initiative.status,
+                priority=initiative.priority,
+                link=initiative.link,
+                carried_over_from=initiative,
+                created_by=actor,
+            )
+            for initiative in unfinished.order_by("key_result_id", "due_date", "pk")
+        ]
+    )
+    for copy in copies:
+        audit.record_initiative_event(
+            actor=actor,
+            action=AuditEvent.Action.CREATED,
+            initiative=copy,
+            changes={"carried_over_from": ["", copy.carried_over_from.title]},
+        )
 
 
 def _check_carry(
@@ -499,9 +568,19 @@ def reassign_key_result(*, actor: User, key_result: KeyResult, new_owner: User) 
             raise ValidationError(
                 {"owner": [_("%(name)s already owns this key result.") % {"name": new_owner}]}
             )
+        before = audit.capture(locked, ["owner"])
         locked.owner = new_owner
-        locked.save(update_fields=["owner"])
+        # The owner is in the edit form: a reassignment moves the version, so an edit opened
+        # before it conflicts instead of giving the key result back.
+        conditional_update(instance=locked, seen_version=None, fields=["owner"])
+        audit.record_key_result_event(
+            actor=actor,
+            action=AuditEvent.Action.UPDATED,
+            key_result=locked,
+            changes=audit.changes_since(before, locked, ["owner"]),
+        )
     key_result.owner = new_owner
+    key_result.version = locked.version
     return key_result
 
 
@@ -715,8 +794,14 @@ def add_objective(
         if errors:
             raise ValidationError(errors)
         objective.save()
+        audit.record_objective_event(
+            actor=actor, action=AuditEvent.Action.CREATED, objective=objective
+        )
         for order, draft in enumerate(key_results):
-            _save_key_result(objective=objective, draft=draft, order=order)
+            key_result = _save_key_result(objective=objective, draft=draft, order=order)
+            audit.record_key_result_event(
+                actor=actor, action=AuditEvent.Action.CREATED, key_result=key_result
+            )
     return objective
 
 
@@ -764,21 +849,31 @@ def edit_objective(
     objective_type: str,
     visibility: str,
     parent: Objective | None,
+    expected_version: int | None = None,
 ) -> Objective:
     """Change an objective's words, owner, type, visibility or parent.
 
-    Raises ValidationError, PermissionDenied (not theirs to edit, a new owner they may not write
-    for, archived) or CycleStateError (closed); nothing changes then.
+    `expected_version` is the version the edit form was rendered with: when the objective has
+    moved on since, EditConflict is raised and nothing is written (None: no check, for callers
+    without a form). Raises ValidationError, PermissionDenied (not theirs to edit, a new owner
+    they may not write for, archived) or CycleStateError (closed); nothing changes then.
     """
     errors = objective_errors(
         title=title, description=description, objective_type=objective_type, visibility=visibility
     )
     with transaction.atomic():
         _lock_open_cycle(objective.cycle_id)
-        locked = Objective.objects.select_for_update(of=("self",)).get(pk=objective.pk)
+        locked = (
+            Objective.objects.select_for_update(of=("self",))
+            .select_related("owner_team", "owner_user", "parent")
+            .get(pk=objective.pk)
+        )
         if not permissions.can_edit_objective(actor, locked):
             raise PermissionDenied(_("You may not edit this objective."))
         _ensure_not_archived(locked)
+        ensure_version(current=locked, seen_version=expected_version)
+        before = audit.capture(locked, audit.OBJECTIVE_FIELDS)
+        parent_before = locked.parent_id
         owner_changes = (locked.owner_team_id, locked.owner_user_id) != (
             owner_team.pk if owner_team else None,
             owner_user.pk if owner_user else None,
@@ -797,18 +892,16 @@ def edit_objective(
         locked.objective_type = objective_type
         locked.visibility = visibility
         locked.parent = parent
-        locked.save(
-            update_fields=[
-                "title",
-                "description",
-                "owner_team",
-                "owner_user",
-                "objective_type",
-                "visibility",
-                "parent",
-                "updated_at",
-            ]
-        )
+        changes = audit.changes_since(before, locked, audit.OBJECTIVE_FIELDS)
+        if changes:
+            conditional_update(instance=locked, seen_version=expected_version, fields=list(changes))
+            audit.record_objective_event(
+                actor=actor,
+                action=AuditEvent.Action.UPDATED,
+                objective=locked,
+                changes=changes,
+                parent_ids=(parent_before, locked.parent_id),
+            )
     return locked
 
 
@@ -820,8 +913,15 @@ def _set_objective_archived(*, actor: User, objective: Objective, archived: bool
             raise PermissionDenied(_("You may not edit this objective."))
         if locked.archived != archived:
             locked.archived = archived
-            locked.save(update_fields=["archived", "updated_at"])
+            # Archiving moves the version: an edit opened before it must not land unnoticed.
+            conditional_update(instance=locked, seen_version=None, fields=["archived"])
+            audit.record_objective_event(
+                actor=actor,
+                action=AuditEvent.Action.ARCHIVED if archived else AuditEvent.Action.RESTORED,
+                objective=locked,
+            )
     objective.archived = archived
+    objective.version = locked.version
     return locked
 
 
@@ -882,9 +982,13 @@ def add_key_result(
             .values_list("order", flat=True)
             .first()
         )
-        return _save_key_result(
+        key_result = _save_key_result(
             objective=locked, draft=draft, order=0 if last is None else last + 1
         )
+        audit.record_key_result_event(
+            actor=actor, action=AuditEvent.Action.CREATED, key_result=key_result
+        )
+        return key_result
 
 
 def edit_key_result(
@@ -898,10 +1002,12 @@ def edit_key_result(
     start_value: Decimal | None,
     target_value: Decimal | None,
     weight: Decimal | None,
+    expected_version: int | None = None,
 ) -> KeyResult:
     """Change a key result. Its owner may change everything but who owns it; giving it to
-    someone else is for those who edit the objective. Raises ValidationError, PermissionDenied
-    or CycleStateError; nothing changes then."""
+    someone else is for those who edit the objective. `expected_version` is the version the
+    edit form was rendered with: EditConflict when the key result has moved on since (None: no
+    check). Raises ValidationError, PermissionDenied or CycleStateError; nothing changes then."""
     errors = key_result_errors(
         title=title,
         kind=kind,
@@ -920,6 +1026,7 @@ def edit_key_result(
                 _("“%(title)s” is archived: restore it before changing it.")
                 % {"title": locked.title}
             )
+        ensure_version(current=locked, seen_version=expected_version)
         if owner.pk != locked.owner_id:
             if not permissions.can_reassign_key_result(actor, locked):
                 raise PermissionDenied(
@@ -932,6 +1039,7 @@ def edit_key_result(
         if errors:
             raise ValidationError(errors)
         start_value, target_value = milestone_values(kind, start_value, target_value)
+        before = audit.capture(locked, audit.KEY_RESULT_FIELDS)
         locked.title = title.strip()
         locked.owner = owner
         locked.kind = kind
@@ -939,18 +1047,12 @@ def edit_key_result(
         locked.start_value = start_value
         locked.target_value = target_value
         locked.weight = weight
-        locked.save(
-            update_fields=[
-                "title",
-                "owner",
-                "kind",
-                "unit",
-                "start_value",
-                "target_value",
-                "weight",
-                "updated_at",
-            ]
-        )
+        changes = audit.changes_since(before, locked, audit.KEY_RESULT_FIELDS)
+        if changes:
+            conditional_update(instance=locked, seen_version=expected_version, fields=list(changes))
+            audit.record_key_result_event(
+                actor=actor, action=AuditEvent.Action.UPDATED, key_result=locked, changes=changes
+            )
     return locked
 
 
@@ -979,6 +1081,14 @@ def move_key_result(*, actor: User, key_result: KeyResult, offset: int) -> list[
         target = index + offset
         if 0 <= target < len(siblings):
             siblings[index], siblings[target] = siblings[target], siblings[index]
+            # One event, on the key result that was moved; the order is not in the edit form,
+            # so no version moves (objectives/concurrency.py).
+            audit.record_key_result_event(
+                actor=actor,
+                action=AuditEvent.Action.REORDERED,
+                key_result=locked,
+                changes={"position": [str(index + 1), str(target + 1)]},
+            )
         for order, kr in enumerate(siblings):
             if kr.order != order:
                 kr.order = order
@@ -1007,7 +1117,14 @@ def _set_key_result_archived(*, actor: User, key_result: KeyResult, archived: bo
                 )
                 locked.order = 0 if last is None else last + 1
                 fields.append("order")
-            locked.save(update_fields=fields)
+            # Archiving moves the version: an edit opened before it must not land unnoticed.
+            fields.remove("updated_at")
+            conditional_update(instance=locked, seen_version=None, fields=fields)
+            audit.record_key_result_event(
+                actor=actor,
+                action=AuditEvent.Action.ARCHIVED if archived else AuditEvent.Action.RESTORED,
+                key_result=locked,
+            )
     return locked
 
 

@@ -35,6 +35,7 @@ from objectives.forms import (
     ReflectionForm,
     TransitionForm,
 )
+from objectives.ids import is_id
 from objectives.models import (
     Cycle,
     KeyResult,
@@ -205,7 +206,7 @@ def _cycle_detail_context(request: HttpRequest, cycle: Cycle, **extra: object) -
 @require_GET
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     requested = request.GET.get("cycle", "")
-    if requested.isdigit() and int(requested) != pk:
+    if is_id(requested) and int(requested) != pk:
         # The header's switcher asks for another cycle: show that one's page.
         return redirect("cycle_detail", pk=_get_cycle(int(requested)).pk)
     cycle = _get_cycle(pk)
@@ -484,9 +485,11 @@ def _reflection_response(
 def carry_over(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         requested = request.POST.get("cycle", "")
-        cycle = _get_cycle(int(requested)) if requested.isdigit() else None
+        cycle = _get_cycle(int(requested)) if is_id(requested) else None
         if cycle is None:
             raise Http404
+        if not permissions.can_create_objectives(request.user):
+            return refusal(request, _("Your account is read-only."), status=403)
     else:
         cycle = _requested_cycle(request)
     if cycle is None:
@@ -506,6 +509,7 @@ def carry_over(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     objectives=list(form.cleaned_data["objectives"]),
                     into=form.cleaned_data["into"],
+                    with_initiatives=form.cleaned_data["initiatives"],
                 )
             except CycleStateError as conflict:
                 return refusal(request, conflict.text, status=409)

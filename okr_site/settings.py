@@ -5,6 +5,7 @@ filesystem broker under var/celery/ (no server needed). Production sets DATABASE
 DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and the SMTP variables (see README.md).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -37,10 +38,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tables2",
     "django_filters",
+    "axes",
+    "okr_site.apps.SiteConfig",
     "objectives",
     "checkins",
     "dashboards",
     "initiatives",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -51,12 +55,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before the login wall: an idle session is ended first, then the wall sends the person to
+    # the login page (HTMX requests get an HX-Redirect instead of a login page in a fragment).
+    "okr_site.middleware.SessionTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "objectives.middleware.UserTimezoneMiddleware",
+    # Last, as django-axes requires: it turns a lockout flagged during the login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "okr_site.urls"
@@ -255,18 +264,73 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# HTMX gets the token from hx-headers on <body> (base.html); no script needs to read the cookie.
+CSRF_COOKIE_HTTPONLY = True
+# A friendly page (or, for HTMX, a fragment asking for a reload) instead of Django's bare 403.
+CSRF_FAILURE_VIEW = "okr_site.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG and env.bool("DJANGO_SECURE", default=True):
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The header the TLS-terminating proxy sets; empty when Django itself sees the HTTPS (no proxy).
+    _proxy_ssl_header = env.str("DJANGO_SECURE_PROXY_SSL_HEADER", default="X-Forwarded-Proto")
+    if _proxy_ssl_header:
+        SECURE_PROXY_SSL_HEADER = (
+            "HTTP_" + _proxy_ssl_header.upper().replace("-", "_"),
+            "https",
+        )
+    # Container health checks talk plain HTTP to the app itself, past the proxy.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # __Host- cookies are only accepted Secure, for path "/" and without a Domain, so no
+    # sibling subdomain can set or shadow them. Browsers refuse them over plain HTTP, which is
+    # why a debug install keeps the usual names.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=True)
+    if not SECURE_HSTS_PRELOAD:
+        # Leaving the preload list is the operator's explicit choice (DJANGO_HSTS_PRELOAD=0),
+        # so the deploy check's reminder about it would only be noise.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Sessions end after OKR_SESSION_IDLE_MINUTES without a request, and in any case
+# OKR_SESSION_MAX_HOURS after signing in (okr_site/middleware.py).
+SESSION_IDLE_TIMEOUT_SECONDS = env.int("OKR_SESSION_IDLE_MINUTES", default=120) * 60
+SESSION_ABSOLUTE_TIMEOUT_SECONDS = env.int("OKR_SESSION_MAX_HOURS", default=12) * 3600
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_SECONDS
+# How stale the "last seen" stamp may get before a request refreshes it (one session write).
+SESSION_ACTIVITY_REFRESH_SECONDS = min(300, SESSION_IDLE_TIMEOUT_SECONDS // 4)
+
+# Login throttling (django-axes): after OKR_LOGIN_FAILURE_LIMIT wrong passwords for one username
+# from one address, that pair is locked out for OKR_LOGIN_COOLOFF_MINUTES; a success clears the
+# count. Keyed on the pair, so a stranger cannot lock a colleague out from elsewhere for long
+# and one office behind a single address is not locked out as a whole.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("OKR_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("OKR_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "okr_site.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "okr_site.security.client_ip"
+# Number of trusted proxies in front of the app that append to X-Forwarded-For; 0 trusts none
+# and uses the connection's address.
+TRUSTED_PROXY_COUNT = env.int("OKR_TRUSTED_PROXY_COUNT", default=0)
+
+# Password reset by e-mail: links work this long, and requests are rate-limited
+# (okr_site/password_reset.py).
+PASSWORD_RESET_TIMEOUT = 2 * 3600
+PASSWORD_RESET_REQUESTS_PER_ADDRESS_PER_HOUR = 3
+PASSWORD_RESET_REQUESTS_PER_CLIENT_PER_HOUR = 10
 
 LOGGING = {
     "version": 1,

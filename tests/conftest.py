@@ -4,6 +4,7 @@ acme (company root)
 ├── product: manager (manager), owner and teammate (members)
 │   └── squad (a sub-team of product)
 └── sales: other_manager (manager), stranger (member)
+viewer: a read-only member of product (User.is_viewer).
 admin: a superuser in no team.
 """
 
@@ -72,6 +73,15 @@ def stranger(sales: Team) -> User:
 @pytest.fixture
 def other_manager(sales: Team) -> User:
     return _member("other_manager", sales, Membership.Role.MANAGER)
+
+
+@pytest.fixture
+def viewer(product: Team) -> User:
+    """A read-only seat in product: reads what a member reads, changes nothing."""
+    user = _member("viewer", product)
+    user.is_viewer = True
+    user.save(update_fields=["is_viewer"])
+    return user
 
 
 @pytest.fixture

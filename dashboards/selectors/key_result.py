@@ -1,12 +1,14 @@
 """The key result page: where it stands, how its value and confidence moved, and every check-in.
 
 Two queries whatever the length of its history: the key result (scored, with its objective,
-cycle and owner) and its check-ins with their authors. Weeks and days are the company's.
+cycle and owner) and its check-ins with their authors; the page adds its initiatives (one more,
+`KeyResultPage.initiatives`). Weeks and days are the company's.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
 
@@ -17,6 +19,7 @@ from dashboards import charts
 from dashboards.selectors.common import KeyResultView, build_row, score_key_result
 from dashboards.selectors.scope import Clock, cycle_clock
 from dashboards.templatetags.okr import with_unit
+from initiatives.selectors import InitiativeList, key_result_initiatives
 from objectives import permissions
 from objectives.models import KeyResult, User
 
@@ -34,6 +37,13 @@ class KeyResultPage:
     confidence_chart: charts.LineChart
     can_check_in: bool
     refusal: str  # why a person who may check in cannot now (a closed cycle, an archive)
+    viewer: User | None = None
+
+    @cached_property
+    def initiatives(self) -> InitiativeList:
+        """The initiatives panel: one query, made when the page shows it (the check-in answer,
+        which redraws only the live part, never asks)."""
+        return key_result_initiatives(key_result=self.view.key_result, viewer=self.viewer)
 
     @property
     def key_result(self) -> KeyResult:
@@ -129,4 +139,5 @@ def key_result_page(
         confidence_chart=confidence_chart,
         can_check_in=can_check_in,
         refusal=reason,
+        viewer=viewer,
     )

@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 
 from dashboards.selectors.common import pick_current_cycle
+from objectives.ids import is_id
 from objectives.models import Cycle
 
 register = template.Library()
@@ -29,7 +30,7 @@ def cycle_switcher(context: template.Context) -> dict:
     selected = context.get("page_cycle")
     if selected is None:
         requested = request.GET.get("cycle", "")
-        if requested.isdigit():
+        if is_id(requested):
             selected = by_id.get(int(requested))
     if selected is None:
         selected = pick_current_cycle(cycles=cycles, on=timezone.localdate())

@@ -205,8 +205,9 @@ def test_my_week_check_ins_still_answer_with_the_row(client, owner, key_result):
 # --- Queries ---
 
 # Session, user, the key result (scored, with its objective, cycle and owner), its check-ins
-# with their authors, and the header's cycle switcher.
-PAGE_QUERIES = 5
+# with their authors, its initiatives, its History (the audit trail, one query) and the header's
+# cycle switcher.
+PAGE_QUERIES = 7
 
 
 @pytest.mark.parametrize("checkins", [5, 50])

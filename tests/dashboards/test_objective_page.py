@@ -109,8 +109,8 @@ def test_unknown_objective_is_404(client, owner):
 
 # Session, user, the objective, the manager's managed teams (2: the permission check and the
 # visible objectives share them), the chain above it (ids), the visible objectives around it,
-# their key results, and the header's cycle switcher.
-PAGE_QUERIES = 9
+# their key results, its History (the audit trail, one query) and the header's cycle switcher.
+PAGE_QUERIES = 10
 
 
 @pytest.mark.parametrize("size", [5, 50])

@@ -15,6 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from checkins.models import CheckIn
 from checkins.services import record_checkin
+from initiatives import services as initiative_services
+from initiatives.models import Initiative
 from objectives import cycle_services, okr_io, services
 from objectives.models import Cycle, KeyResult, Objective, ObjectiveReflection, User
 from tests.factories import CycleFactory, KeyResultFactory, ObjectiveFactory
@@ -268,7 +270,55 @@ ENDPOINTS = [
         ),
         lambda w: Objective.objects.filter(cycle=w.cycle).count(),
     ),
+    # Initiatives (issue 10) follow the key result's edit rule: any cycle that is not closed.
+    Endpoint(
+        "initiative_new",
+        frozenset(OPEN),
+        "owner",
+        lambda c, w: c.post(
+            reverse("initiative_new", args=[w.key_result.pk]),
+            {**_initiative_form(), "title": "Run the tour test"},
+        ),
+        lambda w: Initiative.objects.filter(key_result=w.key_result).count(),
+    ),
+    Endpoint(
+        "initiative_edit",
+        frozenset(OPEN),
+        "owner",
+        lambda c, w: c.post(
+            reverse("initiative_edit", args=[_initiative(w).pk]),
+            {**_initiative_form(), "title": "Renamed work"},
+        ),
+        lambda w: Initiative.objects.get(pk=_initiative(w).pk).title,
+    ),
+    Endpoint(
+        "initiative_status",
+        frozenset(OPEN),
+        "owner",
+        lambda c, w: c.post(
+            reverse("initiative_status", args=[_initiative(w).pk]), {"status": "done"}
+        ),
+        lambda w: Initiative.objects.values_list("status", "completed_at").get(
+            pk=_initiative(w).pk
+        ),
+    ),
 ]
+
+
+def _initiative(world: World) -> Initiative:
+    """The key result's initiative, made straight in the database (whatever the cycle's state)."""
+    existing = Initiative.objects.filter(key_result=world.key_result).order_by("pk").first()
+    return existing or Initiative.objects.create(
+        key_result=world.key_result,
+        title="Existing work",
+        owner=world.owner,
+        due_date=date(2026, 12, 1),
+    )
+
+
+def _initiative_form() -> dict[str, str]:
+    return {"owner": "owner", "due_date": "2026-12-01", "status": "todo", "priority": "high"}
+
 
 IMPORT_CSV = (
     "objective_ref,parent_ref,objective,description,owner_team,owner_user,type,visibility,"
@@ -306,6 +356,8 @@ def _sibling_then_move_down(client: Client, world: World) -> object:
 NOT_CYCLE_BOUND = {
     "login": "signing in",
     "logout": "signing out",
+    "password_reset": "sends a password reset e-mail",
+    "password_reset_confirm": "a person's password",
     "cycle_new": "creates a new cycle (always in planning)",
     "fiscal_year": "the programme's fiscal-year setting",
     "person_new": "people are not part of a cycle",
@@ -479,6 +531,26 @@ def _service_writes(world: World) -> dict[str, Callable[[], object]]:
         "import_okrs": lambda: okr_io.import_okrs(
             actor=w.manager, cycle=w.cycle, content=IMPORT_CSV.encode()
         ),
+        "create_initiative": lambda: initiative_services.create_initiative(
+            actor=w.owner,
+            key_result=w.key_result,
+            title="New work",
+            owner=w.owner,
+            due_date=date(2026, 12, 1),
+        ),
+        "update_initiative": lambda: initiative_services.update_initiative(
+            actor=w.owner,
+            initiative=_initiative(w),
+            title="Renamed",
+            owner=w.owner,
+            due_date=date(2026, 12, 2),
+            status="in_progress",
+            priority="low",
+            link="",
+        ),
+        "set_initiative_status": lambda: initiative_services.set_initiative_status(
+            actor=w.owner, initiative=_initiative(w), status="done"
+        ),
     }
 
 
@@ -502,6 +574,9 @@ SERVICE_NAMES = [
     "archive_key_result",
     "restore_key_result",
     "import_okrs",
+    "create_initiative",
+    "update_initiative",
+    "set_initiative_status",
 ]
 
 
@@ -512,6 +587,7 @@ def _everything(world: World) -> tuple:
         list(CheckIn.objects.order_by("pk").values()),
         list(ObjectiveReflection.objects.values()),
         list(Cycle.objects.order_by("pk").values()),
+        list(Initiative.objects.order_by("pk").values()),
     )
 
 
@@ -519,6 +595,7 @@ def _everything(world: World) -> tuple:
 def test_every_write_service_refuses_a_closed_cycle_and_changes_nothing(world, name):
     world.cycle.state = "closed"
     world.cycle.save(update_fields=["state"])
+    _initiative(world)  # something for the initiative writes to refuse to change
     before = _everything(world)
     with pytest.raises((ValidationError, PermissionDenied)) as refused:
         _service_writes(world)[name]()
