@@ -4,7 +4,8 @@
   the nearest count above), the first by id: their My week, the page of one of their key
   results, check-ins on another;
 - the team with sub-teams whose people, sub-teams included, number closest to `team_size`, and
-  a manager of it: its dashboard, with sub-teams rolled up.
+  a manager of it: its dashboard, with sub-teams rolled up, and one of the team's own key
+  results, which the manager checks in on to measure the dashboard computed afresh.
 """
 
 from dataclasses import asdict, dataclass
@@ -27,6 +28,7 @@ class Subjects:
     team_slug: str
     team_people: int
     team_sub_teams: int
+    team_key_result: int  # on an objective the team owns: a check-in there redraws its page
     cycle: int
 
     def as_dict(self) -> dict:
@@ -83,6 +85,18 @@ def choose(*, today: date, key_results: int = 6, team_size: int = 40) -> Subject
     )
     if manager is None:
         raise LookupError(f"{team} has no manager")
+    team_key_result = (
+        KeyResult.objects.filter(
+            objective__owner_team=team,
+            objective__cycle=cycle,
+            objective__archived=False,
+            archived=False,
+        )
+        .order_by("id")
+        .first()
+    )
+    if team_key_result is None:
+        raise LookupError(f"{team} owns no key result in {cycle}")
     return Subjects(
         person=person.username,
         person_key_results=len(theirs),
@@ -92,5 +106,6 @@ def choose(*, today: date, key_results: int = 6, team_size: int = 40) -> Subject
         team_slug=team.slug,
         team_people=headcount,
         team_sub_teams=sub_teams,
+        team_key_result=team_key_result.pk,
         cycle=cycle.pk,
     )

@@ -45,19 +45,149 @@ WATCHED: dict[str, tuple[str, ...] | None] = {
     "objectives_keyresult": None,
     "objectives_objectivereflection": None,
     "checkins_checkin": None,
+    # Initiatives: the team page's card and weekly summary count them (issue 10).
+    "initiatives_initiative": None,
 }
 SUPPORTED = ("postgresql", "sqlite")
+
+SCOPE_TABLE = "dashboards_scopegeneration"
+# More rows than this written in one transaction is a bulk write (an import, a seed, a migration):
+# rather than name each row's scopes it raises `all`, which every scoped key reads.
+BULK_ROWS = 200
+# Tables whose rows are about an objective: the objective's own column, or the key result's.
+_BY_OBJECTIVE = ("objectives_keyresult", "objectives_objectivereflection")
+_BY_KEY_RESULT = ("checkins_checkin", "initiatives_initiative")
+_ORG = ("objectives_user", "objectives_team", "objectives_membership", "objectives_cycle")
 
 _PG_BUMP = f"""
 CREATE OR REPLACE FUNCTION dashboards_bump_data_generation() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+  rows_seen int;
+  scopes text[] := ARRAY[]::text[];
+  starts bigint[] := ARRAY[]::bigint[];
+  history boolean := false;
+  found_id bigint;
+  walked int;
+  obj record;
 BEGIN
   IF current_setting('dashboards.generation_bumped', true) IS DISTINCT FROM txid_current()::text
   THEN
     PERFORM set_config('dashboards.generation_bumped', txid_current()::text, true);
+    PERFORM set_config('dashboards.scoped_rows', '0', true);
+    PERFORM set_config('dashboards.scoped_last', '', true);
     INSERT INTO {GENERATION_TABLE} (id, epoch, value)
     VALUES (1, md5(random()::text || clock_timestamp()), 1)
     ON CONFLICT (id) DO UPDATE SET value = {GENERATION_TABLE}.value + 1;
+  END IF;
+  -- Scoped generations (dashboards/models.py ScopeGeneration), once their table exists. Every
+  -- writer took the generation row's lock above first, so these rows never deadlock.
+  IF to_regclass('{SCOPE_TABLE}') IS NULL THEN
+    RETURN NULL;
+  END IF;
+  IF TG_LEVEL = 'STATEMENT' THEN
+    scopes := ARRAY['all'];
+  ELSE
+    rows_seen := coalesce(nullif(current_setting('dashboards.scoped_rows', true), ''), '0')::int;
+    rows_seen := rows_seen + 1;
+    PERFORM set_config('dashboards.scoped_rows', rows_seen::text, true);
+    IF rows_seen > {BULK_ROWS} + 1 THEN
+      RETURN NULL;
+    ELSIF rows_seen = {BULK_ROWS} + 1 THEN
+      scopes := ARRAY['all'];
+    ELSIF TG_TABLE_NAME IN ({", ".join(f"'{t}'" for t in _ORG)}) THEN
+      scopes := ARRAY['org'];
+    ELSIF TG_TABLE_NAME = 'objectives_objective' THEN
+      -- Who may see what, the past weeks' check-in counts by owner: any objective changes them.
+      scopes := ARRAY['visibility'];
+      history := true;
+      IF TG_OP <> 'INSERT' THEN
+        scopes := scopes || ARRAY[
+          'cycle:' || OLD.cycle_id, 'history:' || OLD.cycle_id,
+          CASE WHEN OLD.owner_user_id IS NOT NULL THEN 'person:' || OLD.owner_user_id
+               ELSE 'team:' || OLD.owner_team_id END];
+        starts := starts || OLD.parent_id;
+      END IF;
+      IF TG_OP <> 'DELETE' THEN
+        scopes := scopes || ARRAY[
+          'cycle:' || NEW.cycle_id, 'history:' || NEW.cycle_id,
+          CASE WHEN NEW.owner_user_id IS NOT NULL THEN 'person:' || NEW.owner_user_id
+               ELSE 'team:' || NEW.owner_team_id END];
+        starts := starts || NEW.parent_id;
+      END IF;
+    ELSIF TG_TABLE_NAME IN ({", ".join(f"'{t}'" for t in _BY_OBJECTIVE)}) THEN
+      IF TG_OP <> 'INSERT' THEN
+        starts := starts || OLD.objective_id;
+      END IF;
+      IF TG_OP <> 'DELETE' THEN
+        starts := starts || NEW.objective_id;
+      END IF;
+      -- (Each table's columns in a branch of its own: PL/pgSQL resolves a row's fields when it
+      -- evaluates an expression, whatever the expression's other terms say.)
+      IF TG_TABLE_NAME = 'objectives_keyresult' THEN
+        IF TG_OP <> 'UPDATE' THEN
+          history := true;
+        ELSE
+          history := OLD.archived IS DISTINCT FROM NEW.archived
+            OR OLD.objective_id IS DISTINCT FROM NEW.objective_id;
+        END IF;
+      END IF;
+    ELSIF TG_TABLE_NAME IN ({", ".join(f"'{t}'" for t in _BY_KEY_RESULT)}) THEN
+      IF TG_OP <> 'INSERT' THEN
+        SELECT objective_id INTO found_id FROM objectives_keyresult WHERE id = OLD.key_result_id;
+        IF FOUND THEN starts := starts || found_id; ELSE scopes := scopes || 'all'::text; END IF;
+      END IF;
+      IF TG_OP <> 'DELETE' THEN
+        SELECT objective_id INTO found_id FROM objectives_keyresult WHERE id = NEW.key_result_id;
+        IF FOUND THEN starts := starts || found_id; ELSE scopes := scopes || 'all'::text; END IF;
+      END IF;
+      -- A check-in dated now only touches the current week, which pages count afresh; one
+      -- dated earlier (an import), moved or removed rewrites history. "Now" allows five
+      -- minutes between the application stamping it and the commit (dashboards/selectors/
+      -- company.py SETTLED_AFTER waits twice that into a new week).
+      IF TG_TABLE_NAME = 'checkins_checkin' THEN
+        IF TG_OP <> 'INSERT' THEN
+          history := true;
+        ELSE
+          history := NEW.created_at < clock_timestamp() - interval '5 minutes';
+        END IF;
+      END IF;
+    ELSE
+      scopes := ARRAY['all'];
+    END IF;
+  END IF;
+  -- A check-in writes its key result too: the same objectives twice in a row are raised once.
+  IF array_length(scopes, 1) IS NULL THEN
+    IF current_setting('dashboards.scoped_last', true) = starts::text || history::text THEN
+      RETURN NULL;
+    END IF;
+    PERFORM set_config('dashboards.scoped_last', starts::text || history::text, true);
+  END IF;
+  -- The objective and every objective above it: their owners' pages and their cycle.
+  FOREACH found_id IN ARRAY starts LOOP
+    walked := 0;
+    WHILE found_id IS NOT NULL AND walked < 100 LOOP
+      SELECT o.cycle_id, o.owner_team_id, o.owner_user_id, o.parent_id INTO obj
+      FROM objectives_objective o WHERE o.id = found_id;
+      IF NOT FOUND THEN
+        scopes := scopes || 'all'::text;
+        EXIT;
+      END IF;
+      scopes := scopes || ARRAY[
+        'cycle:' || obj.cycle_id,
+        CASE WHEN obj.owner_user_id IS NOT NULL THEN 'person:' || obj.owner_user_id
+             ELSE 'team:' || obj.owner_team_id END];
+      IF history THEN
+        scopes := scopes || ('history:' || obj.cycle_id);
+      END IF;
+      found_id := obj.parent_id;
+      walked := walked + 1;
+    END LOOP;
+  END LOOP;
+  IF array_length(scopes, 1) IS NOT NULL THEN
+    INSERT INTO {SCOPE_TABLE} (scope, value)
+    SELECT DISTINCT scope, 1 FROM unnest(scopes) AS scope WHERE scope IS NOT NULL ORDER BY 1
+    ON CONFLICT (scope) DO UPDATE SET value = {SCOPE_TABLE}.value + 1;
   END IF;
   RETURN NULL;
 END
@@ -205,7 +335,19 @@ def _create_missing(
 def install_generation(connection: BaseDatabaseWrapper) -> list[str]:
     if connection.vendor not in SUPPORTED:
         return []  # no triggers: dashboards/cache.py caches nothing on this database
-    return _create_missing(connection, generation_triggers(connection.vendor), [_PG_BUMP])
+    # A table a later migration creates (initiatives_initiative, when 0001 runs on an empty
+    # database) gets its triggers from that app's dashboards migration (0003) or from `ensure`.
+    tables = set(connection.introspection.table_names())
+    triggers = {
+        name: sql
+        for name, sql in generation_triggers(connection.vendor).items()
+        if _table_of(sql) in tables
+    }
+    return _create_missing(connection, triggers, [_PG_BUMP])
+
+
+def _table_of(trigger_sql: str) -> str:
+    return trigger_sql.split(" ON ")[1].split()[0]
 
 
 def install_counts(connection: BaseDatabaseWrapper) -> list[str]:

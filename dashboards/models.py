@@ -25,3 +25,29 @@ class DataGeneration(models.Model):
 
     def __str__(self) -> str:
         return f"data generation {self.epoch}.{self.value}"
+
+
+class ScopeGeneration(models.Model):
+    """How often the data under one scope has changed, for caching pages that read only part of
+    it (dashboards/cache.py): on PostgreSQL the triggers that raise the data generation also
+    raise, per row written, the scopes it falls under (dashboards/db_triggers.py):
+
+    - `org`: people, teams, memberships, cycles (every page reads them);
+    - `cycle:<id>`: the cycle's objectives, key results, check-ins, reflections, initiatives;
+    - `team:<id>` / `person:<id>`: the same, for objectives that team or person owns or that one
+      of theirs sits above in the alignment (an objective without key results is scored from
+      the objectives aligned to it, whoever owns them);
+    - `history:<cycle id>`: the cycle's past weeks of check-ins (a check-in added now, dated
+      now, leaves it alone);
+    - `visibility`: any objective (who may see which private objectives);
+    - `all`: a bulk write, too many rows to name their scopes: every scope at once.
+
+    A missing row counts as 0. Rows are only ever raised; the data generation's random epoch,
+    part of every key, keeps numbers counted again after a flush from meeting older keys.
+    """
+
+    scope = models.CharField(max_length=80, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.scope} at {self.value}"

@@ -10,6 +10,7 @@ from scoring.progress import (
     kr_progress,
     mean_progress,
     objective_progress,
+    progress_from_totals,
     threshold_share,
 )
 from scoring.status import (
@@ -58,6 +59,7 @@ __all__ = [
     "objective_score",
     "objective_status",
     "pace_value",
+    "progress_from_totals",
     "round2",
     "share",
     "threshold_share",

@@ -49,14 +49,31 @@ def weekly_mean_confidence(
     that week's Sunday; key results with no check-in by then are left out. A week in which no key
     result had been rated yet has None.
     """
-    results: list[Decimal | None] = []
-    for week in weeks:
-        sunday = week_start(day=week) + timedelta(days=6)
-        results.append(
+    sundays = [week_start(day=week) + timedelta(days=6) for week in weeks]
+    if sundays != sorted(sundays):
+        return [
             mean_confidence(
                 confidences=[confidence_as_of(history=h, day=sunday) for h in histories]
             )
-        )
+            for sunday in sundays
+        ]
+    # Weeks in order (as pages ask): one walk along each history for all of them, not one per
+    # week. Each week resumes where the one before stopped, which is exactly where
+    # `confidence_as_of` would stop again after reading the same entries.
+    read = [0] * len(histories)
+    latest: list[int | None] = [None] * len(histories)
+    results: list[Decimal | None] = []
+    for sunday in sundays:
+        for n, history in enumerate(histories):
+            position = read[n]
+            while position < len(history):
+                checked_on, confidence = history[position]
+                if as_date(value=checked_on, name="history day") > sunday:
+                    break
+                latest[n] = _checked_confidence(confidence=confidence)
+                position += 1
+            read[n] = position
+        results.append(mean_confidence(confidences=latest))
     return results
 
 

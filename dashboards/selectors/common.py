@@ -11,13 +11,14 @@ from django.utils import timezone
 
 import scoring
 from objectives import permissions
+from objectives.ids import is_id
 from objectives.models import Cycle, KeyResult, Objective, User
 
 
 def resolve_cycle(*, requested: str | None, on: date) -> Cycle | None:
     """The cycle a page shows: the one asked for (`?cycle=<id>`) when it exists, else the
     current one. A malformed or unknown id falls back to the current cycle rather than failing."""
-    if requested and requested.isdigit():
+    if requested and is_id(requested):
         cycle = Cycle.objects.filter(pk=int(requested)).first()
         if cycle is not None:
             return cycle

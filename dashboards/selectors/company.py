@@ -12,7 +12,7 @@ and week, how many were checked in. The view reads it through the read cache.
 """
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q
@@ -24,8 +24,15 @@ from django.utils.translation import get_language
 import scoring
 from checkins.models import CheckIn
 from dashboards import charts
-from dashboards.cache import ReadKey
+from dashboards.cache import ReadKey, cycle_scopes
 from dashboards.selectors.common import local_today, resolve_cycle
+from dashboards.selectors.rollups import (
+    STATUS_ORDER,
+    CompanyRollups,
+    ObjectiveRollup,
+    PersonTotals,
+    company_rollups,
+)
 from dashboards.selectors.scope import (
     Clock,
     CycleObjectives,
@@ -105,11 +112,23 @@ def company_dashboard(
 
     def compute() -> CompanyDashboard:
         return _company_dashboard(
-            viewer=viewer, requested_cycle=requested_cycle, focus_slug=focus_slug, now=now
+            viewer=viewer,
+            requested_cycle=requested_cycle,
+            focus_slug=focus_slug,
+            now=now,
+            read_key=read_key,
         )
 
-    if read_key is None or now is not None:
+    if read_key is None or not read_key.enabled or now is not None:
         return compute()
+    # The page reads the organisation and one cycle: a write elsewhere leaves it cached.
+    cycle_id = read_key.fetch(
+        "company-cycle",
+        (requested_cycle or "",),
+        lambda: _cycle_id(requested_cycle),
+        scopes=["org"],
+    )
+    read_key.narrow(["org"] if cycle_id is None else cycle_scopes(cycle_id))
     parts = (requested_cycle or "", focus_slug or "")
     dashboard = read_key.fetch("company", parts, compute)
     return replace(
@@ -120,12 +139,18 @@ def company_dashboard(
     )
 
 
+def _cycle_id(requested_cycle: str | None) -> int | None:
+    cycle = resolve_cycle(requested=requested_cycle, on=local_today(tz=company_tz()))
+    return None if cycle is None else cycle.pk
+
+
 def _company_dashboard(
     *,
     viewer: User,
     requested_cycle: str | None,
     focus_slug: str | None,
     now: datetime | None,
+    read_key: ReadKey | None = None,
 ) -> CompanyDashboard:
     tz = company_tz()
     cycle = resolve_cycle(requested=requested_cycle, on=local_today(tz=tz, now=now))
@@ -136,16 +161,35 @@ def _company_dashboard(
     clock = cycle_clock(cycle=cycle, now=now)
     focus = next((t for t in tree.teams.values() if t.slug == focus_slug), company)
     members = members_by_team(tree.teams.keys())
-    # Key results without owners or blockers: this page shows neither.
-    index = CycleObjectives.load(cycle=cycle, clock=clock, viewer=viewer, details=False)
-
-    company_objectives = [o for o in index.objectives.values() if o.owner_team_id == company.pk]
-    unaligned = [o for o in index.children_of(None) if o.owner_team_id != company.pk]
-    checked = _checked_in_by_owner(cycle=cycle, viewer=viewer, clock=clock)
-    kr_counts = _key_results_by_owner(index)
+    # Every visible objective with its key results added up in the database (rollups.py).
+    index = RollupIndex.of(company_rollups(cycle=cycle, clock=clock, viewer=viewer))
+    rollups = index.rollups
+    company_ids = [pk for pk, o in rollups.items() if o.owner_team_id == company.pk]
+    unaligned_ids = [pk for pk, o in rollups.items() if o.top and o.owner_team_id != company.pk]
+    shown = {
+        o.pk: o
+        for o in Objective.objects.filter(pk__in=company_ids + unaligned_ids).select_related(
+            "owner_team", "owner_user"
+        )
+    }
+    for objective in shown.values():
+        objective.cycle = cycle
+    heat_teams = [focus, *tree.child_teams(focus.pk)]
+    owners = {team.pk: _owners_under(tree, members, team) for team in heat_teams}
+    checked = _checked_in_by_team(
+        cycle=cycle,
+        viewer=viewer,
+        clock=clock,
+        index=index,
+        owners=owners,
+        now=now,
+        read_key=read_key,
+        focus=focus,
+    )
+    kr_counts = index.key_results_by_owner()
 
     teams, heat_rows, bar_items = [], [], []
-    focus_rates = _team_rates(tree, members, focus, clock, kr_counts, checked)
+    focus_rates = _team_rates(owners[focus.pk], clock, kr_counts, checked[focus.pk])
     heat_rows.append(
         charts.HeatRow(
             label=f"All of {focus.name}",
@@ -154,16 +198,15 @@ def _company_dashboard(
         )
     )
     for team in tree.child_teams(focus.pk):
-        team_ids = tree.subtree(team.pk)
-        owned = [pk for pk, o in index.objectives.items() if o.owner_team_id in set(team_ids)]
+        team_ids = set(tree.subtree(team.pk))
+        owned = [pk for pk, o in rollups.items() if o.owner_team_id in team_ids]
         progress = scoring.mean_progress(values=[index.progress(pk) for pk in owned])
-        rows = index.all_rows(owned)
         teams.append(
             TeamProgress(
                 team=team,
                 progress=progress,
                 objective_count=len(owned),
-                key_result_count=len(rows),
+                key_result_count=sum(rollups[pk].key_result_count for pk in owned),
                 has_sub_teams=bool(tree.children.get(team.pk)),
             )
         )
@@ -179,20 +222,18 @@ def _company_dashboard(
             charts.HeatRow(
                 label=team.name,
                 href=reverse("team_dashboard", args=[team.slug]) + "?subteams=1",
-                rates=_team_rates(tree, members, team, clock, kr_counts, checked),
+                rates=_team_rates(owners[team.pk], clock, kr_counts, checked[team.pk]),
             )
         )
 
-    counts = {status: 0 for status in charts.STATUS_ORDER}
-    for row in index.all_rows():
-        counts[row.status.status] += 1
+    counts = dict(zip(STATUS_ORDER, index.status_totals(), strict=True))
     return CompanyDashboard(
         cycle=cycle,
         clock=clock,
         company=company,
-        progress=scoring.mean_progress(values=[index.progress(o.pk) for o in company_objectives]),
-        roots=tree_nodes(index, company_objectives),
-        unaligned=tree_nodes(index, unaligned),
+        progress=scoring.mean_progress(values=[index.progress(pk) for pk in company_ids]),
+        roots=index.tree_nodes([shown[pk] for pk in company_ids], clock=clock),
+        unaligned=index.tree_nodes([shown[pk] for pk in unaligned_ids], clock=clock),
         focus=focus,
         focus_path=[*tree.ancestors(focus.pk), focus],
         teams=teams,
@@ -200,7 +241,7 @@ def _company_dashboard(
             title=f"Progress by team in {focus.name}", items=bar_items, expected=clock.expected
         ),
         heatmap=charts.checkin_heatmap(rows=heat_rows, weeks=clock.weeks),
-        status_chart=charts.status_distribution(counts=counts),
+        status_chart=charts.status_distribution(counts={s: counts[s] for s in charts.STATUS_ORDER}),
     )
 
 
@@ -211,32 +252,179 @@ def _owner_of(team_id: int | None, user_id: int | None) -> Owner:
     return ("person", user_id) if user_id else ("team", team_id)
 
 
-def _key_results_by_owner(index: CycleObjectives) -> dict[Owner, int]:
-    """How many scored key results each objective owner has; no query."""
-    counts: dict[Owner, int] = {}
-    for row in index.all_rows():
-        objective = row.key_result.objective
-        owner = _owner_of(objective.owner_team_id, objective.owner_user_id)
-        counts[owner] = counts.get(owner, 0) + 1
-    return counts
+class RollupIndex:
+    """A cycle's visible objectives with their key results' totals (rollups.py), how they
+    align, and the progress `scoring` gives each; no query. Built from every objective
+    (`objective_rollups`), or from the company page's share of them (`company_rollups`: the
+    objectives whose progress it may need, and people's other key results added up)."""
+
+    def __init__(
+        self,
+        rollups: dict[int, ObjectiveRollup],
+        people: dict[int, PersonTotals] | None = None,
+    ) -> None:
+        self.rollups = rollups
+        self.people = people or {}
+        self.children: dict[int | None, list[int]] = {}
+        for pk, rollup in rollups.items():
+            # A child of a hidden objective shows at the top, not under something unseen.
+            parent = rollup.parent_id if rollup.parent_id in rollups else None
+            self.children.setdefault(parent, []).append(pk)
+        self._progress: dict[int, Decimal | None] = {}
+
+    @classmethod
+    def of(cls, found: CompanyRollups) -> "RollupIndex":
+        return cls(found.objectives, found.people)
+
+    def progress(self, pk: int, _visiting: frozenset[int] = frozenset()) -> Decimal | None:
+        """As `CycleObjectives.progress`: the key results' weighted mean, or with none the mean
+        of the (visible) aligned children's progress."""
+        if pk in self._progress:
+            return self._progress[pk]
+        rollup = self.rollups[pk]
+        if rollup.key_result_count:
+            value = rollup.totals.mean()
+        else:
+            visiting = _visiting | {pk}
+            value = scoring.objective_progress(
+                key_results=[],
+                children=[
+                    self.progress(child, visiting)
+                    for child in self.children.get(pk, ())
+                    if child not in visiting
+                ],
+            )
+        self._progress[pk] = value
+        return value
+
+    def status_totals(self) -> list[int]:
+        """Key results by status (done, on track, at risk, behind) over every objective."""
+        totals = [0, 0, 0, 0]
+        for found in (*self.rollups.values(), *self.people.values()):
+            for n, count in enumerate(found.statuses):
+                totals[n] += count
+        return totals
+
+    def key_results_by_owner(self) -> dict[Owner, int]:
+        counts: dict[Owner, int] = {}
+        for rollup in self.rollups.values():
+            if rollup.key_result_count:
+                owner = _owner_of(rollup.owner_team_id, rollup.owner_user_id)
+                counts[owner] = counts.get(owner, 0) + rollup.key_result_count
+        for pk, totals in self.people.items():
+            counts[("person", pk)] = counts.get(("person", pk), 0) + totals.key_results
+        return counts
+
+    def checked_this_week_by_owner(self) -> dict[Owner, int]:
+        counts: dict[Owner, int] = {}
+        for rollup in self.rollups.values():
+            if rollup.checked_this_week:
+                owner = _owner_of(rollup.owner_team_id, rollup.owner_user_id)
+                counts[owner] = counts.get(owner, 0) + rollup.checked_this_week
+        for pk, totals in self.people.items():
+            counts[("person", pk)] = counts.get(("person", pk), 0) + totals.checked_this_week
+        return counts
+
+    def tree_nodes(self, objectives: list[Objective], *, clock: Clock) -> list[TreeNode]:
+        return [
+            TreeNode(
+                objective=objective,
+                progress=self.progress(objective.pk),
+                status=self.rollups[objective.pk].status(),
+                child_count=self.rollups[objective.pk].child_count,
+                expected=clock.expected,
+            )
+            for objective in sorted(objectives, key=lambda o: o.title.casefold())
+        ]
 
 
-def _checked_in_by_owner(
-    *, cycle: Cycle, viewer: User, clock: Clock
-) -> dict[Owner, dict[date, int]]:
-    """Objective owner -> Monday -> how many of their key results have a check-in that week.
+# Check-ins are added, not rewritten: a week over keeps its counts until something else changes
+# (the "history" scope, dashboards/db_triggers.py). So past weeks are counted once and kept;
+# only the current week is counted afresh, from each key result's latest check-in. Not in the
+# first minutes of a week: a check-in the application stamped before midnight and committed
+# within five minutes raises no history (the trigger takes it for today's), so the week just
+# over is kept only once no such check-in can still arrive.
+SETTLED_AFTER = timedelta(minutes=10)
 
-    One aggregate query over the same key results the page scores (visible, non-archived, of
-    non-archived objectives of the cycle). A key result belongs to one objective with one owner,
-    so a team's count is the plain sum over the owners in its scope: its teams and its people.
+
+def _owners_under(tree: TeamTree, members: dict[int, set[int]], team: Team) -> list[Owner]:
+    """Whose objectives a team's row rolls up: its teams' and its people's."""
+    team_ids = tree.subtree(team.pk)
+    member_ids = set().union(*(members.get(pk, set()) for pk in team_ids))
+    return [("team", pk) for pk in team_ids] + [("person", pk) for pk in sorted(member_ids)]
+
+
+def _checked_in_by_team(
+    *,
+    cycle: Cycle,
+    viewer: User,
+    clock: Clock,
+    index: RollupIndex,
+    owners: dict[int, list[Owner]],
+    now: datetime | None,
+    read_key: ReadKey | None,
+    focus: Team,
+) -> dict[int, dict[date, int]]:
+    """Heatmap row (team id) -> Monday -> how many of the row's key results have a check-in
+    that week.
+
+    The weeks before the current one from one aggregate query (kept in the read cache under the
+    cycle's check-in history); the current week from the key results' latest check-ins (no
+    check-in is dated in the future, and `last_checkin_at` is the newest one's time:
+    checkins/services.record_checkin). A key result belongs to one objective with one owner, so
+    a row's count is the plain sum over the owners in its scope: its teams and its people.
     """
-    rows = (
-        CheckIn.objects.filter(
-            key_result__archived=False,
-            key_result__objective__cycle=cycle,
-            key_result__objective__archived=False,
+    moment = now or timezone.now()
+    week_from = datetime.combine(clock.week_start, time(), tzinfo=clock.tz)
+    live = clock.on == clock.today and moment - week_from >= SETTLED_AFTER
+
+    def by_team(before: datetime | None) -> dict[int, dict[date, int]]:
+        weekly = _weekly_checkins(cycle=cycle, viewer=viewer, clock=clock, before=before)
+        result = {}
+        for team_id, team_owners in owners.items():
+            counts: dict[date, int] = {}
+            for owner in team_owners:
+                for week, count in weekly.get(owner, {}).items():
+                    counts[week] = counts.get(week, 0) + count
+            result[team_id] = counts
+        return result
+
+    if not live:
+        return by_team(None)
+    if read_key is None or now is not None:
+        past = by_team(week_from)
+    else:
+        past = read_key.fetch(
+            "company-checkin-history",
+            (cycle.pk, str(clock.week_start), focus.pk),
+            lambda: by_team(week_from),
+            scopes=read_key.history_scopes(cycle.pk),
         )
-        .filter(permissions.visible_objectives_q(viewer, prefix="key_result__objective__"))
+    this_week = index.checked_this_week_by_owner()
+    return {
+        team_id: {
+            **past.get(team_id, {}),
+            clock.week_start: sum(this_week.get(owner, 0) for owner in team_owners),
+        }
+        for team_id, team_owners in owners.items()
+    }
+
+
+def _weekly_checkins(
+    *, cycle: Cycle, viewer: User, clock: Clock, before: datetime | None
+) -> dict[Owner, dict[date, int]]:
+    """Objective owner -> Monday -> how many of their key results have a check-in that week:
+    one aggregate query over the key results the page scores (visible, non-archived, of
+    non-archived objectives of the cycle), with check-ins before `before` when given."""
+    checkins = CheckIn.objects.filter(
+        key_result__archived=False,
+        key_result__objective__cycle=cycle,
+        key_result__objective__archived=False,
+    )
+    if before is not None:
+        checkins = checkins.filter(created_at__lt=before)
+    rows = (
+        checkins.filter(permissions.visible_objectives_q(viewer, prefix="key_result__objective__"))
         .annotate(week=TruncWeek("created_at", tzinfo=clock.tz))
         .order_by()
         .values_list(
@@ -252,23 +440,16 @@ def _checked_in_by_owner(
 
 
 def _team_rates(
-    tree: TeamTree,
-    members: dict[int, set[int]],
-    team: Team,
+    owners: list[Owner],
     clock: Clock,
     owned: dict[Owner, int],
-    checked: dict[Owner, dict[date, int]],
+    checked: dict[date, int],
 ) -> list[Decimal | None]:
-    """For each week of the cycle, the share of the team's (rolled-up) key results checked in:
+    """For each week of the cycle, the share of the row's (rolled-up) key results checked in:
     those on objectives of the team and its sub-teams, and on their people's own objectives."""
-    team_ids = tree.subtree(team.pk)
-    member_ids = set().union(*(members.get(pk, set()) for pk in team_ids))
-    owners = [("team", pk) for pk in team_ids] + [("person", pk) for pk in sorted(member_ids)]
     total = sum(owned.get(owner, 0) for owner in owners)
-    weekly = [checked[owner] for owner in owners if owner in checked]
     return [
-        scoring.checkin_rate(checked_in=sum(w.get(week, 0) for w in weekly), total=total)
-        for week in clock.weeks
+        scoring.checkin_rate(checked_in=checked.get(week, 0), total=total) for week in clock.weeks
     ]
 
 

@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 import scoring
-from dashboards.cache import ReadKey
+from dashboards.cache import ReadKey, cycle_scopes
+from dashboards.selectors.rollups import BAND_ORDER, ScoreRollup, report_rollups
 from objectives import permissions
 from objectives.models import Cycle, KeyResult, Objective, ObjectiveReflection, User
 
@@ -294,10 +295,11 @@ def _person_name(display_name: str, first: str, last: str, username: str) -> str
 def report_summary(*, cycle: Cycle, viewer: User) -> ReportSummary:
     """Histogram, averages and order over every objective and key result the viewer may see.
 
-    Two queries (plus the viewer's managed teams) reading plain values, not model instances: at
-    company scale that is tens of thousands of key results. The scores are the page's own:
-    `kr_progress_of`, `shown_kr_score` and `shown_objective_score` on the same inputs
-    (tests/dashboards/test_fast_paths.py compares them with the objectives' rows).
+    Two queries (plus the viewer's managed teams): the objectives as plain values, and their key
+    results' scores added up in the database (rollups.py: per objective for the teams', whose
+    averages the report shows; by objective type for people's, which only the histogram
+    counts). The same numbers as `kr_progress_of`, `shown_kr_score` and `shown_objective_score`
+    on the rows (tests/dashboards/test_fast_paths.py compares them with `scoring`).
     """
     visible = permissions.visible_objectives_q(viewer)
     facts = [
@@ -332,39 +334,17 @@ def report_summary(*, cycle: Cycle, viewer: User) -> ReportSummary:
     facts.sort(
         key=lambda o: ((not o.is_company, o.owner_user_id is not None), o.owner_name.lower(), o.pk)
     )
-    inputs = [
-        ScoreInputs(*row)
-        for row in KeyResult.objects.filter(
-            objective__cycle=cycle, objective__archived=False, archived=False
-        )
-        .filter(permissions.visible_objectives_q(viewer, prefix="objective__"))
-        .order_by()
-        .values_list(
-            "objective_id",
-            "kind",
-            "start_value",
-            "target_value",
-            "current_value",
-            "weight",
-            "final_grade",
-            "frozen_score",
-            "checkins_met",
-            "checkins_total",
-        )
-    ]
-    by_id = {o.pk: o for o in facts}
+    # The teams' objectives' scores and everyone's bands, added up in the database (rollups.py).
+    found = report_rollups(cycle=cycle, viewer=viewer)
+    rollups = found.objectives
     histogram = {t.value: {b.value: 0 for b in BANDS} for t in TYPES}
-    weighted: dict[int, list[tuple[Decimal, Decimal]]] = {}
-    frozen = cycle.is_closed
-    for kr in inputs:
-        objective = by_id[kr.objective_id]
-        # A closed cycle shows the stored score: no need to work the progress out again.
-        progress = Decimal(0) if frozen and kr.frozen_score is not None else kr_progress_of(kr)
-        score = shown_kr_score(key_result=kr, progress=progress, cycle=cycle)
-        histogram[objective.objective_type][
-            band_of(score=score, objective_type=objective.objective_type)
-        ] += 1
-        weighted.setdefault(kr.objective_id, []).append((kr.weight, score))
+    key_result_count = 0
+    added_up = [(r.objective_type, r.totals.count, r.bands) for r in rollups.values()]
+    added_up += [(kind, count, bands) for kind, (count, bands) in found.people.items()]
+    for objective_type, count, bands in added_up:
+        key_result_count += count
+        for band, n in zip(BAND_ORDER, bands, strict=True):
+            histogram[objective_type][band.value] += n
 
     team_scores: dict[int, tuple[str, list[Decimal | None]]] = {}
     company_scores: list[Decimal | None] = []
@@ -372,9 +352,7 @@ def report_summary(*, cycle: Cycle, viewer: User) -> ReportSummary:
     for objective in facts:
         if objective.owner_team_id is None:
             continue
-        score = shown_objective_score(
-            objective=objective, weighted_scores=weighted.get(objective.pk, []), cycle=cycle
-        )
+        score = _objective_score(objective, rollups.get(objective.pk), cycle)
         if objective.is_company:
             company_name = objective.owner_name
             company_scores.append(score)
@@ -411,8 +389,17 @@ def report_summary(*, cycle: Cycle, viewer: User) -> ReportSummary:
         company=company,
         teams=teams,
         order=[o.pk for o in facts],
-        key_result_count=len(inputs),
+        key_result_count=key_result_count,
     )
+
+
+def _objective_score(
+    objective: ObjectiveFacts, rollup: ScoreRollup | None, cycle: Cycle
+) -> Decimal | None:
+    """`shown_objective_score` from the key results' totals."""
+    if cycle.is_closed and objective.frozen_score is not None:
+        return objective.frozen_score
+    return None if rollup is None else rollup.totals.mean()
 
 
 def report_objectives(*, cycle: Cycle, ids: Sequence[int]) -> list[ReportObjective]:
@@ -494,6 +481,8 @@ def cycle_report_page(
     if read_key is None:
         summary = report_summary(cycle=cycle, viewer=viewer)
     else:
+        # The report reads the organisation and this cycle: writes elsewhere leave it cached.
+        read_key.narrow(cycle_scopes(cycle.pk))
         summary = read_key.fetch(
             "report-summary", (cycle.pk,), lambda: report_summary(cycle=cycle, viewer=viewer)
         )

@@ -191,7 +191,12 @@ def visible_objectives(*, cycle: Cycle, viewer: User) -> dict[int, Objective]:
 
 
 def aligned_objectives(
-    *, cycle: Cycle, viewer: User, team_ids: Iterable[int], member_ids: Iterable[int]
+    *,
+    cycle: Cycle,
+    viewer: User,
+    team_ids: Iterable[int],
+    member_ids: Iterable[int],
+    without_key_results: list[int] | None = None,
 ) -> dict[int, Objective]:
     """What a team's pages need of a cycle, not the whole company's objectives; one query: the
     visible objectives owned by one of the teams or by one of the people (see
@@ -200,10 +205,30 @@ def aligned_objectives(
         cycle=cycle,
         viewer=viewer,
         wanted=Q(owner_team_id__in=list(team_ids)) | Q(owner_user_id__in=list(member_ids)),
+        without_key_results=without_key_results,
     )
 
 
-def objectives_around(*, cycle: Cycle, viewer: User, wanted: Q) -> dict[int, Objective]:
+def objectives_without_key_results(*, cycle: Cycle) -> list[int]:
+    """Ids of the cycle's objectives (not archived, whoever may see them) without a key result
+    that is not archived; one query. Kept by the team pages in the read cache (they change
+    only with objectives and key results coming, going or moving: dashboards/db_triggers.py,
+    the cycle's "history" scope)."""
+    return list(
+        Objective.objects.filter(cycle=cycle, archived=False)
+        .exclude(
+            pk__in=KeyResult.objects.filter(objective__cycle=cycle, archived=False).values(
+                "objective_id"
+            )
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def objectives_around(
+    *, cycle: Cycle, viewer: User, wanted: Q, without_key_results: list[int] | None = None
+) -> dict[int, Objective]:
     """The cycle's visible objectives that `wanted` picks, plus every visible objective aligned
     to a visible objective without key results; one query.
 
@@ -215,12 +240,15 @@ def objectives_around(*, cycle: Cycle, viewer: User, wanted: Q) -> dict[int, Obj
     visible = Objective.objects.filter(cycle=cycle, archived=False).filter(
         permissions.visible_objectives_q(viewer)
     )
-    # As a hashed NOT IN over the cycle's key results: an anti-join would read every cycle's.
-    without_key_results = visible.exclude(
-        pk__in=KeyResult.objects.filter(objective__cycle=cycle, archived=False).values(
-            "objective_id"
-        )
-    ).values("pk")
+    if without_key_results is None:
+        # As a hashed NOT IN over the cycle's key results: an anti-join would read every cycle's.
+        without_key_results = visible.exclude(
+            pk__in=KeyResult.objects.filter(objective__cycle=cycle, archived=False).values(
+                "objective_id"
+            )
+        ).values("pk")
+    # (Given, the ids may include objectives the viewer cannot see: their children are loaded
+    # and never used, since only the wanted objectives' progress is asked for.)
     objectives = (
         visible.filter(wanted | Q(parent_id__in=without_key_results))
         .select_related("owner_team", "owner_user")

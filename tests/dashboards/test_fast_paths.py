@@ -28,6 +28,14 @@ from dashboards.selectors.cycle_report import report_summary
 from dashboards.selectors.scope import company_tz, cycle_clock
 from objectives import permissions
 from objectives.models import Cycle, KeyResult, Membership, Objective, Team, User
+from tests.factories import (
+    CheckInFactory,
+    CycleFactory,
+    KeyResultFactory,
+    ObjectiveFactory,
+    TeamFactory,
+    UserFactory,
+)
 
 # seed_load commits as it does for real (COPY and triggers on PostgreSQL).
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -338,3 +346,171 @@ def test_stored_check_in_counts_follow_every_kind_of_write(organisation):
     assert stored(metric) == counted(metric)
     CheckIn.objects.filter(key_result=keep).order_by("pk").first().delete()
     assert stored(keep) == counted(keep)
+
+
+# --- The per-objective totals (rollups.py) on awkward values ------------------------------------
+
+# Values that make the arithmetic hard: thirds and sevenths (no exact decimal), growth and
+# reduction, overshoot both ways, and the pace lines themselves (a cycle half gone expects 0.5:
+# progress 0.35 is exactly on track, 0.2 exactly at risk).
+AWKWARD = [D(0), D(1), D(3), D(7), D(20), D(35), D("33.3333"), D("0.0001"), D(100), D(-5)]
+AWKWARD += [D("12.5"), D("99.9999"), D(150), D("14285.7142"), D(2)]
+
+
+def _awkward_cycle(rng, *, closed: bool = False) -> tuple[Cycle, list[Objective]]:
+    today = timezone.localdate(timezone=company_tz())
+    cycle = CycleFactory(
+        start_date=today - timedelta(days=50),
+        end_date=today + timedelta(days=50),
+        state=Cycle.State.CLOSED if closed else Cycle.State.ACTIVE,
+    )
+    team, people = TeamFactory(), [UserFactory() for _ in range(3)]
+    objectives = []
+    for n in range(12):
+        objectives.append(
+            ObjectiveFactory(
+                cycle=cycle,
+                owner_team=team if n % 2 else None,
+                owner_user=None if n % 2 else people[n % 3],
+                objective_type=rng.choice(["aspirational", "committed"]),
+                parent=objectives[0] if n > 6 else None,
+                frozen_score=D(rng.randrange(0, 101)) / 100 if closed and n % 3 == 0 else None,
+            )
+        )
+    return cycle, objectives
+
+
+def _awkward_key_results(rng, cycle: Cycle, objectives: list[Objective]) -> None:
+    now = timezone.now()
+    for objective in objectives[1:]:  # the first has none: scored from its children
+        for _ in range(rng.randrange(1, 5)):
+            kind = rng.choice(["metric", "metric", "at_least", "at_most", "milestone"])
+            start, target = rng.sample(AWKWARD, 2)
+            if kind == "milestone":
+                start, target = D(0), D(1)
+            kr = KeyResultFactory(
+                objective=objective,
+                owner=objective.owner_user or UserFactory(),
+                kind=kind,
+                start_value=start,
+                target_value=target,
+                weight=rng.choice([D(1), D(1), D(2), D("0.5"), D("3.25")]),
+                final_grade=rng.choice([None, None, D("0.7"), D(1), D(0)]),
+                frozen_score=D(rng.randrange(0, 101)) / 100 if cycle.is_closed else None,
+                archived=rng.random() < 0.05,
+            )
+            # 0 to 6 check-ins; the latest between just now and the cycle's start (stale or
+            # not, around the ten-day line, near midnight).
+            count = rng.randrange(0, 7)
+            if not count:
+                continue
+            moments = sorted(
+                now - timedelta(days=rng.choice([0, 3, 9, 10, 11, 12, 30, 49]), minutes=m)
+                for m in rng.sample(range(24 * 60), count)
+            )
+            for at in moments:
+                value = rng.choice([*AWKWARD, start, target, (start + target) / 2])
+                if kind == "milestone":
+                    value = rng.choice([D(0), D(1)])
+                latest = CheckInFactory(
+                    key_result=kr, value=value, confidence=rng.randrange(1, 6), created_at=at
+                )
+            # What record_checkin leaves: the newest check-in's value, confidence and time.
+            KeyResult.objects.filter(pk=kr.pk).update(
+                current_value=latest.value,
+                last_confidence=latest.confidence,
+                last_checkin_at=latest.created_at,
+            )
+    # The exact pace lines on a metric: 0.35 and 0.2 of the way, half the cycle gone.
+    for current in (D(35), D(20), D("34.9999"), D("20.0001")):
+        kr = KeyResultFactory(objective=objectives[1], kind="metric")
+        CheckInFactory(key_result=kr, value=current, confidence=5, created_at=now)
+        KeyResult.objects.filter(pk=kr.pk).update(
+            current_value=current, last_checkin_at=now, last_confidence=5
+        )
+
+
+def objective_titles(raw: Raw, pk: int) -> list[tuple]:
+    return [
+        (kr.kind, kr.start_value, kr.target_value, kr.current_value) for kr in raw.key_results[pk]
+    ]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_objective_totals_match_scoring_key_result_by_key_result(seed):
+    import random
+
+    from dashboards.selectors.rollups import objective_rollups
+
+    rng = random.Random(seed)
+    cycle, objectives = _awkward_cycle(rng)
+    _awkward_key_results(rng, cycle, objectives)
+    admin = User.objects.create_superuser("rollup-admin", "a@example.com", "x")
+    clock = cycle_clock(cycle=cycle)
+    assert clock.expected == D("0.5")
+    rollups = objective_rollups(cycle=cycle, clock=clock, viewer=admin)
+    raw = Raw.load(cycle=cycle, viewer=admin)
+    assert set(rollups) == set(raw.objectives)
+    for pk, rollup in rollups.items():
+        krs = raw.key_results.get(pk, [])
+        assert rollup.key_result_count == len(krs)
+        assert rollup.totals.mean() == (
+            scoring.objective_progress(key_results=[(kr.weight, raw.progress_of(kr)) for kr in krs])
+            if krs
+            else None
+        )
+        expected = [0, 0, 0, 0]
+        for kr in krs:
+            expected[raw.status_of(kr).rank] += 1
+        assert list(rollup.statuses) == expected, objective_titles(raw, pk)
+        this_week = sum(raw.checked_in_during(kr.pk, clock.week_start) for kr in krs)
+        assert rollup.checked_this_week == this_week
+    # The empty objective's progress is its children's mean (company.RollupIndex).
+    from dashboards.selectors.company import RollupIndex
+    from dashboards.selectors.rollups import _company_shape, company_rollups
+
+    assert RollupIndex(rollups).progress(objectives[0].pk) == raw.objective_progress(
+        objectives[0].pk
+    )
+    # The company page's share (PostgreSQL: its own query) is the same numbers, cut as its rules
+    # say: the objectives it may show or roll up one by one, people's others added up.
+    share = company_rollups(cycle=cycle, clock=clock, viewer=admin)
+    assert share == _company_shape(rollups)
+    assert objectives[0].pk in share.objectives and share.objectives[objectives[0].pk].top
+
+
+@pytest.mark.parametrize(("seed", "closed"), [(4, False), (5, True), (6, True)])
+def test_score_totals_match_scoring_key_result_by_key_result(seed, closed):
+    import random
+
+    from dashboards.selectors.rollups import (
+        BAND_ORDER,
+        _report_shape,
+        report_rollups,
+        score_rollups,
+    )
+
+    rng = random.Random(seed)
+    cycle, objectives = _awkward_cycle(rng, closed=closed)
+    _awkward_key_results(rng, cycle, objectives)
+    admin = User.objects.create_superuser("rollup-admin", "a@example.com", "x")
+    rollups = score_rollups(cycle=cycle, viewer=admin)
+    raw = Raw.load(cycle=cycle, viewer=admin)
+    for pk, objective in raw.objectives.items():
+        krs = raw.key_results.get(pk, [])
+        if not krs:
+            assert pk not in rollups
+            continue
+        pairs, bands = [], [0, 0, 0]
+        for kr in krs:
+            if closed and kr.frozen_score is not None:
+                score = kr.frozen_score
+            else:
+                score = scoring.kr_score(progress=raw.progress_of(kr), final_grade=kr.final_grade)
+            pairs.append((kr.weight, score))
+            band = scoring.grade_band(score=score, objective_type=objective.objective_type)
+            bands[BAND_ORDER.index(band)] += 1
+        assert rollups[pk].totals.mean() == scoring.objective_score(key_results=pairs)
+        assert list(rollups[pk].bands) == bands
+        assert rollups[pk].team_owned == (objective.owner_team_id is not None)
+    assert report_rollups(cycle=cycle, viewer=admin) == _report_shape(rollups)

@@ -10,6 +10,8 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,6 +29,7 @@ from objectives.models import (
 from tests.factories import (
     CheckInFactory,
     CycleFactory,
+    InitiativeFactory,
     KeyResultFactory,
     ObjectiveFactory,
     TeamFactory,
@@ -35,6 +38,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
+SCOPED = int(connection.vendor == "postgresql")
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "kr-panel"}
 
 
@@ -78,6 +82,8 @@ WRITES = {
     "a reflection": lambda w: ObjectiveReflection.objects.create(
         objective=w["team_objective"], decision="keep", author=w["owner"]
     ),
+    # Issue 10: the team page's initiatives card and weekly summary read them.
+    "an initiative": lambda w: InitiativeFactory(key_result=w["key_result"]),
 }
 
 
@@ -104,7 +110,10 @@ def test_signing_in_does_not_throw_the_cached_pages_away(owner, client):
     before = generation()
     owner.set_password("new-password-for-tests")
     owner.save(update_fields=["password"])
-    assert client.login(username="owner", password="new-password-for-tests")  # last_login
+    # django-axes throttles sign-ins per request, so authenticate() needs one.
+    assert client.login(
+        request=HttpRequest(), username="owner", password="new-password-for-tests"
+    )  # last_login
     assert generation() == before
 
 
@@ -196,9 +205,11 @@ def test_pages_work_when_the_cache_server_does_not(client, manager, product, key
 # --- Queries, warm ---
 
 # Session, user, the team, the data generation, and the header's cycle switcher: the viewer's
-# private objectives, the head, the sections and the table all come from the cache.
-TEAM_WARM = 5
-TEAM_FRAGMENT_WARM = 4  # no header
+# private objectives, the head, the sections and the table all come from the cache. PostgreSQL
+# reads one more: the generations of the team's scopes (its teams and people), so that a
+# check-in elsewhere leaves the page cached; SQLite has the one generation.
+TEAM_WARM = 5 + SCOPED
+TEAM_FRAGMENT_WARM = 4 + SCOPED  # no header
 # Session, user, the data generation, the switcher.
 COMPANY_WARM = 4
 # Session, user, the cycle, the generation, the page's objectives and their key results, the
@@ -245,3 +256,122 @@ def test_a_new_team_shows_on_the_cached_company_page(client, owner, company, cyc
     assert "Research" not in client.get(reverse("company")).content.decode()
     TeamFactory(name="Research", slug="research", parent=company)
     assert "Research" in client.get(reverse("company")).content.decode()
+
+
+def test_a_cached_team_page_shows_an_initiative_turning_blocked_at_once(
+    client, manager, product, key_result
+):
+    from initiatives.models import Initiative
+
+    work = InitiativeFactory(key_result=key_result, title="Migrate the billing data")
+    client.force_login(manager)
+    first = client.get(_team_url(product)).content.decode()
+    assert 'data-count="blocked">0<' in first
+    Initiative.objects.filter(pk=work.pk).update(status="blocked")
+    after = client.get(_team_url(product)).content.decode()
+    assert 'data-count="blocked">1<' in after
+
+
+# --- Scoped invalidation (PostgreSQL) ---
+
+needs_scopes = pytest.mark.skipif(
+    not SCOPED, reason="SQLite keeps the one data generation: every write redraws every page"
+)
+
+
+def _scopes() -> dict[str, int]:
+    from dashboards.models import ScopeGeneration
+
+    return dict(ScopeGeneration.objects.values_list("scope", "value"))
+
+
+def _raised(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    return {scope for scope, value in after.items() if value != before.get(scope)}
+
+
+@needs_scopes
+def test_a_check_in_raises_the_scopes_of_its_objective_and_those_above_it(
+    owner, stranger, product, sales, company, cycle, team_objective, key_result
+):
+    child = ObjectiveFactory(cycle=cycle, owner_team=None, owner_user=owner, parent=team_objective)
+    kr = KeyResultFactory(objective=child, owner=owner)
+    before = _scopes()
+    record_checkin(actor=owner, key_result=kr, value=Decimal(10), confidence=4)
+    raised = _raised(before, _scopes())
+    assert {f"person:{owner.pk}", f"team:{product.pk}", f"cycle:{cycle.pk}"} <= raised
+    # Not the other teams' pages, nor the past weeks (a check-in dated now), nor visibility.
+    assert not raised & {f"team:{sales.pk}", f"team:{company.pk}", "org", "all", "visibility"}
+    assert f"history:{cycle.pk}" not in raised
+    # A check-in dated last week rewrites the past weeks' counts.
+    before = _scopes()
+    CheckInFactory(key_result=kr, created_at=timezone.now() - timedelta(days=8))
+    assert f"history:{cycle.pk}" in _raised(before, _scopes())
+    # People and teams: every page.
+    before = _scopes()
+    Team.objects.filter(pk=sales.pk).update(name="Sales and more")
+    assert _raised(before, _scopes()) == {"org"}
+
+
+@needs_scopes
+def test_a_check_in_elsewhere_leaves_the_team_page_cached_and_redraws_the_company(
+    client, manager, stranger, product, sales, cycle, key_result
+):
+    theirs = ObjectiveFactory(cycle=cycle, owner_team=sales, title="Sell more")
+    elsewhere = KeyResultFactory(objective=theirs, owner=stranger, title="Close deals")
+    client.force_login(manager)
+    first = _main(client.get(_team_url(product)))
+
+    def behind() -> int:
+        chart = client.get(reverse("company")).context["dashboard"].status_chart
+        return next(s.count for s in chart.segments if s.status == "behind")
+
+    before = behind()
+    # Behind (no check-in, a third of the cycle gone) to done.
+    record_checkin(actor=stranger, key_result=elsewhere, value=Decimal(100), confidence=4)
+    with mock.patch("dashboards.selectors.team._fill", side_effect=AssertionError("drawn afresh")):
+        assert _main(client.get(_team_url(product))) == first
+    assert behind() == before - 1
+
+
+def test_a_team_page_follows_a_check_in_under_its_objective_without_key_results(
+    client, manager, stranger, product, cycle
+):
+    # The team's objective has no key results: its progress is the mean of the objectives
+    # aligned to it, here someone else's in another team.
+    hollow = ObjectiveFactory(cycle=cycle, owner_team=product, title="Be the calm team")
+    theirs = ObjectiveFactory(
+        cycle=cycle, owner_team=None, owner_user=stranger, parent=hollow, title="Help out"
+    )
+    kr = KeyResultFactory(objective=theirs, owner=stranger, start_value=0, target_value=100)
+    client.force_login(manager)
+    before = client.get(_team_url(product))
+    line = next(o for o in before.context["dashboard"].objectives if o.objective.pk == hollow.pk)
+    assert line.progress == 0
+    record_checkin(actor=stranger, key_result=kr, value=Decimal(40), confidence=4)
+    after = client.get(_team_url(product))
+    line = next(o for o in after.context["dashboard"].objectives if o.objective.pk == hollow.pk)
+    assert line.progress == Decimal("0.4")
+
+
+def test_a_team_page_follows_its_objective_losing_its_last_key_result(
+    client, manager, stranger, product, cycle
+):
+    # Which objectives have no key results is kept apart from the pages (a scan of the whole
+    # cycle): once one has none, the objectives aligned to it (here someone else's, in another
+    # team) make its progress at once.
+    goal = ObjectiveFactory(cycle=cycle, owner_team=product, title="Be the calm team")
+    own = KeyResultFactory(objective=goal, owner=manager, start_value=0, target_value=10)
+    theirs = ObjectiveFactory(cycle=cycle, owner_team=None, owner_user=stranger, parent=goal)
+    kr = KeyResultFactory(objective=theirs, owner=stranger, start_value=0, target_value=100)
+    record_checkin(actor=stranger, key_result=kr, value=Decimal(50), confidence=4)
+    client.force_login(manager)
+
+    def progress() -> Decimal | None:
+        page = client.get(_team_url(product))
+        return next(
+            o.progress for o in page.context["dashboard"].objectives if o.objective.pk == goal.pk
+        )
+
+    assert progress() == 0
+    KeyResult.objects.filter(pk=own.pk).update(archived=True)
+    assert progress() == Decimal("0.5")

@@ -10,10 +10,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, F, Q
+from django.http import HttpRequest
 
 import scoring
 from checkins.models import CheckIn
 from dashboards.selectors import current_cycle
+from initiatives.models import Initiative
 from objectives.cycle_services import freeze_scores
 from objectives.models import (
     Cycle,
@@ -64,6 +66,11 @@ def fingerprint() -> str:
         ),
         (CheckIn, ["key_result_id", "author_id", "value", "confidence", "blockers", "created_at"]),
         (ObjectiveReflection, ["objective_id", "decision", "author_id"]),
+        (
+            Initiative,
+            ["key_result_id", "title", "owner_id", "due_date", "status", "priority", "link"]
+            + ["completed_at", "created_by_id"],
+        ),
     ]
     for model, fields in tables:
         for row in model.objects.order_by("pk").values_list("pk", *fields):
@@ -218,5 +225,40 @@ def test_everyone_signs_in_with_the_printed_password(client):
     output = seed()
     assert "load1234" in output
     person = User.objects.filter(is_superuser=False).first()
-    assert client.login(username=person.username, password="load1234")
+    # django-axes throttles sign-ins per request, so authenticate() needs one.
+    assert client.login(request=HttpRequest(), username=person.username, password="load1234")
     assert User.objects.get(username="load-admin").is_admin
+
+
+def test_most_current_key_results_have_initiatives_some_late_blocked_or_done():
+    seed()
+    cycle = current_cycle(on=TODAY)
+    current = KeyResult.objects.filter(objective__cycle=cycle, archived=False)
+    per_key_result = dict(current.annotate(n=Count("initiatives")).values_list("pk", "n"))
+    with_some = [n for n in per_key_result.values() if n]
+    assert len(with_some) >= 0.75 * len(per_key_result)
+    assert set(with_some) <= {1, 2, 3}
+    # Only the current quarter's key results, never an archived one.
+    assert not Initiative.objects.exclude(key_result__in=current).exists()
+    initiatives = list(Initiative.objects.select_related("key_result__owner"))
+    # completed_at exactly when done (the model's check constraint holds it too), never ahead
+    # of the day the data is built around.
+    for initiative in initiatives:
+        assert (initiative.completed_at is not None) == (initiative.status == "done")
+        if initiative.completed_at:
+            assert initiative.completed_at.date() < TODAY
+        assert cycle.start_date <= initiative.due_date <= cycle.end_date
+        assert initiative.created_by_id == initiative.key_result.owner_id
+    overdue = [i for i in initiatives if i.is_overdue_on(TODAY)]
+    statuses = {i.status for i in initiatives}
+    assert statuses == {"todo", "in_progress", "blocked", "done"}
+    assert overdue and len(overdue) < len(initiatives) / 3
+    assert {i.priority for i in initiatives} == {"high", "medium", "low"}
+    assert any(i.link for i in initiatives) and any(not i.link for i in initiatives)
+    # Owned by the key result's owner or by someone in one of the owner's teams.
+    teams_of: dict[int, set[int]] = {}
+    for user_id, team_id in Membership.objects.values_list("user_id", "team_id"):
+        teams_of.setdefault(user_id, set()).add(team_id)
+    for initiative in initiatives:
+        owner = initiative.key_result.owner_id
+        assert initiative.owner_id == owner or teams_of[initiative.owner_id] & teams_of[owner]

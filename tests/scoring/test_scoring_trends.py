@@ -1,9 +1,11 @@
 """Average confidence by week, changes, shares, the pace value and the weeks of a cycle."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import scoring
 
@@ -91,3 +93,33 @@ def test_cycle_weeks_runs_from_the_start_week_to_the_week_of_until_or_end():
     ]
     assert len(scoring.cycle_weeks(start=start, end=end, until=date(2027, 3, 1))) == 14
     assert scoring.cycle_weeks(start=start, end=end, until=date(2026, 9, 1)) == []
+
+
+@given(
+    histories=st.lists(
+        st.lists(
+            st.tuples(
+                st.dates(min_value=date(2026, 10, 1), max_value=date(2026, 12, 31)),
+                st.integers(min_value=1, max_value=5),
+            ),
+            max_size=8,
+        ).map(sorted),
+        max_size=6,
+    ),
+    weeks=st.lists(st.dates(min_value=date(2026, 9, 20), max_value=date(2027, 1, 10)), max_size=8),
+)
+def test_weekly_mean_confidence_is_each_weeks_mean_of_the_latest_as_of_its_sunday(histories, weeks):
+    # The one-walk version (weeks in order) and the week-by-week definition (any order) agree.
+    for asked in (sorted(weeks), weeks):
+        expected = [
+            scoring.mean_confidence(
+                confidences=[
+                    scoring.confidence_as_of(
+                        history=h, day=scoring.week_start(day=week) + timedelta(days=6)
+                    )
+                    for h in histories
+                ]
+            )
+            for week in asked
+        ]
+        assert scoring.weekly_mean_confidence(histories=histories, weeks=asked) == expected

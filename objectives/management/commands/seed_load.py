@@ -3,9 +3,10 @@
 For 5,000 people: about 800 teams in a tree four levels deep (company → divisions → departments →
 squads), the current quarter with company, team and individual objectives (about 12,000, aligned,
 a few private, unaligned or without key results), 40,000+ key results of every kind, twelve weeks
-of check-ins (about 500,000), and the three quarters before it closed, graded, reflected on and
-with their scores frozen. Everything scales with `--people`; the same seed and day give the same
-rows, ids included.
+of check-ins (about 500,000), one to three initiatives for most of its key results (about
+70,000: some late, some blocked, most of those due already done), and the three quarters before
+it closed, graded, reflected on and with their scores frozen. Everything scales with `--people`;
+the same seed and day give the same rows, ids included.
 
 Speed over ceremony: the rows are generated in memory and written with COPY on PostgreSQL (a
 batched INSERT elsewhere), not through the services, which would take hours at this size. They are
@@ -37,6 +38,7 @@ from django.utils.dateparse import parse_date
 
 import scoring
 from checkins.models import CheckIn
+from initiatives.models import Initiative
 from objectives.models import (
     Cycle,
     CycleTransition,
@@ -160,6 +162,24 @@ BLOCKERS = (
     "Vendor contract not signed yet.",
     "Scope grew after the review.",
 )
+# Initiatives (the work behind a key result) in the current quarter: most key results have one
+# to three, due across the quarter; those due already are mostly done, some late or blocked.
+INITIATIVE_CHANCE = 0.85
+INITIATIVE_COUNTS = (1, 1, 2, 2, 3)
+INITIATIVE_WORK = (
+    "Run an experiment on {}",
+    "Interview five customers about {}",
+    "Write the {} playbook",
+    "Automate the {} report",
+    "Fix the top three {} issues",
+    "Migrate {} to the new platform",
+    "Hire a specialist for {}",
+)
+# Status by whether the due date has passed: (status, weight).
+PAST_DUE_STATUSES = (("done", 80), ("in_progress", 9), ("blocked", 6), ("todo", 5))
+FUTURE_STATUSES = (("todo", 40), ("in_progress", 40), ("blocked", 8), ("done", 12))
+PRIORITIES = (("high", 25), ("medium", 50), ("low", 25))
+LINK_CHANCE = 0.3
 NOTES = ("Solid quarter.", "Target was too ambitious.", "Lost two weeks to an incident.", "")
 # Pace: how far along the pace line a key result ends up, its usual confidence and how often a
 # keep-the-level key result meets its threshold.
@@ -264,6 +284,10 @@ class Counts:
         self.rows[str(name)] = self.rows.get(str(name), 0) + len(table)
 
 
+def _pick(rng: random.Random, weighted: Sequence[tuple[str, int]]) -> str:
+    return rng.choices([v for v, _ in weighted], weights=[w for _, w in weighted])[0]
+
+
 def _split(rng: random.Random, total: int, parts: int, minimum: int) -> list[int]:
     """`total` split into `parts` uneven shares of at least `minimum` each."""
     minimum = min(minimum, total // parts)
@@ -364,6 +388,14 @@ class Generator:
             ["id", "key_result_id", "author_id", "value", "confidence", "what_changed"]
             + ["blockers", "created_at"],
         )
+        self.initiatives = Table(
+            Initiative,
+            ["id", "key_result_id", "title", "owner_id", "due_date", "status", "priority"]
+            + ["link", "completed_at", "created_by_id", "created_at", "updated_at"],
+        )
+        # Initiatives draw from a stream of their own, so adding them left every other row as
+        # it was for the same seed.
+        self.initiative_rng = random.Random(f"initiatives-{seed}")
         self.reflections = Table(
             ObjectiveReflection,
             ["id", "objective_id", "what_worked", "what_did_not", "root_cause", "decision"]
@@ -637,6 +669,8 @@ class Quarter:
                 progress=self._progress(kind, start, target, history), final_grade=final_grade
             )
             self.scores.setdefault(objective_id, []).append((weight, frozen))
+        if not self.closed and not archived:
+            self._initiatives(kr_id, owner)
         self.g.key_results.add(
             objective_id,
             title,
@@ -661,6 +695,44 @@ class Quarter:
             self.created,
             self.created,
         )
+
+    def _initiatives(self, kr_id: int, owner: int) -> None:
+        """The key result's initiatives: owned by its owner or a teammate, due within the
+        quarter, `completed_at` set exactly when done (before both its due date and today)."""
+        g, rng = self.g, self.g.initiative_rng
+        if rng.random() >= INITIATIVE_CHANCE:
+            return
+        teammates = g.home[owner].members if owner in g.home else [owner]
+        span = (self.end - self.start).days
+        for _ in range(rng.choice(INITIATIVE_COUNTS)):
+            due = self.start + timedelta(days=rng.randrange(14, span + 1))
+            choices = PAST_DUE_STATUSES if due < g.today else FUTURE_STATUSES
+            status = rng.choices([c[0] for c in choices], weights=[c[1] for c in choices])[0]
+            priority = rng.choices([p[0] for p in PRIORITIES], weights=[p[1] for p in PRIORITIES])[
+                0
+            ]
+            who = owner if rng.random() < 0.7 else rng.choice(teammates)
+            completed = None
+            if status == Initiative.Status.DONE:
+                last = min(due, g.today - timedelta(days=1))
+                day = self.start + timedelta(
+                    days=rng.randrange(0, max(1, (last - self.start).days))
+                )
+                completed = g._moment(day, rng.randrange(9, 18), rng.randrange(60))
+            pk = g.initiatives.next_id
+            g.initiatives.add(
+                kr_id,
+                rng.choice(INITIATIVE_WORK).format(rng.choice(TOPICS)),
+                who,
+                due,
+                status,
+                priority,
+                f"https://tracker.load.example/OKR-{pk}" if rng.random() < LINK_CHANCE else "",
+                completed,
+                owner,
+                self.created,
+                completed or self.created,
+            )
 
     def _history(
         self,
@@ -850,6 +922,7 @@ class Command(BaseCommand):
                 generator.objectives,
                 generator.key_results,
                 generator.checkins,
+                generator.initiatives,
                 generator.reflections,
             ]
             built = clock.perf_counter()
