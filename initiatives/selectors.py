@@ -4,7 +4,7 @@
   plus what the viewer's edit permission on the key result asks).
 - `initiative_counts`: total, done, overdue and blocked for many key results at once (one query).
 - `my_overdue_and_blocked`: a person's own late or stuck initiatives in a cycle, for My week
-  (the viewer's permission scope, then one query).
+  (one query, plus the managed teams of the visibility filter).
 
 Callers pass key results the viewer may see; an initiative is visible exactly when its key
 result is. "Overdue" is initiatives/overdue.py's rule, judged on each owner's own calendar.
@@ -174,12 +174,14 @@ def my_overdue_and_blocked(
     *, user: User, cycle: Cycle | None, now: datetime | None = None
 ) -> list[InitiativeItem]:
     """The person's own initiatives in `cycle` that are overdue or blocked, on live key results
-    they may see, most overdue first. The permission scope (one query for a member, three for a
-    manager, none for an admin), then one query."""
+    they may see, most overdue first. One query (plus the managed teams `visible_objectives_q`
+    asks for)."""
     if cycle is None or not user.is_authenticated:
         return []
     now = now or timezone.now()
-    scope = permissions.scope_for(user)
+    # Each is the person's own, on a key result they see: can_edit_initiative's owner rule lets
+    # them change it, unless their seat is read-only or the cycle is closed. No scope needed.
+    may_change = permissions.may_write(user) and not cycle.is_closed
     rows = (
         Initiative.objects.filter(
             candidates_q(now=now) | Q(status=Initiative.Status.BLOCKED),
@@ -189,25 +191,20 @@ def my_overdue_and_blocked(
             key_result__objective__cycle=cycle,
         )
         .filter(permissions.visible_objectives_q(user, prefix="key_result__objective__"))
-        .select_related("owner", "key_result__objective")
+        .select_related("key_result")
+        .only(*INITIATIVE_FIELDS, "key_result__title")
     )
     items = []
     for initiative in rows:
-        initiative.key_result.objective.cycle = cycle
+        initiative.owner = user
         overdue = is_overdue(
             due_date=initiative.due_date,
             status=initiative.status,
-            owner_tz=initiative.owner.time_zone,
+            owner_tz=user.time_zone,
             now=now,
         )
         if not (overdue or initiative.status == Initiative.Status.BLOCKED):
             continue
-        items.append(
-            InitiativeItem(
-                initiative=initiative,
-                overdue=overdue,
-                can_edit=not cycle.is_closed and scope.can_edit_initiative(initiative),
-            )
-        )
+        items.append(InitiativeItem(initiative=initiative, overdue=overdue, can_edit=may_change))
     items.sort(key=_sort_key)
     return items

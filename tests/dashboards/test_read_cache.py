@@ -9,6 +9,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest
@@ -38,6 +39,18 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _clear_of_a_quarter_hour_turn():
+    """The team page's initiatives card is kept per UTC quarter-hour (a local date anywhere
+    changes only on one), so a test whose two requests straddled a turn would see a
+    legitimate miss. Start each test just after the current quarter-hour began (the same day),
+    with the clock running."""
+    now = timezone.now()
+    start = now.replace(minute=now.minute - now.minute % 15, second=1, microsecond=0)
+    with time_machine.travel(start, tick=True):
+        yield
 SCOPED = int(connection.vendor == "postgresql")
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "kr-panel"}
 
