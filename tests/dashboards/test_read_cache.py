@@ -51,6 +51,8 @@ def _clear_of_a_quarter_hour_turn():
     start = now.replace(minute=now.minute - now.minute % 15, second=1, microsecond=0)
     with time_machine.travel(start, tick=True):
         yield
+
+
 SCOPED = int(connection.vendor == "postgresql")
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "kr-panel"}
 
