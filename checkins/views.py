@@ -139,8 +139,9 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _saved_fragment(request: HttpRequest, key_result: KeyResult) -> HttpResponse:
     """The saved row, plus out-of-band swaps of its objective's progress and the week summary
-    when the key result is one of the person's own on My week."""
-    week = selectors.my_week(user=request.user)
+    when the key result is one of the person's own on My week (the week of the key result's
+    cycle: the one the page showing its row is on, already loaded with it)."""
+    week = selectors.my_week(user=request.user, cycle=key_result.objective.cycle)
     row = week.row(key_result.pk)
     if row is None:
         return _row_response(request, key_result, saved=True)

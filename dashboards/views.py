@@ -15,6 +15,7 @@ from checkins.forms import CheckInForm
 from dashboards import selectors
 from dashboards.cache import ReadKey, load, store
 from dashboards.filters import InitiativeFilter, KeyResultFilter
+from dashboards.selectors.common import request_cycles
 from dashboards.selectors.scope import TeamTree
 from dashboards.selectors.team_initiatives import TeamInitiatives, overdue_clock, team_initiatives
 from dashboards.tables import key_result_table
@@ -24,8 +25,15 @@ from objectives.models import KeyResult, Membership, Objective, Team
 
 @require_GET
 def my_week(request: HttpRequest) -> HttpResponse:
-    week = selectors.my_week(user=request.user, requested_cycle=request.GET.get("cycle"))
-    return render(request, "dashboards/my_week.html", {"week": week})
+    week = selectors.my_week(
+        user=request.user,
+        requested_cycle=request.GET.get("cycle"),
+        cycles=request_cycles(request),
+    )
+    # The rows' and panels' optional parameters, given so that no row looks them up in vain
+    # (a variable the template cannot find costs it an exception each time).
+    quiet = {"form": None, "saved": False, "refusal": "", "oob": False, "status_errors": None}
+    return render(request, "dashboards/my_week.html", {"week": week, **quiet})
 
 
 @require_GET

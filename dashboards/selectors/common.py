@@ -7,6 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 import scoring
@@ -15,9 +16,27 @@ from objectives.ids import is_id
 from objectives.models import Cycle, KeyResult, Objective, User
 
 
-def resolve_cycle(*, requested: str | None, on: date) -> Cycle | None:
+def request_cycles(request: HttpRequest) -> list[Cycle]:
+    """Every cycle, newest first, loaded once per request: the header's switcher and the page
+    resolving its own cycle share the one query (there are a handful of cycles a year)."""
+    cycles = getattr(request, "_okr_all_cycles", None)
+    if cycles is None:
+        cycles = list(Cycle.objects.order_by("-start_date", "name"))
+        request._okr_all_cycles = cycles
+    return cycles
+
+
+def resolve_cycle(
+    *, requested: str | None, on: date, cycles: list[Cycle] | None = None
+) -> Cycle | None:
     """The cycle a page shows: the one asked for (`?cycle=<id>`) when it exists, else the
-    current one. A malformed or unknown id falls back to the current cycle rather than failing."""
+    current one. A malformed or unknown id falls back to the current cycle rather than failing.
+    With `cycles` (every cycle, from `request_cycles`) it asks the database nothing."""
+    if cycles is not None:
+        by_id = {c.pk: c for c in cycles}
+        if requested and is_id(requested) and int(requested) in by_id:
+            return by_id[int(requested)]
+        return pick_current_cycle(cycles=cycles, on=on)
     if requested and is_id(requested):
         cycle = Cycle.objects.filter(pk=int(requested)).first()
         if cycle is not None:

@@ -24,6 +24,32 @@ from initiatives.selectors import (
 from objectives import permissions
 from objectives.models import Cycle, KeyResult, Objective, User
 
+KEY_RESULT_FIELDS = ("objective_id", "title", "owner_id", "kind", "unit", "start_value")
+KEY_RESULT_FIELDS += ("target_value", "weight", "order", "archived", "version", "current_value")
+KEY_RESULT_FIELDS += ("last_confidence", "last_checkin_at", "checkins_total", "checkins_met")
+KEY_RESULT_FIELDS += ("final_grade", "frozen_score", "updated_at")
+OBJECTIVE_FIELDS = tuple(
+    f"objective__{name}"
+    for name in (
+        "cycle_id",
+        "title",
+        "owner_team_id",
+        "owner_user_id",
+        "parent_id",
+        "objective_type",
+        "visibility",
+        "archived",
+        "version",
+        "frozen_score",
+    )
+)
+OBJECTIVE_FIELDS += ("objective__owner_team__name", "objective__owner_team__is_root")
+OBJECTIVE_FIELDS += ("objective__owner_team__slug", "objective__owner_team__parent_id")
+OBJECTIVE_FIELDS += tuple(
+    f"objective__owner_user__{name}"
+    for name in ("display_name", "first_name", "last_name", "username", "is_active")
+)
+
 
 @dataclass(frozen=True)
 class SentReminder:
@@ -97,30 +123,45 @@ class MyWeek:
 
 
 def my_week(
-    *, user: User, now: datetime | None = None, requested_cycle: str | None = None
+    *,
+    user: User,
+    now: datetime | None = None,
+    requested_cycle: str | None = None,
+    cycles: list[Cycle] | None = None,
+    cycle: Cycle | None = None,
 ) -> MyWeek:
     """The signed-in person's key results in the current cycle, grouped by objective.
 
     Weeks run Monday to Sunday in the person's own time zone, the same week their reminders use.
-    Two queries whatever the number of key results: the cycle, then every key result of the
+    Two queries whatever the number of key results: the cycle (none when the request's
+    `cycles` are passed, or the `cycle` itself: a check-in's answer passes its key result's,
+    the one the page showing that key result's row is on), then every key result of the
     objectives the person holds a key result in (the others are needed for objective progress).
     The page adds a third when it shows this week's reminder e-mail (`reminder_sent`).
     """
     tz = user.tzinfo
     today = local_today(tz=tz, now=now)
     monday, sunday = scoring.week_bounds(day=today)
-    cycle = resolve_cycle(requested=requested_cycle, on=today)
+    if cycle is None:
+        cycle = resolve_cycle(requested=requested_cycle, on=today, cycles=cycles)
     if cycle is None:
         return MyWeek(None, today, monday, sunday, None, [], None)
 
-    my_objective_ids = KeyResult.objects.filter(
-        owner=user, archived=False, objective__cycle=cycle, objective__archived=False
-    ).values("objective_id")
+    # The cycle and archive conditions sit on the outer query's objective (the same one), so
+    # the subquery reads one table and the planner has one join fewer to weigh.
+    my_objective_ids = KeyResult.objects.filter(owner=user, archived=False).values("objective_id")
     # Owners are not loaded: the page shows only the person's own key results (the others of
-    # their objectives count towards the objectives' progress only).
+    # their objectives count towards the objectives' progress only). Of the rest, only what the
+    # page, the scoring and the check-in rule read.
     key_results = (
-        KeyResult.objects.filter(objective_id__in=my_objective_ids, archived=False)
+        KeyResult.objects.filter(
+            objective_id__in=my_objective_ids,
+            objective__cycle=cycle,
+            objective__archived=False,
+            archived=False,
+        )
         .select_related("objective__owner_team", "objective__owner_user")
+        .only(*KEY_RESULT_FIELDS, *OBJECTIVE_FIELDS)
         .order_by("objective_id", "order", "id")
     )
 

@@ -3,7 +3,7 @@
 from django import template
 from django.utils import timezone
 
-from dashboards.selectors.common import pick_current_cycle
+from dashboards.selectors.common import pick_current_cycle, request_cycles
 from objectives.ids import is_id
 from objectives.models import Cycle
 
@@ -19,13 +19,14 @@ STATE_ORDER = [
 
 @register.inclusion_tag("objectives/cycle_switcher.html", takes_context=True)
 def cycle_switcher(context: template.Context) -> dict:
-    """One query: every cycle. The selected one is the page's own (`page_cycle` in the context),
-    else the one asked for with ?cycle=, else the active cycle containing today."""
+    """Every cycle, in one query shared with the page (`request_cycles`). The selected one is
+    the page's own (`page_cycle` in the context), else the one asked for with ?cycle=, else the
+    active cycle containing today."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if request is None or user is None or not user.is_authenticated:
         return {"show": False}
-    cycles = list(Cycle.objects.order_by("-start_date", "name"))
+    cycles = request_cycles(request)
     by_id = {c.pk: c for c in cycles}
     selected = context.get("page_cycle")
     if selected is None:

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -6,7 +7,7 @@ from django.urls import reverse
 from checkins.models import CheckIn
 from checkins.services import record_checkin
 from objectives.models import Cycle, KeyResult
-from tests.factories import KeyResultFactory, ObjectiveFactory
+from tests.factories import CycleFactory, KeyResultFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +54,27 @@ def test_htmx_post_saves_and_returns_row_objective_and_summary(client, owner, ke
     assert 'id="week-summary" class="summary" aria-label="This week" hx-swap-oob="true"' in html
     # (44 - 20) / (60 - 20) = 0.60, shown as the row score and the objective progress
     assert 'data-testid="objective-progress">0.60<' in html
+
+
+def test_a_check_in_on_another_cycles_my_week_updates_that_weeks_numbers(
+    client, owner, key_result, cycle
+):
+    """My week can show a cycle beside the current one (?cycle=, a year beside its quarter):
+    a row checked in there answers with that cycle's objective progress and summary."""
+    year = CycleFactory(
+        name="Year", start_date=cycle.start_date, end_date=cycle.end_date + timedelta(days=200)
+    )
+    objective = ObjectiveFactory(cycle=year, owner_user=owner, owner_team=None)
+    yearly = KeyResultFactory(objective=objective, owner=owner)
+    client.force_login(owner)
+    response = client.post(_url(yearly), {"value": "44", "confidence": "4"}, **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'id="objective-{objective.pk}-header" class="objective-header" hx-swap-oob' in html
+    assert 'id="week-summary" class="summary" aria-label="This week" hx-swap-oob="true"' in html
+    # the summary counts the year's one key result, not the quarter's
+    assert "1 of 1 key results checked in" in html
+    assert f"objective-{key_result.objective_id}-header" not in html
 
 
 @pytest.mark.parametrize(
@@ -214,8 +236,9 @@ def test_checkin_fragments_run_a_fixed_number_of_queries(
     # session, user, key result, its row (1)
     with django_assert_num_queries(4):
         assert client.get(_url(target), **HTMX).status_code == 200
-    # session, user, key result; savepoint, lock, insert, update, release; My week (cycle + rows)
-    with django_assert_num_queries(10):
+    # session, user, key result; savepoint, lock, insert, update, release; My week's rows (its
+    # cycle is the key result's, loaded with it)
+    with django_assert_num_queries(9):
         response = client.post(_url(target), {"value": "55", "confidence": "4"}, **HTMX)
     assert response.status_code == 200
     # an invalid post never reaches the service: session, user, key result, its row

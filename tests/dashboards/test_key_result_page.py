@@ -111,6 +111,17 @@ def test_the_form_shows_only_to_those_who_may_check_in(client, owner, teammate, 
         assert "You may not check in" not in html
 
 
+def test_the_check_in_form_does_not_leak_into_the_initiatives_panel(client, owner, history):
+    """The page's `form` is the check-in's: the initiatives panel below it offers its Add link,
+    not an empty initiative form posting nowhere."""
+    client.force_login(owner)
+    body = client.get(_url(history)).content.decode()
+    panel = body.split('id="initiatives"')[1]
+    assert 'data-testid="initiative-add"' in panel
+    assert 'class="initiative-form"' not in panel
+    assert 'class="checkin-form"' in body
+
+
 def test_a_closed_cycle_says_why_there_is_no_form(client, owner, history, cycle):
     cycle.state = Cycle.State.GRADING
     cycle.save(update_fields=["state"])
