@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 
 
 class SiteConfig(AppConfig):
@@ -12,3 +13,10 @@ class SiteConfig(AppConfig):
         from okr_site import session_timeout
 
         session_timeout.connect_signals()
+
+
+class ReadOnlyAwareAdminConfig(AdminConfig):
+    """Django admin, closed to read-only viewers: it writes, and a viewer writes nothing, even
+    one who is also an admin (objectives/permissions.py)."""
+
+    default_site = "okr_site.admin_site.OkrAdminSite"

@@ -157,3 +157,14 @@ def test_a_member_still_sees_their_write_buttons(client, owner, key_result, cycl
         reverse("objective_new")
         in client.get(reverse("plan") + f"?cycle={cycle.pk}").content.decode()
     )
+
+
+def test_django_admin_is_closed_to_an_admin_who_is_also_a_viewer(client, admin, admin_viewer):
+    # Django admin writes; the read-only seat wins over the admin's rights there too.
+    client.force_login(admin_viewer)
+    refused = client.get(reverse("admin:index"))
+    assert refused.status_code == 302
+    assert refused["Location"].startswith(reverse("admin:login"))
+    assert client.post(reverse("admin:objectives_team_add"), {"name": "X"}).status_code == 302
+    client.force_login(admin)
+    assert client.get(reverse("admin:index")).status_code == 200
