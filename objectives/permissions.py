@@ -376,6 +376,11 @@ def can_manage_reminders(user: User) -> bool:
     return may_write(user) and user.is_admin
 
 
+def can_use_django_admin(user: User) -> bool:
+    """Django admin (okr_site/admin_site.py) writes: staff who may write."""
+    return may_write(user) and user.is_staff
+
+
 def can_read_audit_trail(user: User) -> bool:
     """The whole trail (/audit/) names private objectives and everyone's changes: admins only.
     Reading it writes nothing, so a read-only admin seat reads it too."""

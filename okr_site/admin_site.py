@@ -8,4 +8,4 @@ from objectives import permissions
 
 class OkrAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
-        return super().has_permission(request) and permissions.may_write(request.user)
+        return super().has_permission(request) and permissions.can_use_django_admin(request.user)

@@ -168,3 +168,20 @@ def test_django_admin_is_closed_to_an_admin_who_is_also_a_viewer(client, admin, 
     assert client.post(reverse("admin:objectives_team_add"), {"name": "X"}).status_code == 302
     client.force_login(admin)
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("who", "shown", "hidden"),
+    [
+        ("admin", ["People &amp; teams", "Reminders", "Audit trail", ">Admin<"], []),
+        ("admin_viewer", ["Audit trail"], ["People &amp; teams", "Reminders", ">Admin<"]),
+        ("owner", [], ["People &amp; teams", "Reminders", "Audit trail", ">Admin<"]),
+    ],
+)
+def test_the_header_offers_only_what_the_policy_allows(request, client, cycle, who, shown, hidden):
+    client.force_login(request.getfixturevalue(who))
+    header = client.get(reverse("my_week")).content.decode().split("</header>")[0]
+    for label in shown:
+        assert label in header
+    for label in hidden:
+        assert label not in header
