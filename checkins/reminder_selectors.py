@@ -151,11 +151,19 @@ class DeliveriesLog:
 LOG_PAGE_SIZE = 50
 
 
+def _known_sort(sort: str | None) -> str | None:
+    """`sort` when it names a column of the log (descending with a leading "-"), else None:
+    anything else sorts the default way rather than reaching django-tables2 as an accessor."""
+    if sort and sort.removeprefix("-") in DeliveryTable.base_columns:
+        return sort
+    return None
+
+
 def deliveries_log(*, params: dict, page: str | None, sort: str | None) -> DeliveriesLog:
     """The log filtered by `params`, sorted and paginated: a count and a page, two queries."""
     deliveries = ReminderDelivery.objects.select_related("user")
     log_filter = DeliveryFilter(params, queryset=deliveries)
-    table = DeliveryTable(log_filter.qs, order_by=sort or None)
+    table = DeliveryTable(log_filter.qs, order_by=_known_sort(sort))
     try:
         table.paginate(page=page if page and is_id(page) else 1, per_page=LOG_PAGE_SIZE)
     except EmptyPage:  # past the last page: show the last one
