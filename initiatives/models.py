@@ -3,8 +3,6 @@
 They are outputs, not outcomes: nothing here feeds a key result's progress or score.
 """
 
-from datetime import date
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -104,7 +102,3 @@ class Initiative(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status == self.Status.DONE
-
-    def is_overdue_on(self, today: date) -> bool:
-        """Past its due date and not done, where `today` is the owner's local date."""
-        return not self.is_done and self.due_date < today

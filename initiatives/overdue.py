@@ -27,10 +27,13 @@ def owner_today(*, tz_name: str, now: datetime | None = None) -> date:
     return timezone.localtime(now or timezone.now(), tz).date()
 
 
+def past_due(*, due_date: date, status: str, today: date) -> bool:
+    """The rule itself, where `today` is already the owner's local date."""
+    return status != Initiative.Status.DONE and due_date < today
+
+
 def is_overdue(*, due_date: date, status: str, owner_tz: str, now: datetime | None = None) -> bool:
-    if status == Initiative.Status.DONE:
-        return False
-    return due_date < owner_today(tz_name=owner_tz, now=now)
+    return past_due(due_date=due_date, status=status, today=owner_today(tz_name=owner_tz, now=now))
 
 
 def candidates_q(*, now: datetime | None = None, prefix: str = "") -> Q:
