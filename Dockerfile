@@ -14,6 +14,8 @@ COPY initiatives initiatives
 COPY audit audit
 COPY templates templates
 COPY static static
+# The compiled Korean catalogue (django.mo) is committed, so the image needs no gettext.
+COPY locale locale
 COPY manage.py ./
 RUN pip install . \
  && DJANGO_SECRET_KEY=build-only python manage.py collectstatic --no-input \

@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test setup lint format check-migrations bench clean
+.PHONY: run test setup lint format check-migrations messages bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || "$$(bin/find-python)" -m venv $(VENV)
@@ -13,7 +13,19 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-setup: $(STAMP)
+# axe-core for the browser tests' accessibility checks (tests/browser/test_accessibility.py), from
+# the npm registry as package-lock.json pins it; reinstalled when the lock file changes. Without
+# npm this only warns (the app itself needs no Node.js) and the accessibility tests fail saying so.
+NODE_STAMP := node_modules/.installed-stamp
+
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
+	else \
+	  echo "npm is not installed (apt-get install -y npm): no axe-core, the accessibility tests will fail"; \
+	fi
+
+setup: $(STAMP) $(NODE_STAMP)
 	@mkdir -p var
 
 # Reminders need no Redis here: a Celery worker with embedded beat (`worker -B`) runs beside the
@@ -54,5 +66,14 @@ format: setup
 check-migrations: setup
 	DJANGO_SETTINGS_MODULE=okr_site.settings_test $(PY) manage.py makemigrations --check --dry-run
 
+# The Korean catalogue: extract every marked string into locale/ko/LC_MESSAGES/django.po (keeping
+# translations, dropping strings the code no longer has), then compile django.mo. Translate what
+# it adds and run it again; tests/okr_site/test_translations.py fails until both are current.
+# Needs GNU gettext (apt-get install gettext). Keep the ignores in step with that test.
+messages: setup
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l ko --no-obsolete --add-location=file \
+	  -i 'tests/*' -i 'bench/*' -i 'var/*' -i 'node_modules/*' -i 'build/*' -i 'staticfiles/*'
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages -l ko
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache .hypothesis

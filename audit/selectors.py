@@ -8,11 +8,12 @@ title is left out for readers who may not see that objective.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
@@ -35,6 +36,19 @@ _MODELS = {
 _EXTRA_LABELS = {
     "position": lambda: _("position"),
     "carried_over_from": lambda: _("carried over from"),
+}
+# What an entry says happened: "created objective “Grow revenue”".
+_SUMMARIES = {
+    AuditEvent.Action.CREATED: lambda: _("created %(kind)s “%(label)s”"),
+    AuditEvent.Action.UPDATED: lambda: _("updated %(kind)s “%(label)s”"),
+    AuditEvent.Action.ARCHIVED: lambda: _("archived %(kind)s “%(label)s”"),
+    AuditEvent.Action.RESTORED: lambda: _("restored %(kind)s “%(label)s”"),
+    AuditEvent.Action.DELETED: lambda: _("deleted %(kind)s “%(label)s”"),
+    AuditEvent.Action.STATE_CHANGED: lambda: _("state changed %(kind)s “%(label)s”"),
+    AuditEvent.Action.REORDERED: lambda: _("reordered %(kind)s “%(label)s”"),
+    AuditEvent.Action.GRADED: lambda: _("graded %(kind)s “%(label)s”"),
+    AuditEvent.Action.DEACTIVATED: lambda: _("deactivated %(kind)s “%(label)s”"),
+    AuditEvent.Action.REACTIVATED: lambda: _("reactivated %(kind)s “%(label)s”"),
 }
 # Events that move an objective's or key result's version (objectives/concurrency.py): the
 # ones an edit conflict is about.
@@ -72,6 +86,11 @@ def shown_value(subject_kind: str, name: str, value: str) -> str:
     field = _field(subject_kind, name)
     if isinstance(field, models.BooleanField):
         return _("yes") if value == "yes" else _("no")
+    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+        try:
+            return date_format(date.fromisoformat(value), "DATE_FORMAT")
+        except ValueError:
+            return value
     choices = getattr(field, "flatchoices", None) if field is not None else None
     if choices:
         for key, label in choices:
@@ -95,11 +114,18 @@ class HistoryEntry:
 
     @property
     def summary(self) -> str:
-        return _("%(action)s %(kind)s “%(label)s”") % {
-            "action": self.event.get_action_display(),
+        """One sentence per action, so each language orders its words its own way."""
+        sentence = _SUMMARIES.get(self.event.action)
+        values = {
             "kind": self.event.get_subject_kind_display(),
             "label": self.event.subject_label,
         }
+        if sentence is None:  # an action recorded before this code knew it
+            return _("%(action)s %(kind)s “%(label)s”") % {
+                "action": self.event.get_action_display(),
+                **values,
+            }
+        return str(sentence()) % values
 
 
 @dataclass(frozen=True)

@@ -47,15 +47,38 @@ def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-class ReminderMessage(EmailMultiAlternatives):
-    """An e-mail whose headers are folded only past RFC 5322's 998-character limit.
+# Headers holding one long URL: folded at 78 characters the URL would be RFC 2047-encoded, and
+# mail clients could not read it any more; they are folded only past RFC 5322's 998 limit.
+UNFOLDED_HEADERS = frozenset({"list-unsubscribe", "list-unsubscribe-post"})
+MAX_HEADER_LINE = 998
 
-    The unsubscribe URL is one long word; folded at the default 78 characters it would be
-    RFC 2047-encoded, and mail clients could not read the List-Unsubscribe header any more.
-    """
+
+class _MailPolicy(email.policy.EmailPolicy):
+    """The standard policy, except that UNFOLDED_HEADERS keep their long URL on one line. Every
+    other header folds as usual, so a Korean subject becomes RFC 2047 encoded words of at most
+    75 characters each, as that RFC requires."""
+
+    def _for(self, name: str) -> email.policy.EmailPolicy:
+        if name.lower() in UNFOLDED_HEADERS and self.max_line_length != MAX_HEADER_LINE:
+            return self.clone(max_line_length=MAX_HEADER_LINE)
+        return self
+
+    def fold(self, name: str, value: str) -> str:
+        policy = self._for(name)
+        return super().fold(name, value) if policy is self else policy.fold(name, value)
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        policy = self._for(name)
+        return (
+            super().fold_binary(name, value) if policy is self else policy.fold_binary(name, value)
+        )
+
+
+class ReminderMessage(EmailMultiAlternatives):
+    """An e-mail whose List-Unsubscribe headers are never folded (see _MailPolicy)."""
 
     def message(self, *, policy: email.policy.Policy = email.policy.default) -> EmailMessage:
-        return super().message(policy=policy.clone(max_line_length=998))
+        return super().message(policy=_MailPolicy(**policy.__dict__))
 
 
 @contextmanager
@@ -331,8 +354,10 @@ def team_digests(
 def _weekly_summary(*, team: Team, manager: User, now: datetime) -> list[str]:
     """The written weekly summary the team dashboard shows (dashboards.summary), sub-teams
     rolled up, as the manager may see it."""
-    dashboard = team_dashboard(team=team, viewer=manager, include_sub_teams=True, now=now)
-    return [str(sentence) for sentence in dashboard.summary or []]
+    # The sentences are put into words here, so in the manager's language, whoever sends.
+    with translation.override(manager.language or settings.LANGUAGE_CODE):
+        dashboard = team_dashboard(team=team, viewer=manager, include_sub_teams=True, now=now)
+        return [str(sentence) for sentence in dashboard.summary or []]
 
 
 def _team_digest(*, team: Team, rows: list[KeyResultView], summary: list[str]) -> TeamDigest:

@@ -1,6 +1,7 @@
 """Read side of reminders: the preview of the next sweep and the deliveries log, each in a fixed
 number of queries."""
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -9,6 +10,7 @@ import django_tables2 as tables
 from django.core.paginator import EmptyPage
 from django.db.models import Q, QuerySet
 from django.utils.html import format_html
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from checkins.models import ReminderDelivery, ReminderPolicy
@@ -102,13 +104,16 @@ class DeliveryFilter(django_filters.FilterSet):
 
 
 class DeliveryTable(tables.Table):
-    claimed_at = tables.DateTimeColumn(verbose_name=_("Claimed"), format="D j M, H:i")
-    user = tables.Column(verbose_name=_("Who"), order_by=("user__display_name", "user__username"))
-    kind = tables.Column(verbose_name=_("What"))
-    period = tables.DateColumn(verbose_name=_("Week of"), format="j M Y")
+    claimed_at = tables.DateTimeColumn(verbose_name=_("Claimed"), format="SHORT_DATETIME_FORMAT")
+    user = tables.Column(
+        verbose_name=pgettext_lazy("e-mail recipient", "Who"),
+        order_by=("user__display_name", "user__username"),
+    )
+    kind = tables.Column(verbose_name=pgettext_lazy("kind of e-mail", "What"))
+    period = tables.DateColumn(verbose_name=_("Week of"), format="DATE_FORMAT")
     status = tables.Column(verbose_name=_("Status"))
     attempts = tables.Column(verbose_name=_("Attempts"), attrs={"td": {"class": "number"}})
-    sent_at = tables.DateTimeColumn(verbose_name=_("Sent"), format="D j M, H:i")
+    sent_at = tables.DateTimeColumn(verbose_name=_("Sent"), format="SHORT_DATETIME_FORMAT")
     last_error = tables.Column(
         verbose_name=_("Last error / note"), orderable=False, empty_values=()
     )
@@ -119,6 +124,7 @@ class DeliveryTable(tables.Table):
         sequence = [*fields, "last_error"]
         order_by = "-claimed_at"
         attrs = {"class": "deliveries-table"}
+        template_name = "checkins/_deliveries_table.html"
         empty_text = _("No reminder has been claimed yet.")
 
     def render_user(self, record: ReminderDelivery) -> str:
@@ -139,7 +145,19 @@ class DeliveryTable(tables.Table):
     def render_last_error(self, record: ReminderDelivery) -> str:
         if record.last_error:
             return format_html('<span class="delivery-error">{}</span>', record.last_error)
-        return record.note or "—"
+        return note_in_language(record.note) or "—"
+
+
+_GAVE_UP = re.compile(r"Gave up after (\d+) attempts\.")
+
+
+def note_in_language(note: str) -> str:
+    """A delivery's note (stored as the sender wrote it, in English) in the active language."""
+    if not note:
+        return note
+    if match := _GAVE_UP.fullmatch(note):
+        return gettext("Gave up after %(n)s attempts.") % {"n": match[1]}
+    return gettext(note)
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 import scoring
 from audit import services as audit
@@ -177,6 +178,13 @@ class Decision:
     @property
     def send(self) -> bool:
         return self.reason is Reason.DUE
+
+    @property
+    def existing_status_label(self) -> str:
+        """The existing delivery's status in words ("sent"), in the active language."""
+        if self.existing_status in Status.values:
+            return str(Status(self.existing_status).label)
+        return self.existing_status
 
 
 @dataclass
@@ -584,22 +592,27 @@ def _permanent(error: BaseException) -> bool:
 
 
 def _not_sendable(delivery: ReminderDelivery, *, now: datetime) -> tuple[str, str] | None:
-    """(final status, note) when this e-mail must not go out (any more), else None."""
+    """(final status, note) when this e-mail must not go out (any more), else None. Notes are
+    stored in English and translated where the deliveries log shows them."""
     user, policy = delivery.user, ReminderPolicy.current()
     if not user.is_active:
-        return Status.SKIPPED, _("The account was deactivated.")
+        return Status.SKIPPED, gettext_noop("The account was deactivated.")
     if user.reminders_opt_out:
-        return Status.SKIPPED, _("The person opted out of reminders.")
+        return Status.SKIPPED, gettext_noop("The person opted out of reminders.")
     if not user.email:
-        return Status.SKIPPED, _("The person has no e-mail address.")
+        return Status.SKIPPED, gettext_noop("The person has no e-mail address.")
     if not policy.enabled or (delivery.kind == Kind.DIGEST and not policy.digest_enabled):
-        return Status.SKIPPED, _("Reminders were turned off before it was sent.")
+        return Status.SKIPPED, gettext_noop("Reminders were turned off before it was sent.")
     if delivery.period != local_week(now=now, tz=user.tzinfo).monday:
         if delivery.last_error:
-            return Status.FAILED, _("Gave up: the week ended before it could be delivered.")
-        return Status.SKIPPED, _("The week ended before it was sent.")
+            return Status.FAILED, gettext_noop(
+                "Gave up: the week ended before it could be delivered."
+            )
+        return Status.SKIPPED, gettext_noop("The week ended before it was sent.")
     if delivery.attempts > settings.REMINDER_MAX_ATTEMPTS:
-        return Status.FAILED, _("Gave up after %(n)s attempts.") % {"n": delivery.attempts - 1}
+        return Status.FAILED, gettext_noop("Gave up after %(n)s attempts.") % {
+            "n": delivery.attempts - 1
+        }
     return None
 
 
@@ -629,9 +642,9 @@ def send_delivery(*, delivery_id: int, now: datetime | None = None) -> SendOutco
         message = reminder_emails.compose(delivery=delivery, now=started)
         if message is None:
             note = (
-                _("Nothing to report: no key results in an active cycle.")
+                gettext_noop("Nothing to report: no key results in an active cycle.")
                 if delivery.kind == Kind.DIGEST
-                else _("Nothing due any more: checked in before it went out.")
+                else gettext_noop("Nothing due any more: checked in before it went out.")
             )
             _finish(delivery, status=Status.SKIPPED, note=note)
             return SendOutcome(Status.SKIPPED)

@@ -24,3 +24,13 @@ class DashboardsConfig(AppConfig):
         # the read cache: put the triggers back and move the generation after every migrate.
         pre_migrate.connect(_drop_sqlite_count_triggers, sender=self)
         post_migrate.connect(_ensure_database_triggers, sender=self)
+        # Status names and reasons (scoring, free of Django) in the request's language.
+        from django.utils import translation
+
+        from scoring import words
+
+        words.install_translator(
+            gettext=translation.gettext,
+            ngettext=translation.ngettext,
+            pgettext=translation.pgettext,
+        )

@@ -11,6 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
+
 import scoring
 from scoring import Status
 
@@ -30,6 +34,15 @@ def _scale(
     if high == low:
         return _c((out_low + out_high) / 2)
     return _c(out_low + (value - low) * (out_high - out_low) / (high - low))
+
+
+def _day(day: date) -> str:
+    """A day and month in the active language: "5 Oct" in English, "10월 5일" in Korean."""
+    return date_format(day, "MONTH_DAY_FORMAT")
+
+
+def _join(parts: Sequence[str]) -> str:
+    return _(", ").join(parts)
 
 
 def _percent_text(share: Decimal | None) -> str:
@@ -88,7 +101,8 @@ class BarChart:
 def progress_bars(
     *, title: str, items: Sequence[BarItem], expected: Decimal | None, what: str = "progress"
 ) -> BarChart:
-    """One bar per item (progress in [0, 1]) with a vertical line where progress is expected."""
+    """One bar per item (progress in [0, 1]) with a vertical line where progress is expected.
+    `what` names the values in the description ("progress": "Progress: Ada 50%, …")."""
     row, bar_height, top = Decimal(28), Decimal(16), Decimal(8)
     label_width, value_width = Decimal(180), Decimal(56)
     area = WIDTH - label_width - value_width
@@ -111,15 +125,24 @@ def progress_bars(
         for i in items
         if expected is not None and i.value is not None and i.value < expected
     ]
-    parts = [f"{i.label} {_percent_text(i.value)}" for i in items]
-    description = f"{what.capitalize()}: " + (", ".join(parts) if parts else "nothing to show")
+    parts = [
+        _("%(label)s %(value)s") % {"label": i.label, "value": _percent_text(i.value)}
+        for i in items
+    ]
+    shown = _join(parts) if parts else _("nothing to show")
+    if what == "progress":
+        description = _("Progress: %(values)s.") % {"values": shown}
+    else:
+        description = _("%(what)s: %(values)s.") % {"what": what.capitalize(), "values": shown}
     if expected is not None:
-        description += f". Expected by now: {_percent_text(expected)}"
+        values = {"expected": _percent_text(expected), "below": _join(behind)}
         if behind:
-            description += f"; below it: {', '.join(behind)}"
+            description += " " + _("Expected by now: %(expected)s; below it: %(below)s.") % values
+        else:
+            description += " " + _("Expected by now: %(expected)s.") % values
     return BarChart(
         title=title,
-        description=description + ".",
+        description=description,
         width=WIDTH,
         height=height,
         label_width=label_width,
@@ -218,7 +241,11 @@ def _segments(coords: Sequence[tuple[Decimal, Decimal] | None]) -> list[str]:
 
 def _confidence_ticks(bottom: Decimal, top: Decimal) -> list[Tick]:
     return [
-        Tick(_scale(Decimal(n), ONE, Decimal(5), bottom, top), Decimal(n), f"{n}/5")
+        Tick(
+            _scale(Decimal(n), ONE, Decimal(5), bottom, top),
+            Decimal(n),
+            _("%(confidence)s/5") % {"confidence": n},
+        )
         for n in range(1, 6)
     ]
 
@@ -240,21 +267,30 @@ def confidence_trend(*, weeks: Sequence[date], values: Sequence[Decimal | None])
             continue
         y = _scale(value, ONE, Decimal(5), bottom, top)
         coords.append((x, y))
-        points.append(Point(x, y, f"Week of {week:%-d %b}: {scoring.round2(value)}/5"))
-    x_ticks = [Tick(x, None, f"{week:%-d %b}") for x, week in zip(xs, weeks, strict=True)]
+        label = _("Week of %(day)s: %(confidence)s/5") % {
+            "day": _day(week),
+            "confidence": scoring.round2(value),
+        }
+        points.append(Point(x, y, label))
+    x_ticks = [Tick(x, None, _day(week)) for x, week in zip(xs, weeks, strict=True)]
     if len(x_ticks) > 8:  # keep the axis legible: every other label
         x_ticks = x_ticks[::2]
     known = [(w, v) for w, v in zip(weeks, values, strict=True) if v is not None]
     if known:
         first, last = known[0], known[-1]
-        description = (
-            f"Average confidence went from {scoring.round2(first[1])}/5 in the week of "
-            f"{first[0]:%-d %b} to {scoring.round2(last[1])}/5 in the week of {last[0]:%-d %b}."
-        )
+        description = _(
+            "Average confidence went from %(first)s/5 in the week of %(first_day)s to "
+            "%(last)s/5 in the week of %(last_day)s."
+        ) % {
+            "first": scoring.round2(first[1]),
+            "first_day": _day(first[0]),
+            "last": scoring.round2(last[1]),
+            "last_day": _day(last[0]),
+        }
     else:
-        description = "No confidence has been recorded in this cycle yet."
+        description = _("No confidence has been recorded in this cycle yet.")
     return LineChart(
-        title="Confidence by week",
+        title=_("Confidence by week"),
         description=description,
         width=WIDTH,
         height=_LINE_HEIGHT,
@@ -311,7 +347,7 @@ def _date_ticks(start: date, end: date, left: Decimal, right: Decimal) -> list[T
     while month <= end:
         days.append(month)
         month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    return [Tick(_day_scale(day, start, end, left, right), None, f"{day:%-d %b}") for day in days]
+    return [Tick(_day_scale(day, start, end, left, right), None, _day(day)) for day in days]
 
 
 def value_history(
@@ -329,7 +365,7 @@ def value_history(
     value, the target as a horizontal line and, for metrics, the expected pace from start to
     target; a vertical line marks the day shown."""
     left, top, right, bottom = _frame()
-    values = [start, target] + [value for _, value in checkins]
+    values = [start, target] + [value for _day_, value in checkins]
     ticks = nice_ticks(min(values), max(values))
     low, high = ticks[0], ticks[-1]
 
@@ -344,31 +380,51 @@ def value_history(
     for day, value in checkins:
         x, y = at(day, value)
         coords.append((x, y))
-        points.append(Point(x, y, f"{day:%-d %b}: {format_value(value)}"))
+        label = _("%(day)s: %(value)s") % {"day": _day(day), "value": format_value(value)}
+        points.append(Point(x, y, label))
     lines = []
     target_y = _scale(target, low, high, bottom, top)
     lines.append(
-        RefLine(left, target_y, right, target_y, "target", "target", right - 4, target_y - 4)
+        RefLine(
+            left,
+            target_y,
+            right,
+            target_y,
+            "target",
+            pgettext("chart legend", "target"),
+            right - 4,
+            target_y - 4,
+        )
     )
     if kind == scoring.Kind.METRIC:
         sx, sy = at(cycle_start, start)
         ex, ey = at(cycle_end, target)
-        lines.append(RefLine(sx, sy, ex, ey, "pace", "expected pace", ex - 4, ey + 14))
+        lines.append(RefLine(sx, sy, ex, ey, "pace", _("expected pace"), ex - 4, ey + 14))
     today_x = _day_scale(on, cycle_start, cycle_end, left, right)
     lines.append(RefLine(today_x, top, today_x, bottom, "today", "", today_x, top))
     if checkins:
         latest_day, latest = checkins[-1]
-        description = (
-            f"{len(checkins)} check-in{'s' if len(checkins) != 1 else ''} from "
-            f"{checkins[0][0]:%-d %b} to {latest_day:%-d %b}; latest {format_value(latest)}, "
-            f"start {format_value(start)}, target {format_value(target)}."
-        )
+        description = ngettext(
+            "%(count)s check-in from %(first)s to %(last)s; latest %(latest)s, start %(start)s, "
+            "target %(target)s.",
+            "%(count)s check-ins from %(first)s to %(last)s; latest %(latest)s, start %(start)s, "
+            "target %(target)s.",
+            len(checkins),
+        ) % {
+            "count": len(checkins),
+            "first": _day(checkins[0][0]),
+            "last": _day(latest_day),
+            "latest": format_value(latest),
+            "start": format_value(start),
+            "target": format_value(target),
+        }
     else:
-        description = (
-            f"No check-in yet; start {format_value(start)}, target {format_value(target)}."
-        )
+        description = _("No check-in yet; start %(start)s, target %(target)s.") % {
+            "start": format_value(start),
+            "target": format_value(target),
+        }
     return LineChart(
-        title="Value over time",
+        title=_("Value over time"),
         description=description,
         width=WIDTH,
         height=_LINE_HEIGHT,
@@ -394,16 +450,26 @@ def confidence_history(
         x = _day_scale(day, cycle_start, cycle_end, left, right)
         y = _scale(Decimal(confidence), ONE, Decimal(5), bottom, top)
         coords.append((x, y))
-        points.append(Point(x, y, f"{day:%-d %b}: {confidence}/5"))
+        label = _("%(day)s: %(confidence)s/5") % {"day": _day(day), "confidence": confidence}
+        points.append(Point(x, y, label))
     if checkins:
-        description = (
-            f"Confidence went from {checkins[0][1]}/5 on {checkins[0][0]:%-d %b} to "
-            f"{checkins[-1][1]}/5 on {checkins[-1][0]:%-d %b}, over {len(checkins)} check-ins."
-        )
+        description = ngettext(
+            "Confidence went from %(first)s/5 on %(first_day)s to %(last)s/5 on %(last_day)s, "
+            "over %(count)s check-in.",
+            "Confidence went from %(first)s/5 on %(first_day)s to %(last)s/5 on %(last_day)s, "
+            "over %(count)s check-ins.",
+            len(checkins),
+        ) % {
+            "first": checkins[0][1],
+            "first_day": _day(checkins[0][0]),
+            "last": checkins[-1][1],
+            "last_day": _day(checkins[-1][0]),
+            "count": len(checkins),
+        }
     else:
-        description = "No confidence recorded yet."
+        description = _("No confidence recorded yet.")
     return LineChart(
-        title="Confidence over time",
+        title=_("Confidence over time"),
         description=description,
         width=WIDTH,
         height=_LINE_HEIGHT,
@@ -460,14 +526,19 @@ def status_distribution(*, counts: Mapping[Status | str, int]) -> Distribution:
             width = WIDTH - x  # rounding never leaves a sliver at the end
         segments.append(Segment(status, count, x, width, _percent_text(share)))
         x += width
-    parts = [f"{s.count} {s.status.label}" for s in segments if s.count]
+    parts = [
+        _("%(count)s %(status)s") % {"count": s.count, "status": s.status.label}
+        for s in segments
+        if s.count
+    ]
     description = (
-        f"{total} key result{'s' if total != 1 else ''}: {', '.join(parts)}."
+        ngettext("%(total)s key result: %(counts)s.", "%(total)s key results: %(counts)s.", total)
+        % {"total": total, "counts": _join(parts)}
         if total
-        else "No key results."
+        else _("No key results.")
     )
     return Distribution(
-        title="Key results by status",
+        title=_("Key results by status"),
         description=description,
         width=WIDTH,
         height=Decimal(28),
@@ -548,23 +619,29 @@ def checkin_heatmap(*, rows: Sequence[HeatRow], weeks: Sequence[date]) -> Heatma
                     text_y=_c(y + cell_height / 2 + 3),
                     level=heat_level(rate),
                     text=text,
-                    title=f"{row.label}, week of {week:%-d %b}: {text} checked in",
+                    title=_("%(team)s, week of %(day)s: %(share)s checked in")
+                    % {"team": row.label, "day": _day(week), "share": text},
                 )
             )
     column_labels = [
-        Tick(_c(label_width + cell_width * w + cell_width / 2), None, f"{week:%-d %b}")
+        Tick(_c(label_width + cell_width * w + cell_width / 2), None, _day(week))
         for w, week in enumerate(weeks)
     ]
     latest = [(row.label, row.rates[-1]) for row in rows if row.rates]
     if latest and weeks:
-        description = f"Share of key results checked in, week of {weeks[-1]:%-d %b}: " + ", ".join(
-            f"{label} {_percent_text(rate)}" for label, rate in latest
-        )
+        shares = [
+            _("%(label)s %(value)s") % {"label": label, "value": _percent_text(rate)}
+            for label, rate in latest
+        ]
+        description = _("Share of key results checked in, week of %(day)s: %(shares)s.") % {
+            "day": _day(weeks[-1]),
+            "shares": _join(shares),
+        }
     else:
-        description = "No weeks to show yet"
+        description = _("No weeks to show yet.")
     return Heatmap(
-        title="Check-ins by team and week",
-        description=description + ".",
+        title=_("Check-ins by team and week"),
+        description=description,
         width=WIDTH,
         height=_c(top + cell_height * max(len(rows), 1) + 4),
         cell_width=_c(cell_width - 2),

@@ -7,6 +7,7 @@ rows in memory. Only the text search needs the database (titles and owners' name
 database compares them): one query, made only when there is something to search for.
 """
 
+import unicodedata
 from collections.abc import Callable, Sequence
 
 import django_filters
@@ -22,16 +23,16 @@ from objectives.models import KeyResult, Objective
 from scoring import Status
 
 STATUS_CHOICES = [
-    (Status.BEHIND.value, "Behind"),
-    (Status.AT_RISK.value, "At risk"),
-    (Status.ON_TRACK.value, "On track"),
-    (Status.DONE.value, "Done"),
+    (Status.BEHIND.value, _("Behind")),
+    (Status.AT_RISK.value, _("At risk")),
+    (Status.ON_TRACK.value, _("On track")),
+    (Status.DONE.value, _("Done")),
 ]
 CONFIDENCE_CHOICES = [
-    ("low", "Low (1–2)"),
-    ("medium", "Middling (3)"),
-    ("high", "High (4–5)"),
-    ("none", "Not rated yet"),
+    ("low", _("Low (1–2)")),
+    ("medium", _("Middling (3)")),
+    ("high", _("High (4–5)")),
+    ("none", _("Not rated yet")),
 ]
 _CONFIDENCE_TESTS = {
     "low": lambda confidence: confidence is not None and confidence <= 2,
@@ -43,28 +44,30 @@ _CONFIDENCE_TESTS = {
 
 class KeyResultFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Search",
+        label=_("Search"),
         method="search",
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": "Key result, objective or owner"}
+            attrs={"type": "search", "placeholder": _("Key result, objective or owner")}
         ),
     )
-    owner = django_filters.ChoiceFilter(label="Owner", field_name="owner_id", empty_label="Anyone")
+    owner = django_filters.ChoiceFilter(
+        label=_("Owner"), field_name="owner_id", empty_label=_("Anyone")
+    )
     status = django_filters.ChoiceFilter(
-        label="Status", choices=STATUS_CHOICES, empty_label="Any status"
+        label=_("Status"), choices=STATUS_CHOICES, empty_label=_("Any status")
     )
     confidence = django_filters.ChoiceFilter(
-        label="Confidence",
+        label=_("Confidence"),
         choices=CONFIDENCE_CHOICES,
-        empty_label="Any confidence",
+        empty_label=_("Any confidence"),
     )
     kind = django_filters.ChoiceFilter(
-        label="Kind", choices=KeyResult.Kind.choices, empty_label="Any kind"
+        label=_("Kind"), choices=KeyResult.Kind.choices, empty_label=_("Any kind")
     )
     level = django_filters.ChoiceFilter(
-        label="Level", choices=Objective.Level.choices, empty_label="Any level"
+        label=_("Level"), choices=Objective.Level.choices, empty_label=_("Any level")
     )
-    stale = django_filters.BooleanFilter(label="Only “no update”", widget=forms.CheckboxInput)
+    stale = django_filters.BooleanFilter(label=_("Only “no update”"), widget=forms.CheckboxInput)
 
     class Meta:
         model = KeyResult
@@ -87,7 +90,9 @@ class KeyResultFilter(django_filters.FilterSet):
         return any(self.form.cleaned_data.get(name) for name in self.filters)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        words = value.split()
+        # Titles are stored as typed (NFC, composed Hangul); a query sent as separate jamo
+        # (NFD, as some systems do) is composed first so that Korean matches the same way.
+        words = unicodedata.normalize("NFC", value).split()
         for word in words:
             queryset = queryset.filter(
                 Q(title__icontains=word)

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 import scoring
@@ -103,7 +104,8 @@ def compose(facts: WeekFacts) -> list[Sentence]:
 
 
 def empty_sentence(facts: WeekFacts) -> Sentence:
-    return Sentence("empty", f"{facts.team} has no key results in this cycle yet.")
+    text = _("%(team)s has no key results in this cycle yet.") % {"team": facts.team}
+    return Sentence("empty", text)
 
 
 def moved_sentence(facts: WeekFacts) -> Sentence | None:
@@ -111,11 +113,22 @@ def moved_sentence(facts: WeekFacts) -> Sentence | None:
     if not movers:
         return None
     top = min(movers, key=lambda kr: (-abs(kr.progress_change), kr.title))
-    verb = "rose" if top.progress_change > 0 else "fell"
-    text = (
-        f"“{top.title}” moved most this week: its progress {verb} by "
-        f"{_number(abs(top.progress_change))} to {_number(top.progress)} ({top.owner})."
-    )
+    if top.progress_change > 0:
+        template = _(
+            "“%(title)s” moved most this week: its progress rose by %(change)s to "
+            "%(progress)s (%(owner)s)."
+        )
+    else:
+        template = _(
+            "“%(title)s” moved most this week: its progress fell by %(change)s to "
+            "%(progress)s (%(owner)s)."
+        )
+    text = template % {
+        "title": top.title,
+        "change": _number(abs(top.progress_change)),
+        "progress": _number(top.progress),
+        "owner": top.owner,
+    }
     return Sentence("moved", text, (top.title,))
 
 
@@ -123,7 +136,7 @@ def still_sentence(facts: WeekFacts) -> Sentence | None:
     known = [kr for kr in facts.key_results if kr.progress_change is not None]
     if not known or any(kr.progress_change for kr in known):
         return None
-    return Sentence("still", "No key result's progress moved this week.")
+    return Sentence("still", _("No key result's progress moved this week."))
 
 
 def stuck_sentence(facts: WeekFacts) -> Sentence | None:
@@ -139,9 +152,15 @@ def stuck_sentence(facts: WeekFacts) -> Sentence | None:
     )
     if not stuck:
         return None
-    named = [f"“{kr.title}” ({Status(kr.status).label})" for kr in stuck[:NAMED_AT_MOST]]
-    verb = "is" if len(stuck) == 1 else "are"
-    text = f"Stuck: {_listing(named, len(stuck))} {verb} not gaining ground this week."
+    named = [
+        _("“%(title)s” (%(status)s)") % {"title": kr.title, "status": Status(kr.status).label}
+        for kr in stuck[:NAMED_AT_MOST]
+    ]
+    text = ngettext(
+        "Stuck: %(items)s is not gaining ground this week.",
+        "Stuck: %(items)s are not gaining ground this week.",
+        len(stuck),
+    ) % {"items": _listing(named, len(stuck))}
     return Sentence("stuck", text, tuple(kr.title for kr in stuck[:NAMED_AT_MOST]))
 
 
@@ -184,12 +203,21 @@ def lowest_confidence_sentence(facts: WeekFacts) -> Sentence | None:
     lowest = min(rated, key=lambda kr: (kr.confidence, kr.progress, kr.title))
     if lowest.confidence > LOW_CONFIDENCE:
         return None
-    text = f"Lowest confidence: “{lowest.title}” at {lowest.confidence}/5 ({lowest.owner})"
+    values = {"title": lowest.title, "confidence": lowest.confidence, "owner": lowest.owner}
     blocker = " ".join(lowest.blocker.split())
     if blocker:
-        text += f", blocked by: “{_shorten(blocker)}”."
+        text = _(
+            "Lowest confidence: “%(title)s” at %(confidence)s/5 (%(owner)s), blocked by: "
+            "“%(blocker)s”."
+        ) % {**values, "blocker": _shorten(blocker)}
     else:
-        text += ", with no blocker written down."
+        text = (
+            _(
+                "Lowest confidence: “%(title)s” at %(confidence)s/5 (%(owner)s), with no blocker "
+                "written down."
+            )
+            % values
+        )
     return Sentence("lowest_confidence", text, (lowest.title,))
 
 
@@ -198,7 +226,7 @@ def confident_sentence(facts: WeekFacts) -> Sentence | None:
     if not rated or any(kr.confidence <= LOW_CONFIDENCE for kr in rated):
         return None
     return Sentence(
-        "confident", "Confidence is high: every key result checked in on is rated 4/5 or 5/5."
+        "confident", _("Confidence is high: every key result checked in on is rated 4/5 or 5/5.")
     )
 
 
@@ -211,17 +239,20 @@ def silent_sentence(facts: WeekFacts) -> Sentence | None:
         return None
     people = sorted(due_by_owner.items(), key=lambda item: (-item[1], item[0]))
     named = [
-        f"{name} ({count} key result{'s' if count != 1 else ''})"
+        ngettext("%(name)s (%(count)s key result)", "%(name)s (%(count)s key results)", count)
+        % {"name": name, "count": count}
         for name, count in people[:NAMED_AT_MOST]
     ]
-    text = f"Not checked in yet this week: {_listing(named, len(people))}."
+    text = _("Not checked in yet this week: %(people)s.") % {"people": _listing(named, len(people))}
     return Sentence("silent", text)
 
 
 def all_checked_in_sentence(facts: WeekFacts) -> Sentence | None:
     if not facts.key_results or any(kr.due for kr in facts.key_results):
         return None
-    return Sentence("all_checked_in", "Every key result that needs a check-in has one this week.")
+    return Sentence(
+        "all_checked_in", _("Every key result that needs a check-in has one this week.")
+    )
 
 
 def stale_sentence(facts: WeekFacts) -> Sentence | None:
@@ -231,8 +262,18 @@ def stale_sentence(facts: WeekFacts) -> Sentence | None:
     )
     if not stale:
         return None
-    named = [f"“{kr.title}” ({kr.owner}, {kr.stale_days} days)" for kr in stale[:NAMED_AT_MOST]]
-    text = f"No update for more than ten days: {_listing(named, len(stale))}."
+    named = [
+        ngettext(
+            "“%(title)s” (%(owner)s, %(days)s day)",
+            "“%(title)s” (%(owner)s, %(days)s days)",
+            kr.stale_days,
+        )
+        % {"title": kr.title, "owner": kr.owner, "days": kr.stale_days}
+        for kr in stale[:NAMED_AT_MOST]
+    ]
+    text = _("No update for more than ten days: %(items)s.") % {
+        "items": _listing(named, len(stale))
+    }
     return Sentence("stale", text, tuple(kr.title for kr in stale[:NAMED_AT_MOST]))
 
 
@@ -240,18 +281,20 @@ def checkin_rate_sentence(facts: WeekFacts) -> Sentence | None:
     if facts.rate_this_week is None:
         return None
     now = _percent(facts.rate_this_week)
-    text = f"{now}% of key results have a check-in this week"
-    if facts.rate_last_week is None:
-        text += "."
+    before = None if facts.rate_last_week is None else _percent(facts.rate_last_week)
+    if before is None:
+        template = _("%(now)s%% of key results have a check-in this week.")
+    elif now > before:
+        template = _(
+            "%(now)s%% of key results have a check-in this week, up from %(before)s%% last week."
+        )
+    elif now < before:
+        template = _(
+            "%(now)s%% of key results have a check-in this week, down from %(before)s%% last week."
+        )
     else:
-        before = _percent(facts.rate_last_week)
-        if now > before:
-            text += f", up from {before}% last week."
-        elif now < before:
-            text += f", down from {before}% last week."
-        else:
-            text += ", the same as last week."
-    return Sentence("checkin_rate", text)
+        template = _("%(now)s%% of key results have a check-in this week, the same as last week.")
+    return Sentence("checkin_rate", template % {"now": now, "before": before})
 
 
 # --- Wording helpers -----------------------------------------------------------------------------
@@ -267,12 +310,16 @@ def _percent(share: Decimal) -> int:
 
 def _listing(items: Sequence[str], total: int) -> str:
     """ "a", "a and b", "a, b and c", "a, b, c and 2 more"."""
+    separator = _(", ")
     more = total - len(items)
     if more > 0:
-        return f"{', '.join(items)} and {more} more"
+        return ngettext("%(items)s and %(count)s more", "%(items)s and %(count)s more", more) % {
+            "items": separator.join(items),
+            "count": more,
+        }
     if len(items) == 1:
         return items[0]
-    return f"{', '.join(items[:-1])} and {items[-1]}"
+    return _("%(items)s and %(last)s") % {"items": separator.join(items[:-1]), "last": items[-1]}
 
 
 def _shorten(text: str, limit: int = 140) -> str:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import django_tables2 as tables
 from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.utils.translation import gettext_lazy as _
 
 from dashboards.selectors.team import TeamRow
 
@@ -18,23 +19,23 @@ PAGE_FIELD = "page"
 
 
 class KeyResultTable(tables.Table):
-    title = tables.Column(verbose_name="Key result", order_by=("sort_title", "pk"))
+    title = tables.Column(verbose_name=_("Key result"), order_by=("sort_title", "pk"))
     owner = tables.Column(
-        verbose_name="Owner", accessor="owner_name", order_by=("sort_owner", "sort_title", "pk")
+        verbose_name=_("Owner"), accessor="owner_name", order_by=("sort_owner", "sort_title", "pk")
     )
-    level = tables.Column(verbose_name="Level", order_by=("level", "sort_title", "pk"))
-    progress = tables.Column(verbose_name="Progress", order_by=("progress", "sort_title", "pk"))
+    level = tables.Column(verbose_name=_("Level"), order_by=("level", "sort_title", "pk"))
+    progress = tables.Column(verbose_name=_("Progress"), order_by=("progress", "sort_title", "pk"))
     status = tables.Column(
-        verbose_name="Status",
+        verbose_name=_("Status"),
         order_by=("status_rank", "progress", "sort_title", "pk"),
         # The first click shows the worst first: what a manager sorts by status for.
         initial_sort_descending=True,
     )
     confidence = tables.Column(
-        verbose_name="Confidence", order_by=("sort_confidence", "sort_title", "pk")
+        verbose_name=_("Confidence"), order_by=("sort_confidence", "sort_title", "pk")
     )
     last_checkin = tables.Column(
-        verbose_name="Last check-in",
+        verbose_name=_("Last check-in"),
         accessor="last_checkin_at",
         order_by=("sort_last_checkin", "sort_title", "pk"),
     )
@@ -44,7 +45,7 @@ class KeyResultTable(tables.Table):
         order_by_field = SORT_FIELD
         page_field = PAGE_FIELD
         per_page_field = "per_page"
-        empty_text = "No key results match these filters."
+        empty_text = _("No key results match these filters.")
 
 
 def key_result_table(

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 MIN_KEY_RESULTS = 2
 MAX_KEY_RESULTS = 5
@@ -172,7 +173,8 @@ def objectives_per_owner_hint(count: int, owner: str) -> Hint | None:
         ),
         fix=_("Pick the two to four that matter most for %(owner)s; drop or merge the rest.")
         % {"owner": owner},
-        found=_("%(owner)s: %(count)s objectives") % {"owner": owner, "count": count},
+        found=ngettext("%(owner)s: %(count)s objective", "%(owner)s: %(count)s objectives", count)
+        % {"owner": owner, "count": count},
     )
 
 
@@ -302,7 +304,12 @@ def committed_at_risk_hint(
             "Talk about it now: add help or resources, cut scope elsewhere, or agree openly to "
             "make the objective aspirational."
         ),
-        found=_("%(count)s key result(s) at risk or behind") % {"count": troubled},
+        found=ngettext(
+            "%(count)s key result at risk or behind",
+            "%(count)s key results at risk or behind",
+            troubled,
+        )
+        % {"count": troubled},
     )
 
 

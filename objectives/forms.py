@@ -4,7 +4,6 @@ They parse what the browser sends; the services hold the rules and their errors 
 the same fields (the keys of a service's ValidationError are these forms' field names).
 """
 
-import calendar
 import functools
 from collections.abc import Iterator
 from datetime import date
@@ -14,6 +13,7 @@ from zoneinfo import available_timezones
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from objectives import fiscal, permissions, services
@@ -31,7 +31,7 @@ from objectives.models import (
 from objectives.services import MAX_TEXT_LENGTH, grade_errors
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MONTH_CHOICES = [(n, calendar.month_name[n]) for n in range(1, 13)]
+MONTH_CHOICES = [(n, MONTHS[n]) for n in range(1, 13)]
 PERIOD_CUSTOM = "custom"
 PERIOD_YEAR = "year"
 PERIOD_CHOICES = [

@@ -147,7 +147,11 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} in {self.team} ({self.role})"
+        return _("%(person)s in %(team)s (%(role)s)") % {
+            "person": self.user,
+            "team": self.team,
+            "role": self.get_role_display(),
+        }
 
 
 class Cycle(models.Model):
@@ -250,7 +254,11 @@ class CycleTransition(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.cycle}: {self.from_state} → {self.to_state}"
+        return _("%(cycle)s: %(from)s → %(to)s") % {
+            "cycle": self.cycle,
+            "from": self.get_from_state_display(),
+            "to": self.get_to_state_display(),
+        }
 
     @property
     def actor_name(self) -> str:
@@ -553,7 +561,7 @@ class ObjectiveReflection(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Reflection on {self.objective}"
+        return _("Reflection on %(title)s") % {"title": self.objective}
 
 
 class ObjectiveTemplate(models.Model):

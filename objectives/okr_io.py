@@ -23,6 +23,12 @@ result columns empty); the objective's columns repeat on each of its rows:
                     leaves initiative rows out and says so (initiatives are the work of one
                     cycle; carrying an objective over brings its unfinished ones along).
 
+The header is written in the reader's language (the English names above are the codes; Korean
+gets Korean names), and so are the values of type, visibility, kind and the initiatives' status
+and priority; an import reads the header and those values in English or Korean, whichever the
+file has, so a Korean export edited and imported again round-trips. A file is UTF-8, with or
+without a byte-order mark (the export writes one, for Excel).
+
 Cells a spreadsheet would run as a formula (starting with = + - @ or a tab) are written with a
 leading apostrophe in CSV and as quoted text in XLSX; the import takes that apostrophe off again.
 An import is all or nothing: `plan_import` is the dry run (what would be created and every error
@@ -38,10 +44,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
+from django.utils.translation import override, pgettext_lazy
 
 import scoring
 from dashboards.selectors.common import score_key_result, with_threshold_counts
@@ -110,6 +118,121 @@ ErrorSink = Callable[[int, str, str], None]
 EXISTING_REF = re.compile(r"^[Oo](\d+)$")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+# The header as people read it. In English the names are the codes themselves (the format above);
+# a translation gives each column a name in the reader's language. An import reads either.
+COLUMN_LABELS = {
+    "objective_ref": pgettext_lazy("OKR file column", "objective_ref"),
+    "parent_ref": pgettext_lazy("OKR file column", "parent_ref"),
+    "objective": pgettext_lazy("OKR file column", "objective"),
+    "description": pgettext_lazy("OKR file column", "description"),
+    "owner_team": pgettext_lazy("OKR file column", "owner_team"),
+    "owner_user": pgettext_lazy("OKR file column", "owner_user"),
+    "type": pgettext_lazy("OKR file column", "type"),
+    "visibility": pgettext_lazy("OKR file column", "visibility"),
+    "key_result": pgettext_lazy("OKR file column", "key_result"),
+    "kr_owner": pgettext_lazy("OKR file column", "kr_owner"),
+    "kind": pgettext_lazy("OKR file column", "kind"),
+    "unit": pgettext_lazy("OKR file column", "unit"),
+    "start": pgettext_lazy("OKR file column", "start"),
+    "target": pgettext_lazy("OKR file column", "target"),
+    "weight": pgettext_lazy("OKR file column", "weight"),
+    "current": pgettext_lazy("OKR file column", "current"),
+    "kr_progress": pgettext_lazy("OKR file column", "kr_progress"),
+    "kr_score": pgettext_lazy("OKR file column", "kr_score"),
+    "objective_progress": pgettext_lazy("OKR file column", "objective_progress"),
+    "objective_score": pgettext_lazy("OKR file column", "objective_score"),
+    "initiative": pgettext_lazy("OKR file column", "initiative"),
+    "initiative_owner": pgettext_lazy("OKR file column", "initiative_owner"),
+    "initiative_status": pgettext_lazy("OKR file column", "initiative_status"),
+    "initiative_priority": pgettext_lazy("OKR file column", "initiative_priority"),
+    "initiative_due": pgettext_lazy("OKR file column", "initiative_due"),
+    "initiative_link": pgettext_lazy("OKR file column", "initiative_link"),
+}
+# The coded values, as people read them: the codes in English, words in a translation.
+VALUE_COLUMNS = frozenset(
+    {"type", "visibility", "kind", "initiative_status", "initiative_priority"}
+)
+VALUE_LABELS = {
+    "type": {
+        "aspirational": pgettext_lazy("OKR file value", "aspirational"),
+        "committed": pgettext_lazy("OKR file value", "committed"),
+    },
+    "visibility": {
+        "public": pgettext_lazy("OKR file value", "public"),
+        "private": pgettext_lazy("OKR file value", "private"),
+    },
+    "kind": {
+        "metric": pgettext_lazy("OKR file value", "metric"),
+        "at_least": pgettext_lazy("OKR file value", "at_least"),
+        "at_most": pgettext_lazy("OKR file value", "at_most"),
+        "milestone": pgettext_lazy("OKR file value", "milestone"),
+    },
+    "initiative_status": {
+        "todo": pgettext_lazy("OKR file value", "todo"),
+        "in_progress": pgettext_lazy("OKR file value", "in_progress"),
+        "blocked": pgettext_lazy("OKR file value", "blocked"),
+        "done": pgettext_lazy("OKR file value", "done"),
+    },
+    "initiative_priority": {
+        "high": pgettext_lazy("OKR file value", "high"),
+        "medium": pgettext_lazy("OKR file value", "medium"),
+        "low": pgettext_lazy("OKR file value", "low"),
+    },
+}
+
+
+def column_label(column: str) -> str:
+    """A column's name in the active language (a name the format does not know stays as is)."""
+    return str(COLUMN_LABELS.get(column, column))
+
+
+def header_row() -> list[str]:
+    """The export's header in the active language."""
+    return [column_label(column) for column in COLUMNS]
+
+
+def _value_label(column: str, value: str) -> str:
+    label = VALUE_LABELS.get(column, {}).get(value)
+    return value if label is None else str(label)
+
+
+def _normal(name: str) -> str:
+    """A header cell or coded value as compared: no BOM, spaces collapsed, case folded."""
+    return " ".join(name.replace("\ufeff", "").split()).casefold()
+
+
+def _in_every_language(labels: Callable[[], Iterable[tuple[str, str]]]) -> dict[str, str]:
+    """{normalised name: code} for the (name, code) pairs `labels` gives in each language."""
+    found: dict[str, str] = {}
+    for language, _name in settings.LANGUAGES:
+        with override(language):
+            for name, code in labels():
+                found.setdefault(_normal(name), code)
+    return found
+
+
+def header_aliases() -> dict[str, str]:
+    """Every name a header cell may have, in any language, and the column it means."""
+    aliases = {column: column for column in COLUMNS}
+    aliases.update({column.replace("_", " "): column for column in COLUMNS})
+    translated = _in_every_language(
+        lambda: [(str(label), code) for code, label in COLUMN_LABELS.items()]
+    )
+    return {**translated, **aliases}
+
+
+def value_aliases(column: str, choices: Iterable[tuple[str, object]] = ()) -> dict[str, str]:
+    """The words that mean each code of a coded column, in any language: the codes, the file's
+    own words for them and the labels of the model's `choices` ("keep at least", "도전형")."""
+    codes = {code: code for code in VALUE_LABELS.get(column, {})}
+    translated = _in_every_language(
+        lambda: [
+            *((str(label), code) for code, label in VALUE_LABELS.get(column, {}).items()),
+            *((str(label), code) for code, label in choices),
+        ]
+    )
+    return {**translated, **codes}
+
 
 # --- Export ------------------------------------------------------------------------------------
 
@@ -147,6 +270,8 @@ class ExportRow:
             if isinstance(value, Decimal):
                 # Scores keep their two decimals ("0.50"); values read as people write them.
                 out.append(str(value) if column in SCORE_COLUMNS else _number_text(value))
+            elif column in VALUE_COLUMNS and value:
+                out.append(guard_cell(_value_label(column, value)))
             else:
                 out.append(guard_cell(value or ""))
         return out
@@ -281,7 +406,7 @@ def export_csv(rows: Sequence[ExportRow]) -> bytes:
     """UTF-8 with a byte-order mark, so spreadsheet programs read Korean names right."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(header_row())
     for row in rows:
         writer.writerow(row.texts())
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -294,7 +419,7 @@ def export_xlsx(rows: Sequence[ExportRow], *, title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "OKRs"
-    sheet.append(COLUMNS)
+    sheet.append(header_row())
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row_number, row in enumerate(rows, start=2):
@@ -302,6 +427,8 @@ def export_xlsx(rows: Sequence[ExportRow], *, title: str) -> bytes:
             value = row.cells.get(column)
             if value is None or value == "":
                 continue
+            if column in VALUE_COLUMNS and isinstance(value, str):
+                value = _value_label(column, value)
             cell = sheet.cell(row=row_number, column=column_number, value=value)
             if isinstance(value, str):
                 # Always text, never a formula, whatever it starts with.
@@ -322,6 +449,11 @@ class RowError:
     row: int  # as a spreadsheet numbers it: the header is row 1
     column: str  # "" for the file as a whole
     message: str
+
+    @property
+    def column_label(self) -> str:
+        """The column as the reader's header names it ("" for the file as a whole)."""
+        return column_label(self.column) if self.column else ""
 
 
 @dataclass
@@ -419,17 +551,19 @@ def _decode(content: bytes) -> tuple[str | None, str]:
         ) % {"row": row}
 
 
-def _delimiter(text: str) -> str:
+def _delimiter(text: str, aliases: dict[str, str]) -> str:
     first_line = text.split("\n", 1)[0]
     return max(
         DELIMITERS,
-        key=lambda d: sum(cell.strip().lower() in COLUMNS for cell in first_line.split(d)),
+        key=lambda d: sum(_normal(cell.strip('"')) in aliases for cell in first_line.split(d)),
     )
 
 
-def _read_rows(text: str) -> tuple[list[list[str]] | None, str]:
+def _read_rows(text: str, aliases: dict[str, str]) -> tuple[list[list[str]] | None, str]:
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+        reader = csv.reader(
+            io.StringIO(text, newline=""), delimiter=_delimiter(text, aliases), strict=True
+        )
         rows = []
         for row in reader:
             rows.append(row)
@@ -452,7 +586,11 @@ def _header_errors(header: list[str]) -> list[RowError]:
             errors.append(RowError(1, "", _("A column has no name.")))
         elif name in seen:
             errors.append(
-                RowError(1, name, _("The column “%(name)s” appears twice.") % {"name": name})
+                RowError(
+                    1,
+                    name,
+                    _("The column “%(name)s” appears twice.") % {"name": column_label(name)},
+                )
             )
         elif name not in COLUMNS:
             errors.append(
@@ -467,7 +605,9 @@ def _header_errors(header: list[str]) -> list[RowError]:
     for name in REQUIRED_COLUMNS:
         if name not in seen:
             errors.append(
-                RowError(1, name, _("The column “%(name)s” is missing.") % {"name": name})
+                RowError(
+                    1, name, _("The column “%(name)s” is missing.") % {"name": column_label(name)}
+                )
             )
     return errors
 
@@ -483,6 +623,11 @@ class _Lookups:
             if r.get(column)
         }
         self.cycle_name = cycle.name
+        self.values = {
+            "type": value_aliases("type", Objective.Type.choices),
+            "visibility": value_aliases("visibility", Objective.Visibility.choices),
+            "kind": value_aliases("kind", KeyResult.Kind.choices),
+        }
         self.teams = {team.slug.casefold(): team for team in Team.objects.all()}
         self.people: dict[str, User] = {}
         if usernames:
@@ -510,11 +655,13 @@ class _Lookups:
         return self.people.get(username) or self.people.get(username.casefold())
 
 
-def _choice(value: str, choices: Iterable[str], default: str) -> str | None:
-    value = value.strip().lower()
+def _choice(value: str, aliases: dict[str, str], default: str) -> str | None:
+    """The code a coded cell means (written as the code or a word for it, in any language), the
+    default when empty, None when it means nothing."""
+    value = _normal(value)
     if not value:
         return default
-    return value if value in choices else None
+    return aliases.get(value)
 
 
 def plan_import(*, actor: User, cycle: Cycle, content: bytes) -> ImportPlan:
@@ -523,12 +670,16 @@ def plan_import(*, actor: User, cycle: Cycle, content: bytes) -> ImportPlan:
     text, problem = _decode(content)
     if text is None:
         return _file_error(cycle, problem)
-    raw_rows, problem = _read_rows(text)
+    aliases = header_aliases()
+    raw_rows, problem = _read_rows(text, aliases)
     if raw_rows is None:
         return _file_error(cycle, problem)
     if not raw_rows:
         return _file_error(cycle, _("The file is empty."))
-    header = [unguard_cell(cell).strip().lower() for cell in raw_rows[0]]
+    header = [
+        aliases.get(_normal(name), _normal(name))
+        for name in (unguard_cell(cell) for cell in raw_rows[0])
+    ]
     header_errors = _header_errors(header)
     if header_errors:
         return ImportPlan(cycle=cycle, objectives=[], errors=header_errors)
@@ -657,11 +808,11 @@ def _plan_objective(
     number: int, record: dict[str, str], lookups: _Lookups, error: ErrorSink
 ) -> PlannedObjective | None:
     ok = True
-    objective_type = _choice(record["type"], Objective.Type.values, Objective.Type.ASPIRATIONAL)
+    objective_type = _choice(record["type"], lookups.values["type"], Objective.Type.ASPIRATIONAL)
     if objective_type is None:
         error(number, "type", _("Write “aspirational” or “committed”."))
         ok = False
-    visibility = _choice(record["visibility"], Objective.Visibility.values, "public")
+    visibility = _choice(record["visibility"], lookups.values["visibility"], "public")
     if visibility is None:
         error(number, "visibility", _("Write “public” or “private”."))
         ok = False
@@ -746,7 +897,7 @@ def _plan_key_result(
                 return None
         return None
     ok = True
-    kind = _choice(record["kind"], KeyResult.Kind.values, KeyResult.Kind.METRIC)
+    kind = _choice(record["kind"], lookups.values["kind"], KeyResult.Kind.METRIC)
     if kind is None:
         error(number, "kind", _("Write metric, at_least, at_most or milestone."))
         ok = False
@@ -862,7 +1013,7 @@ def import_okrs(*, actor: User, cycle: Cycle, content: bytes) -> list[Objective]
             raise ValidationError(
                 [
                     _("Row %(row)s, %(column)s: %(message)s")
-                    % {"row": e.row, "column": e.column or _("file"), "message": e.message}
+                    % {"row": e.row, "column": e.column_label or _("file"), "message": e.message}
                     for e in plan.errors
                 ]
                 or [_("The file holds no objectives.")]

@@ -25,6 +25,7 @@ from objectives.models import (
     Team,
     User,
 )
+from objectives.template_library import localize_template
 
 LEVEL_RANK = {Objective.Level.COMPANY: 0, Objective.Level.TEAM: 1, Objective.Level.INDIVIDUAL: 2}
 # Past this many candidate parents an unfiltered picker leaves individual objectives out (they
@@ -377,10 +378,25 @@ def writable_teams(*, scope: permissions.PermissionScope) -> list[Team]:
 # --- The template library ----------------------------------------------------------------------
 
 
+def _localized(templates: Iterable[ObjectiveTemplate]) -> list[ObjectiveTemplate]:
+    """The shipped templates in the active language, in the library's order (department, level,
+    title) as the reader sees the titles."""
+    shown = []
+    retitled = False
+    for template in templates:
+        title = template.title
+        shown.append(localize_template(template))
+        retitled = retitled or template.title != title
+    if retitled:
+        shown.sort(key=lambda t: (t.department, t.level, t.title, t.pk))
+    return shown
+
+
 def template_library(
     *, department: str = "", level: str = "", query: str = ""
 ) -> list[ObjectiveTemplate]:
-    """Templates with their key results, filtered; two queries."""
+    """Templates with their key results, filtered; two queries. The search matches the words
+    as shown (a Korean reader searches the Korean titles) or as stored."""
     templates = ObjectiveTemplate.objects.prefetch_related(
         Prefetch(
             "key_results",
@@ -391,23 +407,32 @@ def template_library(
         templates = templates.filter(department=department)
     if level:
         templates = templates.filter(level=level)
-    for term in query.split():
-        templates = templates.filter(Q(title__icontains=term) | Q(description__icontains=term))
-    return list(templates.order_by("department", "level", "title", "pk"))
+    loaded = list(templates.order_by("department", "level", "title", "pk"))
+    originals = {t.pk: f"{t.title} {t.description}".casefold() for t in loaded}
+    shown = _localized(loaded)
+    terms = query.casefold().split()
+    return [
+        t
+        for t in shown
+        if all(
+            term in originals[t.pk] or term in f"{t.title} {t.description}".casefold()
+            for term in terms
+        )
+    ]
 
 
 def template_choices() -> list[ObjectiveTemplate]:
     """Every template, for the form's "start from a template" list; one query."""
-    return list(
-        ObjectiveTemplate.objects.only("pk", "title", "department", "level").order_by(
-            "department", "level", "title", "pk"
-        )
+    return _localized(
+        ObjectiveTemplate.objects.only(
+            "pk", "title", "department", "level", "library_key"
+        ).order_by("department", "level", "title", "pk")
     )
 
 
 def objective_template(pk: int) -> ObjectiveTemplate | None:
-    """One template with its key results; two queries."""
-    return (
+    """One template with its key results, in the active language; two queries."""
+    template = (
         ObjectiveTemplate.objects.prefetch_related(
             Prefetch(
                 "key_results",
@@ -417,3 +442,4 @@ def objective_template(pk: int) -> ObjectiveTemplate | None:
         .filter(pk=pk)
         .first()
     )
+    return localize_template(template) if template is not None else None

@@ -14,8 +14,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
@@ -280,10 +282,15 @@ def objective_new(request: HttpRequest) -> HttpResponse:
                     if others:
                         add_service_errors(form, ValidationError(others))
             else:
+                count = objective.key_results.count()
                 messages.success(
                     request,
-                    _("“%(title)s” is saved, with %(count)s key result(s).")
-                    % {"title": objective.title, "count": objective.key_results.count()},
+                    ngettext(
+                        "“%(title)s” is saved, with %(count)s key result.",
+                        "“%(title)s” is saved, with %(count)s key results.",
+                        count,
+                    )
+                    % {"title": objective.title, "count": count},
                 )
                 return redirect("objective_plan", pk=objective.pk)
         status = 422
@@ -894,7 +901,7 @@ def objective_save_template(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _download(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
@@ -905,7 +912,7 @@ def okr_export_csv(request: HttpRequest) -> HttpResponse:
     return _download(
         okr_io.export_csv(rows),
         content_type="text/csv; charset=utf-8",
-        filename=f"okrs-{slugify(cycle.name) or cycle.pk}.csv",
+        filename=f"okrs-{slugify(cycle.name, allow_unicode=True) or cycle.pk}.csv",
     )
 
 
@@ -916,7 +923,7 @@ def okr_export_xlsx(request: HttpRequest) -> HttpResponse:
     return _download(
         okr_io.export_xlsx(rows, title=cycle.name),
         content_type=okr_io.XLSX_CONTENT_TYPE,
-        filename=f"okrs-{slugify(cycle.name) or cycle.pk}.xlsx",
+        filename=f"okrs-{slugify(cycle.name, allow_unicode=True) or cycle.pk}.xlsx",
     )
 
 
@@ -951,7 +958,11 @@ def okr_import(request: HttpRequest) -> HttpResponse:
             return render(request, IMPORT_PAGE, context, status=422)
         messages.success(
             request,
-            _("Imported %(count)s objective(s) into %(cycle)s.")
+            ngettext(
+                "Imported %(count)s objective into %(cycle)s.",
+                "Imported %(count)s objectives into %(cycle)s.",
+                len(created),
+            )
             % {"count": len(created), "cycle": cycle.name},
         )
         return redirect(reverse("plan") + f"?cycle={cycle.pk}")

@@ -34,6 +34,7 @@ from objectives.models import (
     Team,
     User,
 )
+from objectives.people_sorting import name_key, person_key
 from objectives.services import is_done
 
 # --- Cycles page -----------------------------------------------------------------------------
@@ -197,6 +198,19 @@ def _reflection_of(objective: Objective) -> ObjectiveReflection | None:
         return None
 
 
+def _owner_order(objective: Objective) -> tuple:
+    """Company objectives first, then teams', then people's, by owner name (case-insensitive,
+    Hangul in 가나다 order, the same on every database)."""
+    team, person = objective.owner_team, objective.owner_user
+    return (
+        objective.level != Objective.Level.COMPANY,
+        person is not None,
+        name_key(team.name if team is not None else ""),
+        person_key(person) if person is not None else (),
+        objective.pk,
+    )
+
+
 def grading_page(
     *,
     cycle: Cycle,
@@ -224,9 +238,8 @@ def grading_page(
     )
     if objective_ids is not None:
         objectives_qs = objectives_qs.filter(pk__in=list(objective_ids))
-    objectives = list(objectives_qs)
-    # Company objectives first, then teams, then people.
-    objectives.sort(key=lambda o: (o.level != Objective.Level.COMPANY, o.owner_user_id is not None))
+    # Company objectives first, then teams, then people, each by name.
+    objectives = sorted(objectives_qs, key=_owner_order)
     key_results = with_threshold_counts(
         KeyResult.objects.filter(objective__in=[o.pk for o in objectives], archived=False)
         .select_related("owner", "graded_by")
@@ -298,11 +311,12 @@ def carry_over_page(*, cycle: Cycle, viewer: User) -> CarryOverPage:
     cycles: at most eight queries.
     """
     scope = permissions.scope_for(viewer)
-    objectives = list(
+    objectives = sorted(
         Objective.objects.filter(cycle=cycle, archived=False)
         .filter(scope.editable_objectives())
         .select_related("owner_team", "owner_user")
-        .order_by("owner_team__is_root", "owner_team__name", "owner_user__display_name", "pk")
+        .order_by("owner_team__is_root", "owner_team__name", "owner_user__display_name", "pk"),
+        key=_owner_order,
     )
     key_results = with_threshold_counts(
         KeyResult.objects.filter(objective__in=[o.pk for o in objectives], archived=False)
@@ -365,14 +379,20 @@ def carry_over_page(*, cycle: Cycle, viewer: User) -> CarryOverPage:
 
 def people_list() -> list[User]:
     """Everyone, active people first, with their teams (two queries)."""
-    return list(
+    people = list(
         User.objects.prefetch_related(
             Prefetch(
                 "memberships",
                 queryset=Membership.objects.select_related("team").order_by("team__name"),
             )
-        ).order_by("-is_active", "display_name", "username")
+        )
     )
+    # Names sorted in Python: case-insensitive, Hangul in 가나다 order, on every database.
+    for person in people:
+        person.sorted_memberships = sorted(
+            person.memberships.all(), key=lambda m: name_key(m.team.name)
+        )
+    return sorted(people, key=lambda person: (not person.is_active, person_key(person)))
 
 
 def open_key_results(*, person: User) -> list[KeyResult]:
@@ -410,13 +430,13 @@ def person_page(*, person: User) -> PersonPage:
     queries)."""
     return PersonPage(
         person=person,
-        memberships=list(person.memberships.select_related("team").order_by("team__name")),
+        memberships=sorted(
+            person.memberships.select_related("team"), key=lambda m: name_key(m.team.name)
+        ),
         open_key_results=open_key_results(person=person),
         open_objectives=open_individual_objectives(person=person),
-        teams=list(Team.objects.order_by("name")),
-        active_people=list(
-            User.objects.filter(is_active=True).order_by("display_name", "username")
-        ),
+        teams=sorted(Team.objects.all(), key=lambda team: name_key(team.name)),
+        active_people=sorted(User.objects.filter(is_active=True), key=person_key),
     )
 
 
@@ -436,7 +456,10 @@ class TeamNode:
 def team_tree() -> list[TeamNode]:
     """Every team in tree order (the company first, sub-teams under their parent, by name) with
     member counts and managers (two queries)."""
-    teams = list(Team.objects.annotate(member_count=Count("memberships")).order_by("name"))
+    teams = sorted(
+        Team.objects.annotate(member_count=Count("memberships")),
+        key=lambda team: (name_key(team.name), team.pk),
+    )
     managers: dict[int, list[str]] = {}
     for membership in Membership.objects.filter(role=Membership.Role.MANAGER).select_related(
         "user"
@@ -458,7 +481,7 @@ def team_tree() -> list[TeamNode]:
                     team=team,
                     depth=depth,
                     member_count=team.member_count,
-                    manager_names=sorted(managers.get(team.pk, [])),
+                    manager_names=sorted(managers.get(team.pk, []), key=name_key),
                 )
             )
             walk(team.pk, depth + 1)
@@ -469,7 +492,8 @@ def team_tree() -> list[TeamNode]:
 
 def team_members(*, team: Team) -> list[Membership]:
     """A team's people, managers first (one query)."""
-    return list(team.memberships.select_related("user").order_by("-role", "user__display_name"))
+    members = team.memberships.select_related("user")
+    return sorted(members, key=lambda m: (m.role != Membership.Role.MANAGER, person_key(m.user)))
 
 
 def team_parent_choices(*, team: Team | None) -> list[TeamNode]:

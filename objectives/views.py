@@ -16,8 +16,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dashboards.cache import ReadKey
@@ -521,7 +523,11 @@ def carry_over(request: HttpRequest) -> HttpResponse:
                 target = form.cleaned_data["into"]
                 messages.success(
                     request,
-                    _("Carried %(count)s objective(s) over into %(cycle)s.")
+                    ngettext(
+                        "Carried %(count)s objective over into %(cycle)s.",
+                        "Carried %(count)s objectives over into %(cycle)s.",
+                        len(copies),
+                    )
                     % {"count": len(copies), "cycle": target.name},
                 )
                 return redirect(_with_cycle("carry_over", cycle))
@@ -566,7 +572,9 @@ def cycle_report_csv(request: HttpRequest) -> HttpResponse:
     if cycle is None:
         raise Http404
     report = build_cycle_report(cycle=cycle, viewer=request.user)
-    response = HttpResponse(report.csv_text(), content_type="text/csv; charset=utf-8")
-    filename = f"okr-scores-{slugify(cycle.name) or cycle.pk}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # UTF-8 with a byte-order mark, so spreadsheet programs read Korean names right.
+    response = HttpResponse("\ufeff" + report.csv_text(), content_type="text/csv; charset=utf-8")
+    # A Korean cycle name stays readable in the file's name (RFC 6266 filename*).
+    filename = f"okr-scores-{slugify(cycle.name, allow_unicode=True) or cycle.pk}.csv"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

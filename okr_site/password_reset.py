@@ -14,6 +14,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from okr_site.security import client_ip
@@ -41,7 +42,10 @@ class RateLimitedPasswordResetForm(PasswordResetForm):
             "address", address, settings.PASSWORD_RESET_REQUESTS_PER_ADDRESS_PER_HOUR
         ):
             return
-        super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+        # In the account's own language when its owner chose one, else the page's language.
+        user = context.get("user")
+        with translation.override(getattr(user, "language", "") or translation.get_language()):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -79,6 +79,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -124,8 +125,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("ko", "Korean")]
+# Each language named in itself, as the header's switcher shows them.
+LANGUAGES = [("en", "English"), ("ko", "한국어")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["okr_site.formats"]
+# The switcher's cookie (okr_site/language.py) for visitors not signed in; same-site only.
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 # The company's time zone: weeks for the check-in rate are counted in it. Each person's own
 # time zone (User.time_zone) is activated per request for display.
 TIME_ZONE = env.str("OKR_COMPANY_TIME_ZONE", default="UTC")
@@ -291,6 +297,7 @@ if not DEBUG and env.bool("DJANGO_SECURE", default=True):
     # why a debug install keeps the usual names.
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=True)

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
+from scoring import words
 from scoring.numbers import ONE, as_date, as_decimal, as_share, plain_number, round2
 from scoring.types import Kind, Number, Reason, Status, StatusResult, worst
 
@@ -20,7 +21,33 @@ _CONFIDENCE_STATUS = {
     2: Status.BEHIND,
     1: Status.BEHIND,
 }
-_THRESHOLD_WORDS = {Kind.AT_LEAST: "at least", Kind.AT_MOST: "at most"}
+# Whole sentences, so that a translation orders them its own way: by (latest?, met?, kind).
+_THRESHOLD_WORDS = {
+    (True, True, Kind.AT_LEAST): words.gettext(
+        "latest %(value)s meets the target of at least %(target)s"
+    ),
+    (True, False, Kind.AT_LEAST): words.gettext(
+        "latest %(value)s misses the target of at least %(target)s"
+    ),
+    (True, True, Kind.AT_MOST): words.gettext(
+        "latest %(value)s meets the target of at most %(target)s"
+    ),
+    (True, False, Kind.AT_MOST): words.gettext(
+        "latest %(value)s misses the target of at most %(target)s"
+    ),
+    (False, True, Kind.AT_LEAST): words.gettext(
+        "start value %(value)s meets the target of at least %(target)s"
+    ),
+    (False, False, Kind.AT_LEAST): words.gettext(
+        "start value %(value)s misses the target of at least %(target)s"
+    ),
+    (False, True, Kind.AT_MOST): words.gettext(
+        "start value %(value)s meets the target of at most %(target)s"
+    ),
+    (False, False, Kind.AT_MOST): words.gettext(
+        "start value %(value)s misses the target of at most %(target)s"
+    ),
+}
 
 type _Verdict = tuple[Status, Reason]
 
@@ -63,8 +90,12 @@ def kr_status(
 
     if kind in (Kind.METRIC, Kind.MILESTONE) and progress >= ONE:
         # Done is final: a finished key result stays done however confident or quiet its owner.
-        text = "milestone reached" if kind is Kind.MILESTONE else "target reached"
-        reason = Reason(code="done", params={"kind": kind}, text=text)
+        said = (
+            words.gettext("milestone reached")
+            if kind is Kind.MILESTONE
+            else words.gettext("target reached")
+        )
+        reason = _reason(code="done", params={"kind": kind}, said=said)
         return StatusResult(status=Status.DONE, reasons=(reason,), stale=False)
 
     if kind in (Kind.METRIC, Kind.MILESTONE):
@@ -99,7 +130,8 @@ def objective_status(*, statuses: Sequence[Status | str]) -> StatusResult | None
     total = sum(counted.values())
     status = worst(*counted)
     params = {"total": total} | {member.value: counted[member] for member in Status}
-    reason = Reason(code="krs", params=params, text=_count_text(counted=counted, total=total))
+    said = _count_words(counted=counted, total=total)
+    reason = _reason(code="krs", params=params, said=said)
     return StatusResult(status=status, reasons=(reason,), stale=False)
 
 
@@ -115,7 +147,8 @@ def _checked_confidence(*, confidence: object) -> int | None:
 
 def _pace(*, progress: Decimal, expected: Decimal) -> _Verdict:
     if expected < EARLY_EXPECTED:
-        reason = Reason(code="pace_early", params={"expected": expected}, text="early in the cycle")
+        said = words.gettext("early in the cycle")
+        reason = _reason(code="pace_early", params={"expected": expected}, said=said)
         return Status.ON_TRACK, reason
     # Compare by multiplying, not dividing, so a ratio of exactly 0.7 or 0.4 is not lost to
     # rounding.
@@ -126,8 +159,12 @@ def _pace(*, progress: Decimal, expected: Decimal) -> _Verdict:
     else:
         status = Status.BEHIND
     params = {"progress": progress, "expected": expected, "ratio": progress / expected}
-    text = f"{round2(progress)} of an expected {round2(expected)}"
-    return status, Reason(code="pace", params=params, text=text)
+    said = words.gettext(
+        "%(progress)s of an expected %(expected)s",
+        progress=round2(progress),
+        expected=round2(expected),
+    )
+    return status, _reason(code="pace", params=params, said=said)
 
 
 def _threshold(
@@ -136,28 +173,28 @@ def _threshold(
     latest = value is not None
     if value is None:
         if expected < EARLY_EXPECTED:
-            reason = Reason(
-                code="no_checkin_yet", params={"expected": expected}, text="no check-in yet"
+            reason = _reason(
+                code="no_checkin_yet",
+                params={"expected": expected},
+                said=words.gettext("no check-in yet"),
             )
             return Status.ON_TRACK, reason
         # Past the grace period silence proves nothing, so the level it started from is judged.
         value = start
     met = value >= target if kind is Kind.AT_LEAST else value <= target
-    subject = "latest" if latest else "start value"
-    verb = "meets" if met else "misses"
-    text = (
-        f"{subject} {plain_number(value=value)} {verb} the target of "
-        f"{_THRESHOLD_WORDS[kind]} {plain_number(value=target)}"
+    said = words.gettext(
+        _THRESHOLD_WORDS[(latest, met, kind)].message,
+        value=plain_number(value=value),
+        target=plain_number(value=target),
     )
     params = {"kind": kind, "value": value, "target": target, "latest": latest}
-    reason = Reason(code="threshold_met" if met else "threshold_missed", params=params, text=text)
+    reason = _reason(code="threshold_met" if met else "threshold_missed", params=params, said=said)
     return (Status.ON_TRACK if met else Status.BEHIND), reason
 
 
 def _confidence(*, confidence: int) -> _Verdict:
-    reason = Reason(
-        code="confidence", params={"confidence": confidence}, text=f"confidence {confidence}/5"
-    )
+    said = words.gettext("confidence %(confidence)s/5", confidence=confidence)
+    reason = _reason(code="confidence", params={"confidence": confidence}, said=said)
     return _CONFIDENCE_STATUS[confidence], reason
 
 
@@ -169,24 +206,52 @@ def _staleness(*, last_checkin: date | None, cycle_start: date, on: date) -> _Ve
     if days <= STALE_AFTER_DAYS:
         return None
     never = last_checkin is None
-    text = (
-        f"no check-in since the cycle started {days} days ago"
+    said = (
+        words.ngettext(
+            "no check-in since the cycle started %(days)s day ago",
+            "no check-in since the cycle started %(days)s days ago",
+            days,
+            days=days,
+        )
         if never
-        else f"no update for {days} days"
+        else words.ngettext(
+            "no update for %(days)s day", "no update for %(days)s days", days, days=days
+        )
     )
     params = {"days": days, "since": since, "never_checked_in": never}
-    return Status.AT_RISK, Reason(code="stale", params=params, text=text)
+    return Status.AT_RISK, _reason(code="stale", params=params, said=said)
 
 
-def _count_text(*, counted: Counter[Status], total: int) -> str:
-    nouns = "key result" if total == 1 else "key results"
+def _reason(*, code: str, params: dict[str, object], said: words.Words) -> Reason:
+    return Reason(code=code, params=params, text=said.english(), words=said)
+
+
+def _count_words(*, counted: Counter[Status], total: int) -> words.Words:
     present = [s for s in sorted(counted, key=lambda s: s.rank, reverse=True) if counted[s]]
     if len(present) == 1 and total > 1:
-        return f"all {total} {nouns} {present[0].label}"
+        return words.ngettext(
+            "all %(total)s key result %(status)s",
+            "all %(total)s key results %(status)s",
+            total,
+            total=total,
+            status=present[0].words,
+        )
     # Name the troubled key results; only when there are none do on track and done get counted.
     troubled = [s for s in present if s.rank >= Status.AT_RISK.rank]
-    shown = troubled or present
-    first, *rest = shown
-    parts = [f"{counted[first]} of {total} {nouns} {first.label}"]
-    parts += [f"{counted[s]} {s.label}" for s in rest]
-    return ", ".join(parts)
+    first, *rest = troubled or present
+    said = words.ngettext(
+        "%(count)s of %(total)s key result %(status)s",
+        "%(count)s of %(total)s key results %(status)s",
+        total,
+        count=counted[first],
+        total=total,
+        status=first.words,
+    )
+    for status in rest:
+        said = words.gettext(
+            "%(counts)s, %(count)s %(status)s",
+            counts=said,
+            count=counted[status],
+            status=status.words,
+        )
+    return said

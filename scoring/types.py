@@ -6,6 +6,8 @@ from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
 
+from scoring import words as _words
+
 type Number = Decimal | int
 
 
@@ -33,11 +35,23 @@ class Status(StrEnum):
 
     @property
     def label(self) -> str:
-        """The English words for the status: "done", "on track", "at risk", "behind"."""
-        return self.value.replace("_", " ")
+        """The words for the status in the active language; in English "done", "on track",
+        "at risk", "behind"."""
+        return _LABELS[self].translated()
+
+    @property
+    def words(self) -> _words.Words:
+        """The status's name as translatable words ("on track" in English)."""
+        return _LABELS[self]
 
 
 _RANK = {Status.DONE: 0, Status.ON_TRACK: 1, Status.AT_RISK: 2, Status.BEHIND: 3}
+_LABELS = {
+    Status.DONE: _words.pgettext("status", "done"),
+    Status.ON_TRACK: _words.pgettext("status", "on track"),
+    Status.AT_RISK: _words.pgettext("status", "at risk"),
+    Status.BEHIND: _words.pgettext("status", "behind"),
+}
 
 
 def worst(*statuses: Status | str) -> Status:
@@ -69,7 +83,8 @@ class Band(StrEnum):
 class Reason:
     """One structured part of a status reason, kept apart so the web layer can translate it.
 
-    `code` names the sentence, `params` holds the values it needs and `text` is its English form.
+    `code` names the sentence, `params` holds the values it needs and `text` is its English form;
+    `words` is the same sentence to translate (`message` gives it in the active language).
     Codes and their params:
 
     - "done": target reached (params: kind).
@@ -89,6 +104,13 @@ class Reason:
     code: str
     params: Mapping[str, object]
     text: str
+    words: _words.Words | None = None
+
+    @property
+    def message(self) -> str:
+        """The reason in the active language (English `text` when there is nothing to
+        translate)."""
+        return self.text if self.words is None else self.words.translated()
 
     def __post_init__(self) -> None:
         # A frozen result must not change under the caller through a shared dict.
@@ -105,7 +127,12 @@ class StatusResult:
 
     @property
     def reason(self) -> str:
-        """The whole reason in English: "behind: 0.21 of an expected 0.55; confidence 2/5"."""
+        """The whole reason in the active language; in English "behind: 0.21 of an expected
+        0.55; confidence 2/5"."""
         if not self.reasons:
             return self.status.label
-        return f"{self.status.label}: " + "; ".join(reason.text for reason in self.reasons)
+        return _words.gettext(
+            "%(status)s: %(reasons)s",
+            status=self.status.words,
+            reasons="; ".join(reason.message for reason in self.reasons),
+        ).translated()

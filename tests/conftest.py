@@ -11,6 +11,8 @@ admin: a superuser in no team.
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from objectives.models import Cycle, KeyResult, Membership, Objective, Team, User
 from tests.factories import (
@@ -22,6 +24,16 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """Each test starts in the site's language. A request by a Korean user activates Korean on
+    the thread (objectives/middleware.py) and nothing turns it back within a test run, so a test
+    that follows would otherwise read its messages in Korean."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -19,7 +19,8 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncWeek
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 
 import scoring
 from checkins.models import CheckIn
@@ -192,7 +193,7 @@ def _company_dashboard(
     focus_rates = _team_rates(owners[focus.pk], clock, kr_counts, checked[focus.pk])
     heat_rows.append(
         charts.HeatRow(
-            label=f"All of {focus.name}",
+            label=_("All of %(team)s") % {"team": focus.name},
             href=reverse("team_dashboard", args=[focus.slug]) + "?subteams=1",
             rates=focus_rates,
         )
@@ -214,7 +215,8 @@ def _company_dashboard(
             charts.BarItem(
                 label=team.name,
                 value=progress,
-                note=f"{len(owned)} objective{'s' if len(owned) != 1 else ''}",
+                note=ngettext("%(count)s objective", "%(count)s objectives", len(owned))
+                % {"count": len(owned)},
                 href=reverse("team_dashboard", args=[team.slug]) + "?subteams=1",
             )
         )
@@ -238,7 +240,9 @@ def _company_dashboard(
         focus_path=[*tree.ancestors(focus.pk), focus],
         teams=teams,
         team_chart=charts.progress_bars(
-            title=f"Progress by team in {focus.name}", items=bar_items, expected=clock.expected
+            title=_("Progress by team in %(team)s") % {"team": focus.name},
+            items=bar_items,
+            expected=clock.expected,
         ),
         heatmap=charts.checkin_heatmap(rows=heat_rows, weeks=clock.weeks),
         status_chart=charts.status_distribution(counts={s: counts[s] for s in charts.STATUS_ORDER}),

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext, pgettext_lazy
 
 import scoring
 from dashboards.cache import ReadKey, cycle_scopes
@@ -31,6 +31,21 @@ CHART_HEIGHT = 120  # SVG units for the tallest bar
 PER_PAGE = 25  # objectives per page of the report; the summary and the CSV cover them all
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# The CSV's coded cells as people read them: the codes in English, words in a translation.
+CSV_VALUES = {
+    "company": pgettext_lazy("OKR file value", "company"),
+    "team": pgettext_lazy("OKR file value", "team"),
+    "individual": pgettext_lazy("OKR file value", "individual"),
+    "aspirational": pgettext_lazy("OKR file value", "aspirational"),
+    "committed": pgettext_lazy("OKR file value", "committed"),
+    "metric": pgettext_lazy("OKR file value", "metric"),
+    "at_least": pgettext_lazy("OKR file value", "at_least"),
+    "at_most": pgettext_lazy("OKR file value", "at_most"),
+    "milestone": pgettext_lazy("OKR file value", "milestone"),
+    "red": pgettext_lazy("OKR file value", "red"),
+    "yellow": pgettext_lazy("OKR file value", "yellow"),
+    "green": pgettext_lazy("OKR file value", "green"),
+}
 
 
 def kr_progress_of(key_result: "KeyResult | ScoreInputs") -> Decimal:
@@ -145,27 +160,28 @@ class CycleReport:
     def csv_rows(self) -> Iterator[list[str]]:
         """The header, then one row per key result, every cell safe to open in a spreadsheet."""
         yield [
-            "cycle",
-            "objective",
-            "level",
-            "objective owner",
-            "type",
-            "objective score",
-            "objective band",
-            "key result",
-            "key result owner",
-            "kind",
-            "unit",
-            "start",
-            "target",
-            "last value",
-            "progress",
-            "final grade",
-            "score",
-            "band",
-            "grade note",
-            "frozen",
+            pgettext("score report column", "cycle"),
+            pgettext("score report column", "objective"),
+            pgettext("score report column", "level"),
+            pgettext("score report column", "objective owner"),
+            pgettext("score report column", "type"),
+            pgettext("score report column", "objective score"),
+            pgettext("score report column", "objective band"),
+            pgettext("score report column", "key result"),
+            pgettext("score report column", "key result owner"),
+            pgettext("score report column", "kind"),
+            pgettext("score report column", "unit"),
+            pgettext("score report column", "start"),
+            pgettext("score report column", "target"),
+            pgettext("score report column", "last value"),
+            pgettext("score report column", "progress"),
+            pgettext("score report column", "final grade"),
+            pgettext("score report column", "score"),
+            pgettext("score report column", "band"),
+            pgettext("score report column", "grade note"),
+            pgettext("score report column", "frozen"),
         ]
+        frozen = pgettext("score report", "yes") if self.frozen else pgettext("score report", "no")
         for item in self.objectives:
             objective = item.objective
             for row in item.key_results:
@@ -175,14 +191,14 @@ class CycleReport:
                     for cell in (
                         self.cycle.name,
                         objective.title,
-                        objective.level,
+                        _csv_value(objective.level),
                         objective.owner_name,
-                        objective.objective_type,
+                        _csv_value(objective.objective_type),
                         _number(item.score),
-                        item.band or "",
+                        _csv_value(item.band or ""),
                         kr.title,
                         kr.owner.name,
-                        kr.kind,
+                        _csv_value(kr.kind),
                         kr.unit,
                         _number(kr.start_value),
                         _number(kr.target_value),
@@ -190,9 +206,9 @@ class CycleReport:
                         _number(scoring.round2(row.progress)),
                         _number(kr.final_grade),
                         _number(row.score),
-                        row.band,
+                        _csv_value(row.band),
                         kr.grade_note,
-                        "yes" if self.frozen else "no",
+                        frozen,
                     )
                 ]
 
@@ -211,6 +227,12 @@ def _number(value: Decimal | None) -> str:
         if hasattr(scoring, "plain_number")
         else (format(Decimal(value).normalize(), "f"))
     )
+
+
+def _csv_value(code: object) -> str:
+    """A coded cell (level, type, kind, band) in the active language; English keeps the code."""
+    label = CSV_VALUES.get(str(code or ""))
+    return str(code or "") if label is None else str(label)
 
 
 def csv_safe(value: object) -> str:

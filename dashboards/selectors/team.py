@@ -24,7 +24,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 
 import scoring
 from dashboards import charts
@@ -567,11 +568,12 @@ def _person_chart(rows: Sequence[TeamRow], clock: Clock) -> charts.BarChart:
             charts.BarItem(
                 label=person_rows[0].owner_name,
                 value=progress,
-                note=f"{count} key result{'s' if count != 1 else ''}",
+                note=ngettext("%(count)s key result", "%(count)s key results", count)
+                % {"count": count},
             )
         )
     return charts.progress_bars(
-        title="Progress by person", items=items, expected=clock.expected, what="progress"
+        title=_("Progress by person"), items=items, expected=clock.expected, what="progress"
     )
 
 

@@ -54,7 +54,7 @@ def test_manager_carries_over_and_sees_where_it_went(
     copy = Objective.objects.get(cycle=next_cycle)
     assert copy.carried_over_from == key_result.objective
     page = client.get(response["Location"])
-    assert "Carried 1 objective(s) over into Next quarter." in page.content.decode()
+    assert "Carried 1 objective over into Next quarter." in page.content.decode()
     assert "already in Next quarter" in page.content.decode()
 
 

@@ -124,7 +124,8 @@ def test_csv_has_every_score_and_is_safe_in_a_spreadsheet(client, graded_cycle, 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="okr-scores-2026-q4.csv"' in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert response.content.startswith("\ufeff".encode())  # Excel reads UTF-8 with its BOM
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 5
     evil = next(r for r in rows if r["objective"].startswith("'="))
     assert evil["objective"] == "'=HYPERLINK(evil)"

@@ -356,6 +356,7 @@ def _sibling_then_move_down(client: Client, world: World) -> object:
 NOT_CYCLE_BOUND = {
     "login": "signing in",
     "logout": "signing out",
+    "set_language": "a person's language",
     "password_reset": "sends a password reset e-mail",
     "password_reset_confirm": "a person's password",
     "cycle_new": "creates a new cycle (always in planning)",

@@ -618,6 +618,13 @@ ROWS: list[Row] = [
         put=expect(302, anonymous=200),
     ),
     Row("logout", NOT_ALLOWED, expect(302)),
+    # The language switcher is a preference anyone may set; an empty choice is refused.
+    Row(
+        "set_language",
+        expect(405, anonymous=405),
+        expect(422, anonymous=422),
+        put=expect(405, anonymous=405),
+    ),
     Row(
         "healthz",
         expect(200, anonymous=200),
