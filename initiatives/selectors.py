@@ -3,8 +3,9 @@
 - `key_result_initiatives`: one key result's list, for its page and its inline panel (one query,
   plus what the viewer's edit permission on the key result asks).
 - `initiative_counts`: total, done, overdue and blocked for many key results at once (one query).
-- `my_overdue_and_blocked`: a person's own late or stuck initiatives in a cycle, for My week
-  (one query, plus the managed teams of the visibility filter).
+- `my_overdue_and_blocked`: a person's own late or stuck initiatives in a cycle (one query, plus
+  the managed teams of the visibility filter).
+- `week_initiatives`: My week's counts and the person's own late or stuck ones, in one query.
 
 Callers pass key results the viewer may see; an initiative is visible exactly when its key
 result is. "Overdue" is initiatives/overdue.py's rule, judged on each owner's own calendar.
@@ -154,48 +155,62 @@ def initiative_counts(
         .values_list("key_result_id", "status", "due_date", "owner__time_zone")
         .annotate(n=Count("id"))
     )
-    tallies: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    tallies = _Tallies(now=now)
     for key_result_id, status, due_date, owner_tz, n in rows:
-        tally = tallies[key_result_id]
+        tallies.add(key_result_id, status=status, due_date=due_date, owner_tz=owner_tz, n=n)
+    return tallies.counts()
+
+
+class _Tallies:
+    """Initiatives counted per key result: total, done, overdue (on each owner's calendar) and
+    blocked."""
+
+    def __init__(self, *, now: datetime) -> None:
+        self.now = now
+        self.by_key_result: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+
+    def add(self, key_result_id: int, *, status: str, due_date, owner_tz: str, n: int = 1) -> None:
+        tally = self.by_key_result[key_result_id]
         tally[0] += n
         if status == Initiative.Status.DONE:
             tally[1] += n
-        elif is_overdue(due_date=due_date, status=status, owner_tz=owner_tz, now=now):
+        elif is_overdue(due_date=due_date, status=status, owner_tz=owner_tz, now=self.now):
             tally[2] += n
         if status == Initiative.Status.BLOCKED:
             tally[3] += n
-    return {
-        key_result_id: InitiativeCounts(total=t[0], done=t[1], overdue=t[2], blocked=t[3])
-        for key_result_id, t in tallies.items()
-    }
+
+    def counts(self) -> dict[int, InitiativeCounts]:
+        return {
+            key_result_id: InitiativeCounts(total=t[0], done=t[1], overdue=t[2], blocked=t[3])
+            for key_result_id, t in self.by_key_result.items()
+        }
 
 
-def my_overdue_and_blocked(
-    *, user: User, cycle: Cycle | None, now: datetime | None = None
-) -> list[InitiativeItem]:
-    """The person's own initiatives in `cycle` that are overdue or blocked, on live key results
-    they may see, most overdue first. One query (plus the managed teams `visible_objectives_q`
-    asks for)."""
-    if cycle is None or not user.is_authenticated:
-        return []
-    now = now or timezone.now()
-    # Each is the person's own, on a key result they see: can_edit_initiative's owner rule lets
-    # them change it, unless their seat is read-only or the cycle is closed. No scope needed.
-    may_change = permissions.may_write(user) and not cycle.is_closed
-    rows = (
-        Initiative.objects.filter(
-            candidates_q(now=now) | Q(status=Initiative.Status.BLOCKED),
+def _mine_q(*, user: User, cycle: Cycle, now: datetime) -> Q:
+    """The person's own initiatives in `cycle` that may be overdue or are blocked, on live key
+    results they may see (Python's `is_overdue` then decides exactly)."""
+    return (
+        (candidates_q(now=now) | Q(status=Initiative.Status.BLOCKED))
+        & Q(
             owner=user,
             key_result__archived=False,
             key_result__objective__archived=False,
             key_result__objective__cycle=cycle,
         )
-        .filter(permissions.visible_objectives_q(user, prefix="key_result__objective__"))
-        .select_related("key_result")
-        .only(*INITIATIVE_FIELDS, "key_result__title")
+        & permissions.visible_objectives_q(user, prefix="key_result__objective__")
     )
+
+
+def _mine(
+    initiatives: Iterable[Initiative], *, user: User, cycle: Cycle, now: datetime
+) -> list[InitiativeItem]:
+    """Of `initiatives` (each the person's own, on a key result they see), the overdue and the
+    blocked ones, most overdue first."""
+    # can_edit_initiative's owner rule lets them change each, unless their seat is read-only or
+    # the cycle is closed. No scope needed.
+    may_change = permissions.may_write(user) and not cycle.is_closed
     items = []
-    for initiative in rows:
+    for initiative in initiatives:
         initiative.owner = user
         overdue = is_overdue(
             due_date=initiative.due_date,
@@ -208,3 +223,63 @@ def my_overdue_and_blocked(
         items.append(InitiativeItem(initiative=initiative, overdue=overdue, can_edit=may_change))
     items.sort(key=_sort_key)
     return items
+
+
+def my_overdue_and_blocked(
+    *, user: User, cycle: Cycle | None, now: datetime | None = None
+) -> list[InitiativeItem]:
+    """The person's own initiatives in `cycle` that are overdue or blocked, on live key results
+    they may see, most overdue first. One query (plus the managed teams `visible_objectives_q`
+    asks for)."""
+    if cycle is None or not user.is_authenticated:
+        return []
+    now = now or timezone.now()
+    rows = (
+        Initiative.objects.filter(_mine_q(user=user, cycle=cycle, now=now))
+        .select_related("key_result")
+        .only(*INITIATIVE_FIELDS, "key_result__title")
+    )
+    return _mine(rows, user=user, cycle=cycle, now=now)
+
+
+@dataclass(frozen=True)
+class WeekInitiatives:
+    counts: dict[int, InitiativeCounts]  # as `initiative_counts` answers
+    mine: list[InitiativeItem]  # as `my_overdue_and_blocked` answers
+
+
+def week_initiatives(
+    *, user: User, cycle: Cycle | None, key_result_ids: Iterable[int], now: datetime | None = None
+) -> WeekInitiatives:
+    """My week's two reads of initiatives in one query: the counts under each of the person's
+    key results (`key_result_ids`, which are theirs and in `cycle`) and their own overdue and
+    blocked initiatives anywhere in the cycle (plus the managed teams `visible_objectives_q`
+    asks for)."""
+    ids = set(key_result_ids)
+    if cycle is None or not user.is_authenticated:
+        return WeekInitiatives(counts=initiative_counts(key_result_ids=ids, now=now), mine=[])
+    now = now or timezone.now()
+    rows = (
+        Initiative.objects.filter(
+            Q(key_result_id__in=ids) | _mine_q(user=user, cycle=cycle, now=now)
+        )
+        .select_related("key_result", "owner")
+        .only(*INITIATIVE_FIELDS, "key_result__title", "owner__time_zone")
+    )
+    tallies = _Tallies(now=now)
+    own = []
+    for initiative in rows:
+        # A row of another key result came in through _mine_q; on the person's own key results
+        # (live, in the cycle, on their page) every one of theirs is a candidate.
+        if initiative.owner_id == user.pk:
+            own.append(initiative)
+        if initiative.key_result_id in ids:
+            tallies.add(
+                initiative.key_result_id,
+                status=initiative.status,
+                due_date=initiative.due_date,
+                owner_tz=initiative.owner.time_zone,
+            )
+    return WeekInitiatives(
+        counts=tallies.counts(), mine=_mine(own, user=user, cycle=cycle, now=now)
+    )

@@ -5,6 +5,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
 
+from django.contrib.auth.models import AnonymousUser
+
 import scoring
 from checkins.models import ReminderDelivery
 from dashboards.selectors.common import (
@@ -18,8 +20,8 @@ from dashboards.selectors.common import (
 from initiatives.selectors import (
     InitiativeCounts,
     InitiativeItem,
-    initiative_counts,
-    my_overdue_and_blocked,
+    WeekInitiatives,
+    week_initiatives,
 )
 from objectives import permissions
 from objectives.models import Cycle, KeyResult, Objective, User
@@ -103,17 +105,22 @@ class MyWeek:
         return sum(row.checked_in_this_week for row in self.rows)
 
     @cached_property
-    def initiative_counts(self) -> dict[int, InitiativeCounts]:
-        """Each row's initiatives counted (one query, made when the page shows them)."""
-        return initiative_counts(key_result_ids=[row.key_result.pk for row in self.rows])
+    def _initiatives(self) -> WeekInitiatives:
+        """Each row's initiatives counted and the person's own overdue and blocked ones, one
+        query (plus their permission scope) made when the page shows them."""
+        return week_initiatives(
+            user=self.user or AnonymousUser(),
+            cycle=self.cycle,
+            key_result_ids=[row.key_result.pk for row in self.rows],
+        )
 
-    @cached_property
+    @property
+    def initiative_counts(self) -> dict[int, InitiativeCounts]:
+        return self._initiatives.counts
+
+    @property
     def my_initiatives(self) -> list[InitiativeItem]:
-        """The person's own overdue and blocked initiatives in the cycle (their permission
-        scope, then one query; made when the page shows the section)."""
-        if self.user is None:
-            return []
-        return my_overdue_and_blocked(user=self.user, cycle=self.cycle)
+        return self._initiatives.mine
 
     def objective_view(self, objective_id: int) -> ObjectiveView | None:
         return next((o for o in self.objectives if o.objective.pk == objective_id), None)

@@ -51,7 +51,7 @@ COLLAPSED_QUERIES = 4
 # The key result page's own (see tests/dashboards/test_key_result_page.py).
 KEY_RESULT_PAGE_QUERIES = 7
 # tests/dashboards/test_my_week.py explains them.
-MY_WEEK_QUERIES = 8
+MY_WEEK_QUERIES = 7
 # Session, user, the initiative (with key result, objective, cycle, owner); the write: savepoint,
 # the key result, the cycle locked, the initiative locked, the update, its audit event, release;
 # then the panel's list.
