@@ -5,7 +5,6 @@ English sentences stay as they were."""
 from datetime import date
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -16,13 +15,6 @@ from objectives.models import User
 from tests.factories import CycleFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _back_to_english_afterwards():
-    """A request activates its reader's language for the thread; later tests start in English."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _korean(user: User) -> User:

@@ -42,8 +42,16 @@ def expected_console_errors() -> list[str]:
 
 
 @pytest.fixture
-def page(browser, live_server, expected_console_errors) -> Iterator[object]:
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+def context_options() -> dict:
+    """More options for the browser context (a module overrides it, e.g. a locale)."""
+    return {}
+
+
+@pytest.fixture
+def page(browser, live_server, expected_console_errors, context_options) -> Iterator[object]:
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, **context_options
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     errors: list[str] = []

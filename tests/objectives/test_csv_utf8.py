@@ -52,13 +52,6 @@ KR_TITLE = "활성화율 20%→60% 달성 (월간 활성 사용자 기준)"
 PERSON_TITLE = "고객 이탈률 관리: “2.5% 이하” 유지"
 
 
-@pytest.fixture(autouse=True)
-def _english_afterwards():
-    """A request of a Korean user leaves Korean active in this thread; put English back."""
-    yield
-    translation.deactivate()
-
-
 @pytest.fixture
 def planning() -> Cycle:
     return CycleFactory(name="2027년 1분기", state="planning", start_date=date(2027, 1, 1))

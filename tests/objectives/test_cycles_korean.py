@@ -6,9 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
 
 from checkins.services import record_checkin
 from objectives import cycle_services
@@ -16,13 +14,6 @@ from objectives.models import Cycle, User
 from tests.factories import CycleFactory, ObjectiveReflectionFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _back_to_english_afterwards():
-    """A request activates its reader's language for the thread; later tests start in English."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _korean(user: User) -> User:

@@ -6,9 +6,7 @@ PostgreSQL (whose own order depends on the database's collation; with C it puts 
 import unicodedata
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
 
 from objectives import selectors
 from objectives.models import Membership, User
@@ -16,13 +14,6 @@ from objectives.people_sorting import name_key, person_key
 from tests.factories import MembershipFactory, RootTeamFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _back_to_english_afterwards():
-    """A request activates its reader's language for the thread; later tests start in English."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 # The order a reader expects.

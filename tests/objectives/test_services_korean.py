@@ -17,12 +17,6 @@ from tests.factories import CycleFactory, ObjectiveFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _english_afterwards():
-    yield
-    translation.deactivate()
-
-
 def _objective_errors() -> dict[str, list[str]]:
     return services.objective_errors(
         title=" ", description="", objective_type="bold", visibility="secret"
