@@ -115,8 +115,9 @@ def money_text(value: Decimal, currency: str, locale: Locale | None = None) -> s
 
 @register.filter
 def with_unit(value: Decimal | None, unit: str = "") -> str:
-    """740000 with "$" → "$740,000"; 12.5 with "%" → "12.5%"; 30 with "days" → "30 days";
-    1500000 with "KRW" → "₩1,500,000". Numbers as the active language writes them."""
+    """740000 with "$" → "$740,000"; 12.5 with "%" → "12.5%"; 30 with "days" → "30 days",
+    with "일" → "30일"; 1500000 with "KRW" → "₩1,500,000". Numbers as the active language
+    writes them."""
     if value is None:
         return "—"
     unit = unit or ""
@@ -126,9 +127,14 @@ def with_unit(value: Decimal | None, unit: str = "") -> str:
     number = number_text(Decimal(value))
     if not unit:
         return number
-    if unit == "%":
-        return f"{number}%"
+    if unit == "%" or _is_hangul_counter(unit):
+        return f"{number}{unit}"
     return f"{number} {unit}"
+
+
+def _is_hangul_counter(unit: str) -> bool:
+    """Korean counters ("일", "명", "건") are written against the number: "30일", "100명"."""
+    return "\uac00" <= unit[0] <= "\ud7a3"
 
 
 @register.filter

@@ -252,7 +252,7 @@ def test_the_template_library_in_korean(client, korean, cycle):
     assert "<h1>템플릿 라이브러리</h1>" in html
     assert "분기마다 신규 매출을 예측 가능하게 만들기" in html
     assert "매출 예측 정확도 70%에서 90%로 향상" in html
-    assert "60 일 → 45 일" in html  # the library's units too
+    assert "60일 → 45일" in html  # the library's units too
     assert "이 템플릿으로 시작" in html
     assert "Make new revenue predictable quarter after quarter" not in html
     # A Korean search finds the Korean words; the stored English still matches as well.
