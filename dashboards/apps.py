@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.db import connections
 from django.db.models.signals import post_migrate, pre_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _drop_sqlite_count_triggers(using: str, **kwargs: object) -> None:
@@ -17,7 +18,7 @@ def _ensure_database_triggers(using: str, **kwargs: object) -> None:
 
 class DashboardsConfig(AppConfig):
     name = "dashboards"
-    verbose_name = "Dashboards"
+    verbose_name = _("Dashboards")
 
     def ready(self) -> None:
         # A migration may rebuild a table (SQLite), losing its triggers, or change data under

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SiteConfig(AppConfig):
@@ -7,7 +8,7 @@ class SiteConfig(AppConfig):
 
     name = "okr_site"
     label = "okr_site"
-    verbose_name = "OKR site"
+    verbose_name = _("OKR site")
 
     def ready(self) -> None:
         from okr_site import session_timeout
