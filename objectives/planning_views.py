@@ -8,6 +8,8 @@ changed. Coaching hints come from GET endpoints the forms call as people type: t
 a save. HTMX swaps rows and lists in place; without JavaScript every form is a page of its own.
 """
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -789,8 +791,8 @@ def objective_hints(request: HttpRequest) -> HttpResponse:
             if form.is_blank():
                 continue
             typed = form.data
-            target, _problems = services.parse_number(typed.get(f"kr-{index}-target_value", ""))
-            start, _problems = services.parse_number(typed.get(f"kr-{index}-start_value") or "0")
+            target = _coachable_number(typed.get(f"kr-{index}-target_value", ""))
+            start = _coachable_number(typed.get(f"kr-{index}-start_value") or "0")
             found = coaching.key_result_hints(
                 title=typed.get(f"kr-{index}-title", ""),
                 kind=typed.get(f"kr-{index}-kind", KeyResult.Kind.METRIC),
@@ -806,6 +808,13 @@ def objective_hints(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _coachable_number(text: str) -> Decimal | None:
+    """A typed number the coaching may compare, or None: blank, not a number, or one the save
+    would refuse (NaN, infinite, too large), whose own message the form already shows."""
+    value, problems = services.parse_number(text)
+    return None if problems else value
+
+
 @require_GET
 def key_result_hints(request: HttpRequest) -> HttpResponse:
     """Coaching on one key result as it is being written, and the numbers that would not save
@@ -814,8 +823,8 @@ def key_result_hints(request: HttpRequest) -> HttpResponse:
     def typed(name: str, default: str = "") -> str:
         return request.GET.get(name) or default
 
-    start, _problems = services.parse_number(typed("start_value", "0"))
-    target, _problems = services.parse_number(typed("target_value"))
+    start = _coachable_number(typed("start_value", "0"))
+    target = _coachable_number(typed("target_value"))
     problems = []
     for name, label, places in (
         ("start_value", _("Start"), services.VALUE_PLACES),

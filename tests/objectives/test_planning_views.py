@@ -801,6 +801,25 @@ def test_live_hints_on_a_key_result(client, owner, django_assert_num_queries):
     assert "No coaching hints" not in html
 
 
+@pytest.mark.parametrize("typed", ["sNaN", "-sNaN", "NaN", "Infinity", "1e999999"])
+def test_live_hints_survive_numbers_that_cannot_be_compared(client, owner, cycle, typed):
+    """A signalling NaN raised InvalidOperation in the equal-target rule (a 500, found by the
+    hostile-input test); numbers the save refuses are now left out of the coaching."""
+    client.force_login(owner)
+    for field in ("target_value", "start_value"):
+        response = client.get(
+            reverse("key_result_hints"), {"title": "Raise NPS", field: typed}, **HTMX
+        )
+        assert response.status_code == 200
+    response = client.get(
+        reverse("objective_hints"),
+        {"cycle": cycle.pk, "title": "Grow", "kr-0-title": "Raise NPS",
+         "kr-0-kind": "metric", "kr-0-start_value": "0", "kr-0-target_value": typed},
+        **HTMX,
+    )  # fmt: skip
+    assert response.status_code == 200
+
+
 # Session, user, the cycle, the owner by username, the owner's objective count.
 HINT_QUERIES = 5
 
