@@ -16,15 +16,21 @@ from checkins import reminder_emails, reminders
 from checkins.models import ReminderDelivery
 from dashboards.selectors.team import team_dashboard
 from objectives.models import Membership
-from tests.checkins.reminder_helpers import owned_key_result, person, utc, year_cycle
-from tests.checkins.test_reminder_emails import organisation  # noqa: F401 - a fixture
-from tests.factories import MembershipFactory, ReminderDeliveryFactory
+from tests.checkins.reminder_helpers import owned_key_result, person, year_cycle
+
+# The English suite's week, site and helpers.
+from tests.checkins.test_reminder_emails import (  # noqa: F401 - organisation is a fixture
+    SITE,
+    WEDNESDAY,
+    _html,
+    _send,
+    organisation,
+)
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
 Kind = ReminderDelivery.Kind
-WEDNESDAY = utc(2026, 3, 18, 12)
-SITE = "https://okr.example.com"
 
 
 @pytest.fixture(autouse=True)
@@ -35,19 +41,6 @@ def site_url(settings):
 @pytest.fixture
 def cycle_2026():
     return year_cycle(2026)
-
-
-def _send(user, kind=Kind.REMINDER, at=WEDNESDAY) -> mail.EmailMessage:
-    delivery = ReminderDeliveryFactory(user=user, kind=kind, period=utc(2026, 3, 16).date())
-    with time_machine.travel(at, tick=False):
-        assert reminders.send_delivery(delivery_id=delivery.pk).status == "sent"
-    return mail.outbox[-1]
-
-
-def _html(message) -> str:
-    [(html, mimetype)] = message.alternatives
-    assert mimetype == "text/html"
-    return html
 
 
 def _wire(message) -> email.message.Message:
