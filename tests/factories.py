@@ -282,3 +282,10 @@ class InitiativeFactory(factory.django.DjangoModelFactory):
     priority = "medium"
     # The database insists: done ⇔ completed_at is set.
     completed_at = factory.LazyAttribute(lambda i: timezone.now() if i.status == "done" else None)
+
+
+def speaking_korean(user: User) -> User:
+    """`user`, saved with Korean as their language: their pages and e-mails are Korean."""
+    user.language = "ko"
+    user.save(update_fields=["language"])
+    return user

@@ -11,16 +11,9 @@ from django.utils import translation
 from audit import selectors
 from audit.models import AuditEvent
 from objectives import cycle_services, services
-from objectives.models import User
-from tests.factories import CycleFactory
+from tests.factories import CycleFactory, speaking_korean
 
 pytestmark = pytest.mark.django_db
-
-
-def _korean(user: User) -> User:
-    user.language = "ko"
-    user.save(update_fields=["language"])
-    return user
 
 
 @pytest.fixture
@@ -38,7 +31,7 @@ def renamed_cycle(admin):
 
 
 def test_the_audit_trail_page_in_korean(client, admin, renamed_cycle):
-    client.force_login(_korean(admin))
+    client.force_login(speaking_korean(admin))
     response = client.get(reverse("audit_events"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -100,7 +93,7 @@ def test_the_older_history_page_in_korean(client, owner, team_objective, admin):
         visibility=team_objective.visibility,
         parent=team_objective.parent,
     )
-    client.force_login(_korean(owner))
+    client.force_login(speaking_korean(owner))
     html = client.get(reverse("audit_objective_history", args=[team_objective.pk])).content.decode()
     assert '<p class="subtitle">이력</p>' in html
     assert "목표 “Onboarding in one day” 수정" in html

@@ -11,7 +11,7 @@ from checkins import reminders
 from checkins.models import ReminderDelivery
 from objectives.models import KeyResult
 from tests.checkins.reminder_helpers import owned_key_result, person, utc, year_cycle
-from tests.factories import ReminderDeliveryFactory, ReminderPolicyFactory
+from tests.factories import ReminderDeliveryFactory, ReminderPolicyFactory, speaking_korean
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +22,7 @@ MONDAY_EVENING = utc(2026, 3, 9, 19)
 
 @pytest.fixture
 def korean_owner(owner):
-    owner.language = "ko"
-    owner.save(update_fields=["language"])
-    return owner
+    return speaking_korean(owner)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.utils.translation import override
 
 from initiatives.selectors import InitiativeCounts
 from initiatives.templatetags.initiatives import initiative_counts_line
-from tests.factories import InitiativeFactory
+from tests.factories import InitiativeFactory, speaking_korean
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +23,7 @@ LAST_WEEK = timezone.localdate() - timedelta(days=7)
 
 @pytest.fixture
 def korean_owner(owner):
-    owner.language = "ko"
-    owner.save(update_fields=["language"])
-    return owner
+    return speaking_korean(owner)
 
 
 def _panel(client, key_result, expanded: bool = True) -> str:

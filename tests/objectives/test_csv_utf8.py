@@ -14,7 +14,13 @@ from openpyxl import load_workbook
 
 from objectives import okr_io
 from objectives.models import Cycle, KeyResult, Objective
-from tests.factories import CycleFactory, InitiativeFactory, KeyResultFactory, ObjectiveFactory
+from tests.factories import (
+    CycleFactory,
+    InitiativeFactory,
+    KeyResultFactory,
+    ObjectiveFactory,
+    speaking_korean,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -97,12 +103,6 @@ def korean_cycle(cycle, product, owner, manager):
     return cycle
 
 
-def _korean(user):
-    user.language = "ko"
-    user.save(update_fields=["language"])
-    return user
-
-
 def _table(content: bytes) -> tuple[list[str], list[list[str]]]:
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     return rows[0], rows[1:]
@@ -135,7 +135,7 @@ def _content_of(objectives: list[Objective]) -> list[tuple]:
 
 
 def test_a_korean_user_exports_utf8_with_bom_and_korean_headers(client, korean_cycle, owner):
-    client.force_login(_korean(owner))
+    client.force_login(speaking_korean(owner))
     response = client.get(reverse("okr_export_csv") + f"?cycle={korean_cycle.pk}")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -166,7 +166,7 @@ def test_an_english_export_is_unchanged(client, korean_cycle, owner):
 
 
 def test_the_xlsx_export_speaks_korean_too(client, korean_cycle, owner):
-    client.force_login(_korean(owner))
+    client.force_login(speaking_korean(owner))
     response = client.get(reverse("okr_export_xlsx") + f"?cycle={korean_cycle.pk}")
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [cell.value for cell in sheet[1]] == KOREAN_HEADER
@@ -185,7 +185,7 @@ def test_korean_content_round_trips_export_dry_run_import(
 ):
     """A Korean user exports, the dry run reads the file, the import writes it: every title,
     description and unit comes back byte for byte."""
-    client.force_login(_korean(manager))
+    client.force_login(speaking_korean(manager))
     exported = client.get(reverse("okr_export_csv") + f"?cycle={korean_cycle.pk}").content
     with translation.override("ko"):
         plan = okr_io.plan_import(actor=manager, cycle=planning, content=exported)
@@ -202,7 +202,7 @@ def test_korean_content_round_trips_export_dry_run_import(
 def test_the_import_page_round_trips_korean_for_a_korean_user(
     client, korean_cycle, planning, manager
 ):
-    client.force_login(_korean(manager))
+    client.force_login(speaking_korean(manager))
     exported = client.get(reverse("okr_export_csv") + f"?cycle={korean_cycle.pk}").content
     preview = client.post(
         reverse("okr_import"),
@@ -338,7 +338,7 @@ def test_a_missing_korean_column_is_named_in_korean(manager, planning):
 def test_the_import_page_shows_korean_columns_and_messages(
     client, product, owner, manager, planning
 ):
-    client.force_login(_korean(manager))
+    client.force_login(speaking_korean(manager))
     content = (
         "목표 참조,목표,담당 팀,담당자,유형,공개 범위,핵심 결과,핵심 결과 담당자,측정 방식,"
         "단위,시작값,목표치,가중치,상위 목표 참조,설명\r\n"
@@ -393,7 +393,7 @@ def test_initiatives_export_in_korean_and_are_left_out_of_a_korean_import(
 
 
 def test_the_score_report_csv_has_a_bom_and_korean_headers(client, korean_cycle, owner):
-    client.force_login(_korean(owner))
+    client.force_login(speaking_korean(owner))
     response = client.get(reverse("cycle_report_csv") + f"?cycle={korean_cycle.pk}")
     assert response.status_code == 200
     assert response.content.startswith(BOM)

@@ -11,15 +11,9 @@ from django.urls import reverse
 from checkins.services import record_checkin
 from objectives import cycle_services
 from objectives.models import Cycle, User
-from tests.factories import CycleFactory, ObjectiveReflectionFactory
+from tests.factories import CycleFactory, ObjectiveReflectionFactory, speaking_korean
 
 pytestmark = pytest.mark.django_db
-
-
-def _korean(user: User) -> User:
-    user.language = "ko"
-    user.save(update_fields=["language"])
-    return user
 
 
 def _state(cycle: Cycle, state: str) -> None:
@@ -35,7 +29,7 @@ def _get(client, user: User, url: str) -> str:
 
 
 def test_the_cycles_page_in_korean(client, admin, cycle):
-    html = _get(client, _korean(admin), reverse("cycle_list"))
+    html = _get(client, speaking_korean(admin), reverse("cycle_list"))
     assert 'lang="ko"' in html
     for text in ("<h1>주기</h1>", "새 주기", "회계연도", "마지막 변경", "보고서", "분기 선택은"):
         assert text in html, text
@@ -53,7 +47,7 @@ def test_the_cycles_page_in_english_is_unchanged(client, admin, cycle):
 
 def test_dates_follow_the_korean_date_format(client, admin):
     cycle = CycleFactory(name="2027 Q1", start_date=date(2027, 1, 1), end_date=date(2027, 3, 31))
-    html = _get(client, _korean(admin), reverse("cycle_list"))
+    html = _get(client, speaking_korean(admin), reverse("cycle_list"))
     assert "2027년 1월 1일 – 2027년 3월 31일" in html
     detail = _get(client, admin, reverse("cycle_detail", args=[cycle.pk]))
     assert "2027년 1월 1일 – 2027년 3월 31일" in detail
@@ -70,14 +64,16 @@ def test_english_dates_keep_their_look(client, admin):
 
 def test_the_transition_confirmation_in_korean(client, admin, key_result, cycle):
     _state(cycle, Cycle.State.GRADING)
-    html = _get(client, _korean(admin), reverse("cycle_transition", args=[cycle.pk, "closed"]))
+    html = _get(
+        client, speaking_korean(admin), reverse("cycle_transition", args=[cycle.pk, "closed"])
+    )
     assert "핵심 결과 1개와 목표 1개의 점수가 확정되어 저장됩니다." in html
     assert "예, 2026 Q4 종료" in html
     assert "종료는 되돌릴 수 없습니다." in html
 
 
 def test_a_refused_transition_says_why_in_korean(client, admin, cycle):
-    _korean(admin)
+    speaking_korean(admin)
     _state(cycle, Cycle.State.CLOSED)
     client.force_login(admin)
     response = client.get(reverse("cycle_transition", args=[cycle.pk, "active"]))
@@ -89,7 +85,7 @@ def test_a_refused_transition_says_why_in_korean(client, admin, cycle):
 def test_the_grading_page_in_korean(client, owner, key_result, cycle):
     record_checkin(actor=owner, key_result=key_result, value=Decimal(40), confidence=4)
     _state(cycle, Cycle.State.GRADING)
-    html = _get(client, _korean(owner), f"{reverse('grading')}?cycle={cycle.pk}")
+    html = _get(client, speaking_korean(owner), f"{reverse('grading')}?cycle={cycle.pk}")
     for text in ("2026 Q4 평가", "평가할 핵심 결과", "진행률 0.50", "평가하기"):
         assert text in html, text
     assert "Raise activation from 20% to 60%" in html  # the title is data
@@ -101,7 +97,7 @@ def test_the_grading_page_in_korean(client, owner, key_result, cycle):
 
 def test_the_cycle_report_in_korean(client, owner, key_result, team_objective, cycle):
     ObjectiveReflectionFactory(objective=team_objective, author=owner, what_worked="Pairing.")
-    html = _get(client, _korean(owner), f"{reverse('cycle_report')}?cycle={cycle.pk}")
+    html = _get(client, speaking_korean(owner), f"{reverse('cycle_report')}?cycle={cycle.pk}")
     for text in (
         "보고서: 2026 Q4",
         "핵심 결과 점수 분포",
@@ -118,18 +114,18 @@ def test_the_cycle_report_in_korean(client, owner, key_result, team_objective, c
 def test_the_report_of_a_closed_cycle_in_korean(client, admin, owner, key_result, cycle):
     _state(cycle, Cycle.State.GRADING)
     cycle_services.transition_cycle(actor=admin, cycle=cycle, to_state=Cycle.State.CLOSED)
-    html = _get(client, _korean(owner), f"{reverse('cycle_report')}?cycle={cycle.pk}")
+    html = _get(client, speaking_korean(owner), f"{reverse('cycle_report')}?cycle={cycle.pk}")
     assert "주기가 종료될 때 저장된 최종 점수입니다." in html
 
 
 def test_the_carry_over_page_in_korean(client, manager, key_result, cycle):
     _state(cycle, Cycle.State.GRADING)
     CycleFactory(name="2027 Q1", start_date=date(2027, 1, 1), end_date=date(2027, 3, 31))
-    html = _get(client, _korean(manager), f"{reverse('carry_over')}?cycle={cycle.pk}")
+    html = _get(client, speaking_korean(manager), f"{reverse('carry_over')}?cycle={cycle.pk}")
     assert "2026 Q4에서 이월" in html
     assert "미완료 핵심 결과 1개" in html
 
 
 def test_the_cycle_switcher_in_korean(client, owner, cycle):
-    html = _get(client, _korean(owner), f"{reverse('cycle_report')}?cycle={cycle.pk}")
+    html = _get(client, speaking_korean(owner), f"{reverse('cycle_report')}?cycle={cycle.pk}")
     assert "주기 선택" in html and ">보기</button>" in html

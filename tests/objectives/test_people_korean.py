@@ -11,19 +11,19 @@ from django.urls import reverse
 from objectives import selectors
 from objectives.models import Membership, User
 from objectives.people_sorting import name_key, person_key
-from tests.factories import MembershipFactory, RootTeamFactory, TeamFactory, UserFactory
+from tests.factories import (
+    MembershipFactory,
+    RootTeamFactory,
+    TeamFactory,
+    UserFactory,
+    speaking_korean,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 # The order a reader expects.
 NAMES = ["alice", "Bob", "charlie", "Zoe", "가영", "김민준", "나리", "박서연", "하늘"]
-
-
-def _korean(user: User) -> User:
-    user.language = "ko"
-    user.save(update_fields=["language"])
-    return user
 
 
 def _shuffled() -> list[str]:
@@ -68,7 +68,7 @@ def test_the_people_list_sorts_names_sensibly(people, admin):
 
 
 def test_the_people_page_lists_names_in_order_and_speaks_korean(client, people, admin):
-    client.force_login(_korean(admin))
+    client.force_login(speaking_korean(admin))
     response = client.get(reverse("people"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -110,7 +110,7 @@ def test_the_team_tree_and_members_are_in_name_order(people):
 
 
 def test_the_teams_pages_in_korean(client, admin, product, manager, owner):
-    client.force_login(_korean(admin))
+    client.force_login(speaking_korean(admin))
     html = client.get(reverse("teams")).content.decode()
     for text in ("구성원 및 팀", "새 팀", "팀 만들기", "전사", "구성원 2명", "리더: Manager"):
         assert text in html, text
@@ -119,7 +119,7 @@ def test_the_teams_pages_in_korean(client, admin, product, manager, owner):
 
 
 def test_a_persons_page_in_korean(client, admin, owner):
-    client.force_login(_korean(admin))
+    client.force_login(speaking_korean(admin))
     html = client.get(reverse("person_detail", args=[owner.pk])).content.decode()
     for text in ("프로필", "프로필 저장", "팀에 추가", "역할 변경", "진행 중인 핵심 결과"):
         assert text in html, text
@@ -129,7 +129,7 @@ def test_a_persons_page_in_korean(client, admin, owner):
 
 
 def test_a_refusal_in_korean(client, owner):
-    client.force_login(_korean(owner))
+    client.force_login(speaking_korean(owner))
     response = client.get(reverse("people"))
     assert response.status_code == 403
     assert "구성원과 팀은 관리자만 관리할 수 있습니다." in response.content.decode()

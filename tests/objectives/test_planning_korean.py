@@ -17,6 +17,7 @@ from tests.factories import (
     KeyResultFactory,
     ObjectiveFactory,
     ensure_template_library,
+    speaking_korean,
 )
 from tests.objectives.test_okr_io import _csv, _row, _upload
 
@@ -27,9 +28,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture
 def korean(owner):
-    owner.language = "ko"
-    owner.save(update_fields=["language"])
-    return owner
+    return speaking_korean(owner)
 
 
 def _korean_objective_data(cycle, **overrides):
