@@ -7,12 +7,13 @@ visitors (the login and password reset pages) get the cookie only.
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 
 from objectives.models import User
-from objectives.view_helpers import refusal, safe_next_url
+from objectives.view_helpers import refusal
 
 
 def set_own_language(*, user: User, language: str) -> None:
@@ -33,15 +34,5 @@ def switch_language(request: HttpRequest) -> HttpResponse:
         return refusal(request, _("Choose English or 한국어."), status=422)
     if request.user.is_authenticated:
         set_own_language(user=request.user, language=language)
-    response = HttpResponseRedirect(safe_next_url(request, default="/"))
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
-    return response
+    # Django's own view sets the cookie and goes back to `next` when it is on this site.
+    return django_set_language(request)
