@@ -118,7 +118,10 @@ class Generations:
         epoch = next(((e, v) for scope, e, v in rows if not scope), None)
         if epoch is None:
             return None
-        return cls(epoch[0], epoch[1], {scope: v for scope, _e, v in rows if scope})
+        # A common scope never raised has no row: it stands at 0, asked no further.
+        scoped = dict.fromkeys(_COMMON_SCOPES, 0)
+        scoped.update({scope: v for scope, _e, v in rows if scope})
+        return cls(epoch[0], epoch[1], scoped)
 
     def values(self, scopes: Iterable[str]) -> dict[str, int]:
         """The scopes' generations (0 for one never raised); one query for those not read yet."""

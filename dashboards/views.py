@@ -13,7 +13,8 @@ from django_htmx.http import push_url
 from audit import selectors as audit_selectors
 from checkins.forms import CheckInForm
 from dashboards import selectors
-from dashboards.cache import ReadKey, load, store
+from dashboards.cache import ReadKey, load, owner_scopes, store
+from dashboards.drawn import drawn
 from dashboards.filters import InitiativeFilter, KeyResultFilter
 from dashboards.selectors.common import request_cycles
 from dashboards.selectors.scope import TeamTree
@@ -25,15 +26,31 @@ from objectives.models import KeyResult, Membership, Objective, Team
 
 @require_GET
 def my_week(request: HttpRequest) -> HttpResponse:
-    week = selectors.my_week(
-        user=request.user,
-        requested_cycle=request.GET.get("cycle"),
-        cycles=request_cycles(request),
+    user = request.user
+    head = selectors.week_head(
+        user=user, requested_cycle=request.GET.get("cycle"), cycles=request_cycles(request)
     )
-    # The rows' and panels' optional parameters, given so that no row looks them up in vain
-    # (a variable the template cannot find costs it an exception each time).
-    quiet = {"form": None, "saved": False, "refusal": "", "oob": False, "status_errors": None}
-    return render(request, "dashboards/my_week.html", {"week": week, **quiet})
+    read_key = ReadKey(viewer=user)
+    scopes = ["org"]
+    if read_key.enabled and head.cycle is not None:
+        scopes = selectors.my_week_scopes(user=user, cycle=head.cycle)
+
+    def context() -> dict[str, object]:
+        # The rows' and panels' optional parameters, given so that no row looks them up in
+        # vain (a variable the template cannot find costs it an exception each time).
+        quiet = {"form": None, "saved": False, "refusal": "", "oob": False, "status_errors": None}
+        return {"week": selectors.my_week(user=user, head=head), **quiet}
+
+    body = drawn(
+        request,
+        read_key=read_key,
+        name="my-week",
+        parts=(head.cycle and head.cycle.pk, head.today),
+        scopes=scopes,
+        template="dashboards/my_week.html#week_body",
+        context=context,
+    )
+    return render(request, "dashboards/my_week.html", {"head": head, "week_body": body})
 
 
 @require_GET
@@ -300,13 +317,36 @@ def objective_children(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def key_result_detail(request: HttpRequest, pk: int) -> HttpResponse:
     key_result = _get_key_result_for_user(request, pk)
-    page = selectors.key_result_page(key_result=key_result, viewer=request.user)
-    context = key_result_context(request, page)
-    # Outside the live part the check-in swaps, so a check-in does not read the trail.
-    context["history"] = audit_selectors.key_result_history(
-        key_result=key_result, viewer=request.user
+
+    def context() -> dict[str, object]:
+        page = selectors.key_result_page(key_result=key_result, viewer=request.user)
+        context = key_result_context(request, page)
+        # Outside the live part the check-in swaps, so a check-in does not read the trail.
+        context["history"] = audit_selectors.key_result_history(
+            key_result=key_result, viewer=request.user
+        )
+        return context
+
+    # Everything the page shows is under the key result's objective (its check-ins,
+    # initiatives and trail raise that objective's owner's scope) or the organisation.
+    objective = key_result.objective
+    content = drawn(
+        request,
+        read_key=ReadKey(viewer=request.user),
+        name="key-result",
+        parts=(key_result.pk,),
+        scopes=owner_scopes(
+            team_ids=[objective.owner_team_id] if objective.owner_user_id is None else [],
+            person_ids=[objective.owner_user_id] if objective.owner_user_id else [],
+        ),
+        template="dashboards/key_result.html#page_content",
+        context=context,
     )
-    return render(request, "dashboards/key_result.html", context)
+    return render(
+        request,
+        "dashboards/key_result.html",
+        {"key_result": key_result, "page_content": content},
+    )
 
 
 def key_result_context(

@@ -15,7 +15,7 @@ from dashboards.selectors.common import (
 from dashboards.selectors.company import CompanyDashboard, company_dashboard, objective_children
 from dashboards.selectors.cycle_report import CycleReport, cycle_report
 from dashboards.selectors.key_result import KeyResultPage, key_result_page, load_key_result
-from dashboards.selectors.my_week import MyWeek, my_week
+from dashboards.selectors.my_week import MyWeek, WeekHead, my_week, my_week_scopes, week_head
 from dashboards.selectors.objective import ObjectivePage, objective_page
 from dashboards.selectors.okr_health import okr_health as okr_health
 from dashboards.selectors.team import TeamDashboard, TeamPage, team_dashboard, team_page
@@ -29,6 +29,9 @@ __all__ = [
     "cycle_report",
     "key_result_view",
     "my_week",
+    "my_week_scopes",
+    "week_head",
+    "WeekHead",
     "resolve_cycle",
     "score_key_result",
     "with_threshold_counts",

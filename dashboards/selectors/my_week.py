@@ -6,9 +6,11 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 
 import scoring
 from checkins.models import ReminderDelivery
+from dashboards.cache import owner_scopes
 from dashboards.selectors.common import (
     KeyResultView,
     ObjectiveView,
@@ -60,25 +62,22 @@ class SentReminder:
 
 
 @dataclass(frozen=True)
-class MyWeek:
+class WeekHead:
+    """Which cycle and which week My week is about (the person's own Monday to Sunday)."""
+
+    user: User
     cycle: Cycle | None
     today: date
     week_start: date
     week_end: date
-    expected: Decimal | None
-    objectives: list[ObjectiveView]
-    progress: Decimal | None
-    user: User | None = None
 
     @cached_property
     def reminder_sent(self) -> "SentReminder | None":
         """This week's latest reminder e-mail that went out (reminder or nudge), if any.
 
-        One query, made when the page shows it; the check-in fragments that rebuild the week
-        never ask, so they do not pay for it.
+        One query, made when the page shows it: e-mails sent are no data the read cache keys
+        on, so the page asks on every request.
         """
-        if self.user is None:
-            return None
         found = (
             ReminderDelivery.objects.filter(
                 user=self.user,
@@ -91,6 +90,69 @@ class MyWeek:
             .first()
         )
         return SentReminder(kind=found[0], sent_at=found[1]) if found else None
+
+
+def week_head(
+    *,
+    user: User,
+    now: datetime | None = None,
+    requested_cycle: str | None = None,
+    cycles: list[Cycle] | None = None,
+    cycle: Cycle | None = None,
+) -> WeekHead:
+    """The person's week and the cycle shown: no query when `cycles` (the request's) or the
+    `cycle` itself is passed, else one."""
+    today = local_today(tz=user.tzinfo, now=now)
+    monday, sunday = scoring.week_bounds(day=today)
+    if cycle is None:
+        cycle = resolve_cycle(requested=requested_cycle, on=today, cycles=cycles)
+    return WeekHead(user=user, cycle=cycle, today=today, week_start=monday, week_end=sunday)
+
+
+# A union of two joins from the person's own rows (each an index scan of a few dozen), where
+# "objectives of the cycle holding one of them" would filter the whole cycle. Written out: on every
+# request, the ORM took longer to build it than the database to answer it.
+_OWNERS_SQL = """
+SELECT o.owner_team_id, o.owner_user_id
+FROM objectives_keyresult k JOIN objectives_objective o ON o.id = k.objective_id
+WHERE k.owner_id = %(person)s AND o.cycle_id = %(cycle)s
+UNION
+SELECT o.owner_team_id, o.owner_user_id
+FROM initiatives_initiative i
+JOIN objectives_keyresult k ON k.id = i.key_result_id
+JOIN objectives_objective o ON o.id = k.objective_id
+WHERE i.owner_id = %(person)s AND o.cycle_id = %(cycle)s
+"""
+
+
+def my_week_scopes(*, user: User, cycle: Cycle) -> list[str]:
+    """What My week reads, as read-cache scopes (dashboards/cache.py): the owners of the
+    objectives in `cycle` where the person holds a key result (the page's rows, and their
+    objectives' other key results) or an initiative (their overdue and blocked ones). Any write
+    under those objectives raises their owner's scope; a key result or an initiative given to
+    the person elsewhere adds an owner to this list. One query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_OWNERS_SQL, {"person": user.pk, "cycle": cycle.pk})
+        owners = cursor.fetchall()
+    team_ids, person_ids = {0}, {user.pk}  # team 0: none, so the list is never empty
+    for team_id, person_id in owners:
+        if person_id is not None:
+            person_ids.add(person_id)
+        else:
+            team_ids.add(team_id)
+    return owner_scopes(team_ids=team_ids - {0}, person_ids=person_ids)
+
+
+@dataclass(frozen=True)
+class MyWeek:
+    cycle: Cycle | None
+    today: date
+    week_start: date
+    week_end: date
+    expected: Decimal | None
+    objectives: list[ObjectiveView]
+    progress: Decimal | None
+    user: User | None = None
 
     @property
     def rows(self) -> list[KeyResultView]:
@@ -136,21 +198,23 @@ def my_week(
     requested_cycle: str | None = None,
     cycles: list[Cycle] | None = None,
     cycle: Cycle | None = None,
+    head: WeekHead | None = None,
 ) -> MyWeek:
     """The signed-in person's key results in the current cycle, grouped by objective.
 
     Weeks run Monday to Sunday in the person's own time zone, the same week their reminders use.
     Two queries whatever the number of key results: the cycle (none when the request's
     `cycles` are passed, or the `cycle` itself: a check-in's answer passes its key result's,
-    the one the page showing that key result's row is on), then every key result of the
-    objectives the person holds a key result in (the others are needed for objective progress).
-    The page adds a third when it shows this week's reminder e-mail (`reminder_sent`).
+    the one the page showing that key result's row is on, or the page's `head`), then every key
+    result of the objectives the person holds a key result in (the others are needed for
+    objective progress).
     """
     tz = user.tzinfo
-    today = local_today(tz=tz, now=now)
-    monday, sunday = scoring.week_bounds(day=today)
-    if cycle is None:
-        cycle = resolve_cycle(requested=requested_cycle, on=today, cycles=cycles)
+    if head is None:
+        head = week_head(
+            user=user, now=now, requested_cycle=requested_cycle, cycles=cycles, cycle=cycle
+        )
+    cycle, today, monday, sunday = head.cycle, head.today, head.week_start, head.week_end
     if cycle is None:
         return MyWeek(None, today, monday, sunday, None, [], None)
 

@@ -370,7 +370,7 @@ def test_my_week_says_when_this_weeks_reminder_went_out(client, owner, key_resul
     response = client.get(reverse("my_week"))
     html = response.content.decode()
     assert 'data-testid="reminder-sent">Reminder sent <time' in html
-    assert response.context["week"].reminder_sent.sent_at == now
+    assert response.context["head"].reminder_sent.sent_at == now
     assert timezone.localtime(now).strftime("%H:%M") in html
 
 
