@@ -8,8 +8,9 @@
    and a response header counting SQL queries.
 3. Signs in two people chosen by fixed rules (bench/subjects.py) and measures, over warm
    requests, p50 and p95 of the floor and of each page, as a ratio to the floor's p50; then the
-   cost of the first request after a write ("cold": after a check-in elsewhere in the company,
-   and for the team's pages after one in the team, as extra rows); then throughput with wrk
+   cost of the first request after a write ("cold", a table of its own, not judged against the
+   targets: after the measured person's check-in, outside the manager's team, and for the team's
+   pages after one in the team); then throughput with wrk
    (`apt-get install wrk`) for the floor, My week and the team dashboard; then the reminder
    sweeper over everyone (in a transaction rolled back after).
 4. Prints the tables and writes everything to var/bench/results.json.
@@ -39,7 +40,6 @@ from bench.stats import (
     Throughput,
     as_json,
     parse_wrk,
-    percentile,
     table,
     throughput_table,
 )
@@ -266,15 +266,16 @@ class Bench:
         )
         reads = [t for t in targets if t.method == "GET" and t.name != "floor"]
         team_reads = [t for t in reads if t.name.startswith("team")]
+        # The issue's targets are for warm requests: these rows are shown beside them, unjudged.
         elsewhere = {
             t.name: Measurement(
                 f"{t.name}_cold",
-                f"{t.label}, first request after a check-in elsewhere",
+                f"{t.label}, first request after the person's check-in (outside the team)",
                 [],
                 [],
                 0,
                 0,
-                t.target_ratio,
+                None,
             )
             for t in reads
         }
@@ -286,7 +287,7 @@ class Bench:
                 [],
                 0,
                 0,
-                t.target_ratio,
+                None,
             )
             for t in team_reads
         }
@@ -450,17 +451,18 @@ def main(argv: list[str] | None = None) -> None:
     sweeps = measure_sweeper()
     floor = results["floor"]
     measured = list(results.values())
-    report = table([*measured, *cold_rows], floor)
+    report = table(measured, floor)
+    cold_report = table(cold_rows, floor)
     print()
     print(report)
+    print()
+    print("Each request the first after a write (no targets: the issue sets them for warm pages):")
+    print()
+    print(cold_report)
     if rates:
         print()
         print(throughput_table(rates, rates[0]))
     print()
-    for m in measured:
-        if m.cold_ms:
-            cold = percentile(m.cold_ms, 0.5)
-            print(f"cold (first request after a write) {m.label}: p50 {cold:.0f} ms")
     for n, sweep in enumerate(sweeps, 1):
         print(
             f"reminder sweep {n}: {sweep['seconds']:.2f} s, {sweep['queries']} queries, "
@@ -485,11 +487,12 @@ def main(argv: list[str] | None = None) -> None:
             for r in rates
         ],
         "table_markdown": report,
+        "cold_table_markdown": cold_report,
         "reminder_sweeps": sweeps,
     }
     Path(args.out).write_text(json.dumps(document, indent=2, default=str))
     print(f"\nresults written to {args.out}")
-    missed = [m.name for m in [*measured, *cold_rows] if m.meets_target(floor) is False]
+    missed = [m.name for m in measured if m.meets_target(floor) is False]
     if missed:
         print(f"targets missed: {', '.join(missed)}")
 

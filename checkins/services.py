@@ -67,28 +67,38 @@ def record_checkin(
     what_changed: str = "",
     blockers: str = "",
     now: datetime | None = None,
+    locked: bool = False,
 ) -> CheckIn:
     """Append a check-in and move the key result's latest value, confidence and time with it.
 
     The key result row is locked first, so concurrent check-ins queue: every one lands, and the
-    key result ends up showing the last of them. Raises PermissionDenied (not allowed, or the
-    cycle is not active) or ValidationError (bad values); either way nothing is written.
+    key result ends up showing the last of them. `locked`: the caller already loaded
+    `key_result` (with its objective and cycle) with `select_for_update` in the transaction it
+    has open, and it is not loaded again (the check-in view, which loads it once). Raises
+    PermissionDenied (not allowed, or the cycle is not active) or ValidationError (bad values);
+    either way nothing is written.
     """
     errors = checkin_errors(
         value=value, confidence=confidence, what_changed=what_changed, blockers=blockers
     )
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        locked = (
-            KeyResult.objects.select_for_update(of=("self",))
-            .select_related("objective__cycle")
-            .get(pk=key_result.pk)
-        )
-        ensure_can_check_in(actor=actor, key_result=locked)
+    if locked and not transaction.get_connection().in_atomic_block:
+        raise ValueError("a key result locked by the caller needs the caller's transaction")
+    # In the caller's transaction as it is (no savepoint: nothing here is retried).
+    with transaction.atomic(savepoint=not locked):
+        if locked:
+            current = key_result
+        else:
+            current = (
+                KeyResult.objects.select_for_update(of=("self",))
+                .select_related("objective__cycle")
+                .get(pk=key_result.pk)
+            )
+        ensure_can_check_in(actor=actor, key_result=current)
         created_at = now or timezone.now()
         checkin = CheckIn.objects.create(
-            key_result=locked,
+            key_result=current,
             author=actor,
             value=value,
             confidence=confidence,
@@ -97,12 +107,12 @@ def record_checkin(
             created_at=created_at,
         )
         # A back-dated check-in (imported history) joins the history without becoming "latest".
-        if locked.last_checkin_at is None or created_at >= locked.last_checkin_at:
-            locked.current_value = value
-            locked.last_confidence = confidence
-            locked.last_checkin_at = created_at
-            locked.save(update_fields=["current_value", "last_confidence", "last_checkin_at"])
-    key_result.current_value = locked.current_value
-    key_result.last_confidence = locked.last_confidence
-    key_result.last_checkin_at = locked.last_checkin_at
+        if current.last_checkin_at is None or created_at >= current.last_checkin_at:
+            current.current_value = value
+            current.last_confidence = confidence
+            current.last_checkin_at = created_at
+            current.save(update_fields=["current_value", "last_confidence", "last_checkin_at"])
+    key_result.current_value = current.current_value
+    key_result.last_confidence = current.last_confidence
+    key_result.last_checkin_at = current.last_checkin_at
     return checkin

@@ -8,9 +8,9 @@ the objective's progress and the week's summary out of band), the key result pag
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -29,10 +29,16 @@ KEY_RESULT_LIVE_TEMPLATE = "dashboards/key_result.html#live"
 KEY_RESULT_CONTEXT = "key_result"
 
 
-def _get_key_result_for_user(request: HttpRequest, pk: int) -> KeyResult:
+def _get_key_result_for_user(
+    request: HttpRequest, pk: int, *, for_update: bool = False
+) -> KeyResult:
     """The key result, or 404 when it does not exist or the user may not see it. (The checks
-    read the objective's owner ids, visibility and cycle; nothing here names the owners.)"""
-    key_result = get_object_or_404(KeyResult.objects.select_related("objective__cycle"), pk=pk)
+    read the objective's owner ids, visibility and cycle; nothing here names the owners.)
+    `for_update`: its row locked until the open transaction ends."""
+    found = KeyResult.objects.select_related("objective__cycle")
+    if for_update:
+        found = found.select_for_update(of=("self",))
+    key_result = get_object_or_404(found, pk=pk)
     if not permissions.can_view_key_result(request.user, key_result):
         raise Http404
     return key_result
@@ -80,8 +86,41 @@ def _key_result_page_response(
     )
 
 
+def _record_in_one_load(request: HttpRequest, pk: int) -> KeyResult | None:
+    """A valid check-in recorded with the key result loaded once, locked (concurrent check-ins
+    on it queue here, as in `record_checkin`), and the key result; None when the form is not
+    valid or the check-in is refused, for `check_in` to answer with the reason."""
+    form = CheckInForm(request.POST, auto_id=f"id_kr{pk}_%s")
+    if not form.is_valid():
+        return None
+    with transaction.atomic():
+        key_result = _get_key_result_for_user(request, pk, for_update=True)
+        try:
+            record_checkin(
+                actor=request.user, key_result=key_result, locked=True, **form.cleaned_data
+            )
+        except (PermissionDenied, ValidationError):
+            # Nothing was written; the transaction ends rolled back.
+            return None
+    return key_result
+
+
+def _saved_response(request: HttpRequest, key_result: KeyResult) -> HttpResponse:
+    if _from_key_result_page(request):
+        return _key_result_page_response(request, key_result, saved=True)
+    if request.htmx:
+        return _saved_fragment(request, key_result)
+    messages.success(request, _("Checked in on “%(title)s”.") % {"title": key_result.title})
+    return redirect(_next_url(request), permanent=False)
+
+
 @require_http_methods(["GET", "POST"])
 def check_in(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "POST":
+        key_result = _record_in_one_load(request, pk)
+        if key_result is not None:
+            return _saved_response(request, key_result)
+    # A form, or a refusal or an invalid form told with its reason.
     key_result = _get_key_result_for_user(request, pk)
     on_key_result_page = _from_key_result_page(request)
     try:
@@ -100,15 +139,8 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
                 record_checkin(actor=request.user, key_result=key_result, **form.cleaned_data)
             except ValidationError as error:
                 form.add_error(None, error)
-            else:
-                if on_key_result_page:
-                    return _key_result_page_response(request, key_result, saved=True)
-                if request.htmx:
-                    return _saved_fragment(request, key_result)
-                messages.success(
-                    request, _("Checked in on “%(title)s”.") % {"title": key_result.title}
-                )
-                return redirect(_next_url(request), permanent=False)
+            else:  # refused a moment ago, allowed now
+                return _saved_response(request, key_result)
         status = 422
     else:
         initial_value = key_result.current_value
@@ -145,15 +177,5 @@ def _saved_fragment(request: HttpRequest, key_result: KeyResult) -> HttpResponse
     row = week.row(key_result.pk)
     if row is None:
         return _row_response(request, key_result, saved=True)
-    parts = [
-        render_to_string(ROW_TEMPLATE, {"row": row, "saved": True}, request=request),
-        render_to_string(
-            "dashboards/my_week.html#objective_header",
-            {"item": week.objective_view(key_result.objective_id), "week": week, "oob": True},
-            request=request,
-        ),
-        render_to_string(
-            "dashboards/my_week.html#summary", {"week": week, "oob": True}, request=request
-        ),
-    ]
-    return HttpResponse("".join(parts))
+    context = {"row": row, "item": week.objective_view(key_result.objective_id), "week": week}
+    return render(request, "dashboards/my_week.html#saved_checkin", context)

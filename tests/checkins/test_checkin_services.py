@@ -155,3 +155,12 @@ def test_checkins_are_append_only(key_result):
 def test_database_refuses_confidence_out_of_range(key_result):
     with pytest.raises(IntegrityError), transaction.atomic():
         CheckInFactory(key_result=key_result, confidence=6)
+
+
+@pytest.mark.django_db(transaction=True)  # outside any transaction, as a request runs
+def test_a_key_result_said_to_be_locked_needs_the_callers_transaction(key_result, owner):
+    with pytest.raises(ValueError, match="transaction"):
+        record_checkin(
+            actor=owner, key_result=key_result, value=Decimal(30), confidence=4, locked=True
+        )
+    assert not CheckIn.objects.exists()

@@ -178,6 +178,20 @@ def test_private_objective_is_hidden_from_strangers(client, stranger, key_result
     assert _count(key_result) == 0
 
 
+def test_an_owner_who_may_not_see_the_objective_cannot_check_in_on_it(
+    client, stranger, team_objective
+):
+    # The key result is the stranger's, under another team's private objective: the one load
+    # of the check-in checks sight before it writes.
+    team_objective.visibility = "private"
+    team_objective.save(update_fields=["visibility"])
+    theirs = KeyResultFactory(objective=team_objective, owner=stranger)
+    client.force_login(stranger)
+    response = client.post(_url(theirs), {"value": "30", "confidence": "5"}, **HTMX)
+    assert response.status_code == 404
+    assert _count(theirs) == 0
+
+
 def test_unknown_key_result_is_404(client, owner):
     client.force_login(owner)
     assert client.get(reverse("check_in", args=[999999])).status_code == 404
@@ -238,9 +252,9 @@ def test_checkin_fragments_run_a_fixed_number_of_queries(
     # session, user, key result, its row (1)
     with django_assert_num_queries(4):
         assert client.get(_url(target), **HTMX).status_code == 200
-    # session, user, key result; savepoint, lock, insert, update, release; My week's rows (its
-    # cycle is the key result's, loaded with it)
-    with django_assert_num_queries(9):
+    # session, user; savepoint, the key result loaded once and locked, insert, update,
+    # release; My week's rows (its cycle is the key result's, loaded with it)
+    with django_assert_num_queries(8):
         response = client.post(_url(target), {"value": "55", "confidence": "4"}, **HTMX)
     assert response.status_code == 200
     # an invalid post never reaches the service: session, user, key result, its row
