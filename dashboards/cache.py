@@ -46,16 +46,23 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 TIMEOUT_SECONDS = 24 * 3600  # an entry is useless after its day anyway
 _MISSING = object()
-# What computes and draws the cached pages (the team page's OKR health, for one, comes from
-# objectives/coaching.py): a change to any of these files is a new release.
+# What computes and draws the cached pages, and the pieces kept drawn (dashboards/drawn.py): the
+# apps' code (the team page's OKR health, for one, comes from objectives/coaching.py; the key
+# result page draws the check-in form and the audit trail), every template, the translations,
+# and the static files whose hashed names drawn pages link to. A change to any is a new release.
 _RELEASE_SOURCES = (
+    "audit",
+    "checkins",
     "dashboards",
-    "scoring",
+    "initiatives",
     "objectives",
-    "initiatives",  # the overdue rule the team page's card and summary apply
-    "templates/dashboards",
-    "templates/objectives",
+    "okr_site",
+    "scoring",
+    "templates",
+    "locale",
+    "static",
 )
+_RELEASE_SUFFIXES = (".py", ".html", ".po", ".css", ".js")
 
 
 def _read_only(mapping: dict) -> types.MappingProxyType:
@@ -73,7 +80,7 @@ def release() -> str:
     root = Path(settings.BASE_DIR)
     for folder in _RELEASE_SOURCES:
         for path in sorted((root / folder).rglob("*")):
-            if path.suffix in (".py", ".html") and path.is_file():
+            if path.suffix in _RELEASE_SUFFIXES and path.is_file():
                 digest.update(str(path.relative_to(root)).encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

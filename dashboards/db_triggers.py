@@ -28,7 +28,8 @@ from django.db.migrations.recorder import MigrationRecorder
 
 GENERATION_TABLE = "dashboards_datageneration"
 # Tables the dashboards read, and for people only the columns they show or filter on (a login
-# writes last_login and must not throw every cached page away).
+# writes last_login and must not throw every cached page away). A change to a table's columns
+# here needs a migration that drops its triggers for `install_generation` to create anew (0005).
 WATCHED: dict[str, tuple[str, ...] | None] = {
     "objectives_user": (
         "username",
@@ -37,6 +38,8 @@ WATCHED: dict[str, tuple[str, ...] | None] = {
         "display_name",
         "is_active",
         "is_superuser",
+        # An initiative turns overdue at its owner's midnight: other people's pages count it.
+        "time_zone",
     ),
     "objectives_team": None,
     "objectives_membership": None,
@@ -330,6 +333,15 @@ def _create_missing(
         for name in missing:
             cursor.execute(triggers[name])
     return missing
+
+
+def user_triggers(vendor: str) -> dict[str, str]:
+    """The generation triggers on people (their watched columns changed in 0005)."""
+    return {
+        name: sql
+        for name, sql in generation_triggers(vendor).items()
+        if _table_of(sql) == "objectives_user"
+    }
 
 
 def install_generation(connection: BaseDatabaseWrapper) -> list[str]:

@@ -32,7 +32,7 @@ def my_week(request: HttpRequest) -> HttpResponse:
     )
     read_key = ReadKey(viewer=user)
     scopes = ["org"]
-    if read_key.enabled and head.cycle is not None:
+    if read_key.scoped and head.cycle is not None:
         scopes = selectors.my_week_scopes(user=user, cycle=head.cycle)
 
     def context() -> dict[str, object]:
