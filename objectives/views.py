@@ -559,6 +559,7 @@ def cycle_report(request: HttpRequest) -> HttpResponse:
             viewer=request.user,
             page=request.GET.get("page"),
             read_key=ReadKey(viewer=request.user),
+            query=request.GET.urlencode(),
         )
         if cycle
         else None

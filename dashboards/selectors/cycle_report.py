@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, pgettext, pgettext_lazy
 
 import scoring
@@ -137,8 +138,10 @@ class CycleReport:
     page: Page | None = None  # the page of objectives shown, or None when all are
     objective_count: int = 0  # in the whole report
     total_key_results: int = 0  # in the whole report
-    # The cache key of the summary's drawn sections (dashboards/cache.py), or None.
+    # The cache keys of the summary's drawn sections and of the page of objectives drawn
+    # (dashboards/cache.py), or None.
     fragment_key: str | None = None
+    objectives_key: str | None = None
 
     @property
     def frozen(self) -> bool:
@@ -495,11 +498,18 @@ def cycle_report(*, cycle: Cycle, viewer: User) -> CycleReport:
 
 
 def cycle_report_page(
-    *, cycle: Cycle, viewer: User, page: str | None, read_key: ReadKey | None = None
+    *,
+    cycle: Cycle,
+    viewer: User,
+    page: str | None,
+    read_key: ReadKey | None = None,
+    query: str = "",
 ) -> CycleReport:
-    """The report page: the summary over the whole cycle (from the read cache while nothing
-    changed) and one page of objectives, `PER_PAGE` at a time; the same queries as
-    `cycle_report`, for one page's objectives."""
+    """The report page: the summary over the whole cycle and one page of objectives, `PER_PAGE`
+    at a time; the same queries as `cycle_report`, for one page's objectives. With a `read_key`
+    both are kept drawn while nothing under the cycle changed: the objectives are loaded only
+    when their drawing is not (`query`, the page's query string, is in their key: the page
+    links keep it)."""
     if read_key is None:
         summary = report_summary(cycle=cycle, viewer=viewer)
     else:
@@ -509,14 +519,14 @@ def cycle_report_page(
             "report-summary", (cycle.pk,), lambda: report_summary(cycle=cycle, viewer=viewer)
         )
     shown = Paginator(summary.order, PER_PAGE).get_page(page)
-    objectives = report_objectives(cycle=cycle, ids=list(shown.object_list))
-    report = _report(summary, cycle, objectives, shown)
-    if read_key is not None:
-        report = replace(
-            report,
-            fragment_key=read_key.key(
-                "report-summary-html",
-                (cycle.pk, timezone.get_current_timezone_name(), get_language()),
-            ),
-        )
-    return report
+    ids = list(shown.object_list)
+    if read_key is None:
+        return _report(summary, cycle, report_objectives(cycle=cycle, ids=ids), shown)
+    # A list to the template, loaded the first time it is read.
+    objectives = SimpleLazyObject(lambda: report_objectives(cycle=cycle, ids=ids))
+    drawn_for = (cycle.pk, timezone.get_current_timezone_name(), get_language())
+    return replace(
+        _report(summary, cycle, objectives, shown),
+        fragment_key=read_key.key("report-summary-html", drawn_for),
+        objectives_key=read_key.key("report-objectives-html", (*drawn_for, shown.number, query)),
+    )
