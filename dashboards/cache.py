@@ -8,7 +8,8 @@ A cached value is stored under a key made of everything it depends on:
   the organisation, a cycle, a team's or a person's objectives and those above them, a cycle's
   past weeks of check-ins), so a check-in leaves the pages it cannot change cached: a team page
   keys on its teams and people, the company page and the report on their cycle;
-- the company's date: statuses, staleness and weeks move with the day, nothing finer;
+- the company's date: statuses, staleness and weeks move with the day (pieces that count
+  initiatives overdue, due at each owner's own midnight, key on the UTC quarter-hour);
 - the viewer's private objectives: the only way two viewers' pages differ is which private
   objectives they may see (`permissions.visible_objectives_q`), so the ids of those go into the key
   and people who see the same ones share an entry;
@@ -16,10 +17,17 @@ A cached value is stored under a key made of everything it depends on:
   never serves what the previous version built;
 - the page's own parameters (team, cycle asked for, focus, page number...).
 
+What is kept: the pages' data, and drawn HTML of their heavy parts: the team page's sections and
+table, the company page's and the report's sections and the report's page of objectives, all
+shared by viewers who see the same private objectives; and, per person (dashboards/drawn.py),
+My week under its header and the key result page. My week keys on the owners of the objectives
+where the person holds a key result or an initiative, the key result page on its objective's
+owner, so that a check-in elsewhere leaves them cached too.
+
 Nothing is cached inside a transaction (`connection.in_atomic_block`): a transaction may have
 written rows that it sees and others do not, or may yet roll back. Requests run outside one, so
 pages are cached; the tests, wrapped in transactions, read the uncached path, and the transactional
-tests in tests/dashboards/test_read_cache.py the cached one.
+tests in tests/dashboards/test_read_cache.py and test_drawn_pages.py the cached one.
 
 If the cache server fails, pages are computed as if nothing were cached.
 """
