@@ -230,13 +230,16 @@ class Bench:
             for _ in range(self.args.warmup):
                 self.hit(target)
         # Reads in rounds (each round visits every page once), so drift in the machine's speed
-        # touches them all alike; writes after, since each one changes what the reads show.
+        # touches them all alike; writes after, since each one changes what the reads show, each
+        # followed by a floor request, so the floor's samples span the writes' minutes too.
+        floor = next(t for t in reads if t.name == "floor")
         for _ in range(self.args.requests):
             for target in reads:
                 self._record(results[target.name], self.hit(target))
         for target in writes:
             for _ in range(self.args.requests):
                 self._record(results[target.name], self.hit(target))
+                self._record(results[floor.name], self.hit(floor))
         return results
 
     @staticmethod
