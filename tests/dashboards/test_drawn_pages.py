@@ -5,8 +5,6 @@ show changes.
 These tests commit (transaction=True): nothing is cached inside a transaction.
 """
 
-import re
-import time
 from datetime import timedelta
 from decimal import Decimal
 from unittest import mock
@@ -14,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +22,13 @@ from dashboards import selectors
 from dashboards.drawn import CSRF_PLACEHOLDER
 from initiatives.services import set_initiative_status
 from objectives.models import Team
+from tests.dashboards.cached_pages import (
+    CACHED_PAGE_FIXTURES,
+    SCOPED,
+    TOKEN,
+    main_of,
+    tokenless,
+)
 from tests.factories import (
     CheckInFactory,
     InitiativeFactory,
@@ -32,39 +37,9 @@ from tests.factories import (
     speaking_korean,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), *CACHED_PAGE_FIXTURES]
 
-SCOPED = int(connection.vendor == "postgresql")
 MY_WEEK = reverse("my_week")
-TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-@pytest.fixture(autouse=True)
-def _clear_of_a_quarter_hour_turn():
-    # Drawn pieces are kept per UTC quarter-hour: two requests straddling a turn would miss.
-    now = timezone.now()
-    turn = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
-    wait = (turn + timedelta(minutes=15) - now).total_seconds()
-    if wait < 30:
-        time.sleep(wait + 1)
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def _main(response) -> str:
-    """The page without its header bar (which carries a fresh CSRF token every time)."""
-    assert response.status_code == 200
-    html = response.content.decode()
-    return html[html.index("<main") :]
-
-
-def _tokenless(html: str) -> str:
-    return TOKEN.sub('name="csrfmiddlewaretoken" value="-"', html)
 
 
 def _kr_url(key_result) -> str:
@@ -98,13 +73,13 @@ def sales_key_result(cycle, sales, stranger):
 def test_a_warm_my_week_is_the_cached_drawing_and_equals_the_uncached_one(client, owner, blocked):
     client.force_login(owner)
     with transaction.atomic():
-        uncached = _main(client.get(MY_WEEK))
-    first = _main(client.get(MY_WEEK))
+        uncached = main_of(client.get(MY_WEEK))
+    first = main_of(client.get(MY_WEEK))
     with _from_cache("my_week"):
-        second = _main(client.get(MY_WEEK))
+        second = main_of(client.get(MY_WEEK))
     assert "Fix the signup bug" in second and TOKEN.search(second)
     assert first != second  # each with its own token
-    assert _tokenless(first) == _tokenless(second) == _tokenless(uncached)
+    assert tokenless(first) == tokenless(second) == tokenless(uncached)
 
 
 def test_a_warm_key_result_page_is_the_cached_drawing_and_equals_the_uncached_one(
@@ -113,12 +88,12 @@ def test_a_warm_key_result_page_is_the_cached_drawing_and_equals_the_uncached_on
     record_checkin(actor=owner, key_result=key_result, value=Decimal(30), confidence=3)
     client.force_login(owner)
     with transaction.atomic():
-        uncached = _main(client.get(_kr_url(key_result)))
-    first = _main(client.get(_kr_url(key_result)))
+        uncached = main_of(client.get(_kr_url(key_result)))
+    first = main_of(client.get(_kr_url(key_result)))
     with _from_cache("key_result_page"):
-        second = _main(client.get(_kr_url(key_result)))
+        second = main_of(client.get(_kr_url(key_result)))
     assert "Save check-in" in second and TOKEN.search(second)
-    assert _tokenless(first) == _tokenless(second) == _tokenless(uncached)
+    assert tokenless(first) == tokenless(second) == tokenless(uncached)
 
 
 # --- CSRF ---
@@ -131,7 +106,7 @@ def test_each_client_gets_its_own_valid_csrf_token_in_the_cached_my_week(owner, 
     tokens = {}
     for client in (first, second):
         with _drawn_afresh("my_week") as spy:
-            html = _main(client.get(MY_WEEK))
+            html = main_of(client.get(MY_WEEK))
         assert CSRF_PLACEHOLDER not in html
         tokens[client] = set(TOKEN.findall(html))
         assert len(tokens[client]) == 1
@@ -158,7 +133,7 @@ def test_the_cached_key_result_page_carries_a_check_in_token_that_works(owner, k
     second.force_login(owner)
     first.get(_kr_url(key_result))
     with _from_cache("key_result_page"):
-        html = _main(second.get(_kr_url(key_result)))
+        html = main_of(second.get(_kr_url(key_result)))
     assert CSRF_PLACEHOLDER not in html
     token = TOKEN.search(html.split('class="checkin-form"')[1]).group(1)
     data = {"csrfmiddlewaretoken": token, "value": "52", "confidence": "4"}
@@ -174,12 +149,12 @@ def test_my_week_and_the_key_result_page_show_the_persons_check_in_at_once(
     client, owner, key_result
 ):
     client.force_login(owner)
-    assert "Confidence <strong>" not in _main(client.get(MY_WEEK))
-    assert 'data-testid="kr-current">20%<' in _main(client.get(_kr_url(key_result)))
+    assert "Confidence <strong>" not in main_of(client.get(MY_WEEK))
+    assert 'data-testid="kr-current">20%<' in main_of(client.get(_kr_url(key_result)))
     record_checkin(actor=owner, key_result=key_result, value=Decimal(44), confidence=4)
-    week = _main(client.get(MY_WEEK))
+    week = main_of(client.get(MY_WEEK))
     assert "Confidence <strong>4/5</strong>" in week and "44% " in week
-    assert 'data-testid="kr-current">44%<' in _main(client.get(_kr_url(key_result)))
+    assert 'data-testid="kr-current">44%<' in main_of(client.get(_kr_url(key_result)))
 
 
 def test_my_week_shows_a_teammates_check_in_in_the_objectives_progress(
@@ -187,18 +162,18 @@ def test_my_week_shows_a_teammates_check_in_in_the_objectives_progress(
 ):
     theirs = KeyResultFactory(objective=team_objective, owner=teammate, target_value=10)
     client.force_login(owner)
-    assert 'data-testid="objective-progress">0.00<' in _main(client.get(MY_WEEK))
+    assert 'data-testid="objective-progress">0.00<' in main_of(client.get(MY_WEEK))
     record_checkin(actor=teammate, key_result=theirs, value=Decimal(10), confidence=5)
-    assert 'data-testid="objective-progress">0.50<' in _main(client.get(MY_WEEK))
+    assert 'data-testid="objective-progress">0.50<' in main_of(client.get(MY_WEEK))
 
 
 def test_my_week_shows_a_new_key_result_of_the_person_under_another_teams_objective(
     client, owner, key_result, sales_key_result
 ):
     client.force_login(owner)
-    assert "Sell more" not in _main(client.get(MY_WEEK))
+    assert "Sell more" not in main_of(client.get(MY_WEEK))
     KeyResultFactory(objective=sales_key_result.objective, owner=owner, title="Demo to ten")
-    week = _main(client.get(MY_WEEK))
+    week = main_of(client.get(MY_WEEK))
     assert "Sell more" in week and "Demo to ten" in week
 
 
@@ -207,20 +182,20 @@ def test_my_week_shows_the_persons_initiative_elsewhere_turning_blocked_and_back
 ):
     work = InitiativeFactory(key_result=sales_key_result, owner=owner, title="Fix the CRM export")
     client.force_login(owner)
-    assert "Fix the CRM export" not in _main(client.get(MY_WEEK))
+    assert "Fix the CRM export" not in main_of(client.get(MY_WEEK))
     set_initiative_status(actor=owner, initiative=work, status="blocked")
-    assert "Fix the CRM export" in _main(client.get(MY_WEEK))
+    assert "Fix the CRM export" in main_of(client.get(MY_WEEK))
     set_initiative_status(actor=owner, initiative=work, status="in_progress")
-    assert "Fix the CRM export" not in _main(client.get(MY_WEEK))
+    assert "Fix the CRM export" not in main_of(client.get(MY_WEEK))
 
 
 def test_my_week_counts_an_initiative_someone_else_adds_under_the_persons_key_result(
     client, owner, manager, key_result
 ):
     client.force_login(owner)
-    assert "No initiatives yet" in _main(client.get(MY_WEEK))
+    assert "No initiatives yet" in main_of(client.get(MY_WEEK))
     InitiativeFactory(key_result=key_result, owner=manager, status="blocked")
-    week = _main(client.get(MY_WEEK))
+    week = main_of(client.get(MY_WEEK))
     assert "No initiatives yet" not in week
     assert "0 of 1 initiative done, 1 blocked" in week
 
@@ -235,18 +210,18 @@ def test_my_week_counts_an_initiative_overdue_once_its_owner_moves_time_zone(
     manager.save(update_fields=["time_zone"])
     InitiativeFactory(key_result=key_result, owner=manager, due_date=today_there, status="todo")
     client.force_login(owner)
-    week = _main(client.get(MY_WEEK))
+    week = main_of(client.get(MY_WEEK))
     assert "0 of 1 initiative done" in week and "initiative-overdue-count" not in week
     manager.time_zone = "Etc/GMT-14"
     manager.save(update_fields=["time_zone"])
-    assert '<span class="initiative-overdue-count">1 overdue</span>' in _main(client.get(MY_WEEK))
+    assert '<span class="initiative-overdue-count">1 overdue</span>' in main_of(client.get(MY_WEEK))
 
 
 def test_my_week_shows_a_team_renamed(client, owner, product, key_result):
     client.force_login(owner)
-    assert "<span>Product</span>" in _main(client.get(MY_WEEK))
+    assert "<span>Product</span>" in main_of(client.get(MY_WEEK))
     Team.objects.filter(pk=product.pk).update(name="Product Studio")
-    week = _main(client.get(MY_WEEK))
+    week = main_of(client.get(MY_WEEK))
     assert "<span>Product Studio</span>" in week and "<span>Product</span>" not in week
 
 
@@ -254,13 +229,13 @@ def test_a_check_in_elsewhere_leaves_my_week_and_the_key_result_page_cached(
     client, owner, stranger, key_result, sales_key_result
 ):
     client.force_login(owner)
-    week = _main(client.get(MY_WEEK))
-    page = _main(client.get(_kr_url(key_result)))
+    week = main_of(client.get(MY_WEEK))
+    page = main_of(client.get(_kr_url(key_result)))
     record_checkin(actor=stranger, key_result=sales_key_result, value=Decimal(5), confidence=4)
     # PostgreSQL keys them on their own scopes; SQLite's one generation redraws everything.
     with _drawn_afresh("my_week") as week_spy, _drawn_afresh("key_result_page") as page_spy:
-        assert _tokenless(_main(client.get(MY_WEEK))) == _tokenless(week)
-        assert _tokenless(_main(client.get(_kr_url(key_result)))) == _tokenless(page)
+        assert tokenless(main_of(client.get(MY_WEEK))) == tokenless(week)
+        assert tokenless(main_of(client.get(_kr_url(key_result)))) == tokenless(page)
     assert week_spy.call_count == page_spy.call_count == 1 - SCOPED
 
 
@@ -281,7 +256,7 @@ def test_a_key_result_page_is_drawn_for_each_viewer(
         for person in (first, second):
             client.force_login(person)
             with _drawn_afresh("key_result_page") as spy:
-                shown[person] = _main(client.get(_kr_url(key_result)))
+                shown[person] = main_of(client.get(_kr_url(key_result)))
             assert spy.call_count == 1  # not the other's drawing
         assert "Save check-in" in shown[owner]
         assert ("Save check-in" in shown[other]) is may_check_in
@@ -290,11 +265,11 @@ def test_a_key_result_page_is_drawn_for_each_viewer(
 def test_a_seat_made_read_only_gets_my_week_without_check_in_buttons(client, owner, key_result):
     check_in = f'href="{reverse("check_in", args=[key_result.pk])}"'
     client.force_login(owner)
-    assert check_in in _main(client.get(MY_WEEK))
+    assert check_in in main_of(client.get(MY_WEEK))
     # Not a column the pages' data generation watches: the viewer's seat is part of the key.
     owner.is_viewer = True
     owner.save(update_fields=["is_viewer"])
-    assert check_in not in _main(client.get(MY_WEEK))
+    assert check_in not in main_of(client.get(MY_WEEK))
 
 
 # --- Language ---
@@ -302,9 +277,9 @@ def test_a_seat_made_read_only_gets_my_week_without_check_in_buttons(client, own
 
 def test_switching_language_redraws_my_week(client, owner, key_result):
     client.force_login(owner)
-    assert "due this week" in _main(client.get(MY_WEEK))
+    assert "due this week" in main_of(client.get(MY_WEEK))
     speaking_korean(owner)  # not a column the data generation watches: the language is keyed
-    korean = _main(client.get(MY_WEEK))
+    korean = main_of(client.get(MY_WEEK))
     assert "이번 주 체크인 필요" in korean and "due this week" not in korean
 
 
@@ -317,7 +292,7 @@ def test_korean_and_english_readers_of_a_key_result_page_never_share(
         shown = {}
         for person in (first, second):
             client.force_login(person)
-            shown[person] = _main(client.get(_kr_url(key_result)))
+            shown[person] = main_of(client.get(_kr_url(key_result)))
         assert "체크인 기록" in shown[manager] and "Check-in history" not in shown[manager]
         assert "Check-in history" in shown[owner] and "체크인 기록" not in shown[owner]
 
@@ -343,7 +318,7 @@ def test_a_warm_my_week_runs_a_fixed_number_of_queries(
         kr = KeyResultFactory(objective=team_objective if n % 2 else mine, owner=owner)
         InitiativeFactory(key_result=kr, status="blocked" if n % 3 else "todo")
     client.force_login(owner)
-    assert _main(client.get(MY_WEEK)).count('class="kr-row') == size
+    assert main_of(client.get(MY_WEEK)).count('class="kr-row') == size
     with django_assert_num_queries(MY_WEEK_WARM):
         client.get(MY_WEEK)
 
@@ -357,7 +332,7 @@ def test_a_warm_key_result_page_runs_a_fixed_number_of_queries(
         CheckInFactory(key_result=key_result, created_at=now - timedelta(days=n + 1))
     InitiativeFactory(key_result=key_result)
     client.force_login(owner)
-    html = _main(client.get(_kr_url(key_result)))
+    html = main_of(client.get(_kr_url(key_result)))
     assert 'data-testid="history"' in html
     with django_assert_num_queries(KEY_RESULT_WARM):
         client.get(_kr_url(key_result))

@@ -4,15 +4,13 @@ These tests commit (transaction=True): nothing is cached inside a transaction, s
 tests read the uncached path and these the cached one.
 """
 
-import re
-import time
 from datetime import timedelta
 from decimal import Decimal
 from unittest import mock
 
 import pytest
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +26,7 @@ from objectives.models import (
     Team,
     User,
 )
+from tests.dashboards.cached_pages import CACHED_PAGE_FIXTURES, SCOPED, main_of, tokenless
 from tests.factories import (
     CheckInFactory,
     CycleFactory,
@@ -39,42 +38,10 @@ from tests.factories import (
     populate_team,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), *CACHED_PAGE_FIXTURES]
 
 
-@pytest.fixture(autouse=True)
-def _clear_of_a_quarter_hour_turn():
-    """The team page's initiatives card is kept per UTC quarter-hour (a local date anywhere
-    changes only on one), so a test whose two requests straddled a turn would see a legitimate
-    miss. A test that would start less than half a minute before a turn waits for it (on the
-    real clock: travelling in time would date check-ins away from the database's clock, which
-    the scoped triggers compare them with)."""
-    now = timezone.now()
-    turn = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
-    wait = (turn + timedelta(minutes=15) - now).total_seconds()
-    if wait < 30:
-        time.sleep(wait + 1)
-
-
-SCOPED = int(connection.vendor == "postgresql")
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "kr-panel"}
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def _main(response) -> str:
-    """The page without its header (which carries a fresh CSRF token every time)."""
-    html = response.content.decode()
-    return html[html.index("<main") :]
-
-
-def _tokenless(html: str) -> str:
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
 
 
 def _team_url(team: Team, **params: str) -> str:
@@ -154,8 +121,8 @@ def test_a_cached_team_page_shows_a_check_in_the_moment_it_is_made(
     client, manager, owner, product, key_result
 ):
     client.force_login(manager)
-    first = _main(client.get(_team_url(product)))
-    again = _main(client.get(_team_url(product)))
+    first = main_of(client.get(_team_url(product)))
+    again = main_of(client.get(_team_url(product)))
     assert first == again  # the same page, from the cache
     assert "0 of 1 key result" in again
     record_checkin(
@@ -184,15 +151,15 @@ def test_a_warm_report_draws_its_objectives_from_the_cache_as_computed(
     client, owner, cycle, key_result
 ):
     client.force_login(owner)
-    first = _main(client.get(reverse("cycle_report")))
+    first = main_of(client.get(reverse("cycle_report")))
     with mock.patch(
         "dashboards.selectors.cycle_report.report_objectives", side_effect=AssertionError
     ):
-        warm = _main(client.get(reverse("cycle_report")))
+        warm = main_of(client.get(reverse("cycle_report")))
     with transaction.atomic():  # nothing is cached inside a transaction
-        uncached = _main(client.get(reverse("cycle_report")))
+        uncached = main_of(client.get(reverse("cycle_report")))
     assert key_result.title in warm
-    assert _tokenless(warm) == _tokenless(first) == _tokenless(uncached)
+    assert tokenless(warm) == tokenless(first) == tokenless(uncached)
 
 
 def test_the_report_shows_a_grade_note_the_moment_it_is_written(client, owner, key_result):
@@ -379,7 +346,7 @@ def test_a_check_in_elsewhere_leaves_the_team_page_cached_and_redraws_the_compan
     theirs = ObjectiveFactory(cycle=cycle, owner_team=sales, title="Sell more")
     elsewhere = KeyResultFactory(objective=theirs, owner=stranger, title="Close deals")
     client.force_login(manager)
-    first = _main(client.get(_team_url(product)))
+    first = main_of(client.get(_team_url(product)))
 
     def behind() -> int:
         chart = client.get(reverse("company")).context["dashboard"].status_chart
@@ -389,7 +356,7 @@ def test_a_check_in_elsewhere_leaves_the_team_page_cached_and_redraws_the_compan
     # Behind (no check-in, a third of the cycle gone) to done.
     record_checkin(actor=stranger, key_result=elsewhere, value=Decimal(100), confidence=4)
     with mock.patch("dashboards.selectors.team._fill", side_effect=AssertionError("drawn afresh")):
-        assert _main(client.get(_team_url(product))) == first
+        assert main_of(client.get(_team_url(product))) == first
     assert behind() == before - 1
 
 
