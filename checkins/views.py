@@ -90,7 +90,7 @@ def _record_in_one_load(request: HttpRequest, pk: int) -> KeyResult | None:
     """A valid check-in recorded with the key result loaded once, locked (concurrent check-ins
     on it queue here, as in `record_checkin`), and the key result; None when the form is not
     valid or the check-in is refused, for `check_in` to answer with the reason."""
-    form = CheckInForm(request.POST, auto_id=f"id_kr{pk}_%s")
+    form = CheckInForm(request.POST)  # only validated here: an invalid one is drawn below
     if not form.is_valid():
         return None
     with transaction.atomic():
