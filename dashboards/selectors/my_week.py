@@ -134,13 +134,14 @@ def my_week_scopes(*, user: User, cycle: Cycle) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(_OWNERS_SQL, {"person": user.pk, "cycle": cycle.pk})
         owners = cursor.fetchall()
-    team_ids, person_ids = {0}, {user.pk}  # team 0: none, so the list is never empty
+    # The person's own scope always: their own objectives, even before they hold anything.
+    team_ids, person_ids = set(), {user.pk}
     for team_id, person_id in owners:
         if person_id is not None:
             person_ids.add(person_id)
         else:
             team_ids.add(team_id)
-    return owner_scopes(team_ids=team_ids - {0}, person_ids=person_ids)
+    return owner_scopes(team_ids=team_ids, person_ids=person_ids)
 
 
 @dataclass(frozen=True)
