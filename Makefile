@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test setup lint format check-migrations messages bench clean
+.PHONY: run test test-fast setup lint format check-migrations messages bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || "$$(bin/find-python)" -m venv $(VENV)
@@ -44,8 +44,15 @@ run: setup
 	trap 'exit 0' INT TERM; \
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The suite runs across every core (pytest-xdist); TEST_WORKERS=0 runs it in one process.
+# `make test-fast` is the inner loop: everything but the browser journeys and the tests marked slow.
+TEST_WORKERS ?= auto
+
 test: setup
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+
+test-fast: setup
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not slow and not browser" $(PYTEST_ARGS)
 
 # How fast the pages are at company scale (bench/run.py; README, "Performance"): needs the local
 # PostgreSQL and Redis, (re)creates and seeds the okr_bench database with 5,000 people, serves the

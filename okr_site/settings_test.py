@@ -27,3 +27,14 @@ if "pool" in DATABASES["default"].get("OPTIONS", {}):
 # Serve static files straight from the finders; tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Under pytest-xdist every worker process gets a Redis database of its own: tests clear the cache
+# (FLUSHDB empties the whole database), and one worker's clear must not empty another's.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _xdist_worker.startswith("gw"):  # noqa: F405
+    from urllib.parse import urlsplit, urlunsplit
+
+    _redis = urlsplit(REDIS_URL)  # noqa: F405
+    _base_db = int(_redis.path.lstrip("/") or 0)
+    _worker_db = (_base_db - int(_xdist_worker[2:])) % 16
+    CACHES["default"]["LOCATION"] = urlunsplit(_redis._replace(path=f"/{_worker_db}"))  # noqa: F405
