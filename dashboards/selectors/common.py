@@ -127,6 +127,7 @@ def score_key_result(
         confidence=kr.last_confidence,
         last_checkin=last_checkin,
         cycle_start=cycle.start_date,
+        created_on=timezone.localtime(kr.created_at, tz).date() if kr.created_at else None,
         on=on,
     )
     return progress, expected, status

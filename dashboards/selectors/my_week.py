@@ -31,7 +31,7 @@ from objectives.models import Cycle, KeyResult, Objective, User
 KEY_RESULT_FIELDS = ("objective_id", "title", "owner_id", "kind", "unit", "start_value")
 KEY_RESULT_FIELDS += ("target_value", "weight", "order", "archived", "version", "current_value")
 KEY_RESULT_FIELDS += ("last_confidence", "last_checkin_at", "checkins_total", "checkins_met")
-KEY_RESULT_FIELDS += ("final_grade", "frozen_score", "updated_at")
+KEY_RESULT_FIELDS += ("final_grade", "frozen_score", "updated_at", "created_at")
 OBJECTIVE_FIELDS = tuple(
     f"objective__{name}"
     for name in (

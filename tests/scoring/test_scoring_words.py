@@ -24,6 +24,7 @@ def status(**overrides: object):
         "confidence": None,
         "last_checkin": ON - timedelta(days=2),
         "cycle_start": CYCLE_START,
+        "created_on": None,
         "on": ON,
     }
     arguments.update(overrides)
