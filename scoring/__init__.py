@@ -28,6 +28,7 @@ from scoring.trends import (
     mean_confidence,
     pace_value,
     share,
+    shown_change,
     weekly_mean_confidence,
 )
 from scoring.types import Band, Kind, ObjectiveType, Reason, Status, StatusResult, worst
@@ -63,6 +64,7 @@ __all__ = [
     "progress_from_totals",
     "round2",
     "share",
+    "shown_change",
     "threshold_share",
     "week_bounds",
     "week_start",

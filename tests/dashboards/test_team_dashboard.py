@@ -174,6 +174,30 @@ def test_a_key_result_added_today_is_not_listed_as_no_update(
     assert dashboard.cards.stale_count == 1
 
 
+def test_changes_since_last_week_are_the_differences_of_the_numbers_shown(
+    client, manager, owner, product, team_objective
+):
+    """Rates of 1/3 and 2/3 are shown as 33% and 67%, mean confidences of 13/3 and 11/3 as 4.33
+    and 3.67: the changes beside them read −34 pts and +0.66, not −33 pts and +0.67."""
+    now = timezone.now()
+    a, b, c = (
+        KeyResultFactory(objective=team_objective, owner=owner, title=f"Measure {n}") for n in "abc"
+    )
+    record_checkin(actor=owner, key_result=c, value=D(5), confidence=4, now=now - timedelta(14))
+    record_checkin(actor=owner, key_result=a, value=D(5), confidence=3, now=now - timedelta(7))
+    record_checkin(actor=owner, key_result=b, value=D(5), confidence=4, now=now - timedelta(7))
+    record_checkin(actor=owner, key_result=a, value=D(6), confidence=5, now=now)
+    client.force_login(manager)
+    response = client.get(_url(product))
+    cards = response.context["dashboard"].cards
+    assert cards.rate == D(1) / 3 and cards.rate_last_week == D(2) / 3
+    html = response.content.decode()
+    assert 'data-testid="checkin-rate">33%<' in html
+    assert "last week 67% (−34 pts)" in html
+    assert "4.33<small>/5</small>" in html
+    assert "+0.66 since last week (3.67)" in html
+
+
 def test_charts_have_text_alternatives(client, manager, product, week_story):
     client.force_login(manager)
     html = client.get(_url(product)).content.decode()
