@@ -7,6 +7,7 @@ change again, whatever later happens to the formulas.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +30,12 @@ from objectives.models import (
 )
 
 MAX_CYCLE_DAYS = 731  # two years: anything longer is a typo in the year
+# A move by hand this many days away from what the cycle's dates say goes through without a
+# second question: opening on the Friday before a Monday start, or moving to grading in the
+# last week while the final check-ins come in, is ordinary. Further out it is more likely the
+# wrong cycle (next year's quarter activated, a running one closed) and the admin is asked
+# again, with the dates in front of them.
+OFF_SCHEDULE_DAYS = 7
 
 
 class CycleStateError(ValidationError):
@@ -167,6 +174,35 @@ def transition_cycle(
     """
     _ensure_admin(actor)
     return _move(cycle=cycle, to_state=to_state, actor=actor, at=now or timezone.now())
+
+
+@dataclass(frozen=True)
+class OffSchedule:
+    """Why moving a cycle to a state today is far from its dates, and by how many days.
+
+    `reason`: "before_start" (activating it more than a week before it starts), "after_end"
+    (activating a cycle whose dates are over) or "before_end" (moving it to grading or closing
+    it more than a week before it ends).
+    """
+
+    reason: str
+    days: int
+
+
+def off_schedule(*, cycle: Cycle, to_state: str, today: date) -> OffSchedule | None:
+    """Whether moving `cycle` to `to_state` on `today` is far from its dates (None: it is not).
+    The automatic moves follow the dates and never are; an admin's move that is gets confirmed
+    (objectives/views.py) before `transition_cycle` runs."""
+    if to_state == Cycle.State.ACTIVE:
+        if (cycle.start_date - today).days > OFF_SCHEDULE_DAYS:
+            return OffSchedule(reason="before_start", days=(cycle.start_date - today).days)
+        if today > cycle.end_date:
+            return OffSchedule(reason="after_end", days=(today - cycle.end_date).days)
+        return None
+    left = (cycle.end_date - today).days
+    if to_state in (Cycle.State.GRADING, Cycle.State.CLOSED) and left > OFF_SCHEDULE_DAYS:
+        return OffSchedule(reason="before_end", days=left)
+    return None
 
 
 def _move(*, cycle: Cycle, to_state: str, actor: User | None, at: datetime) -> CycleTransition:

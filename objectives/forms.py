@@ -123,6 +123,9 @@ class TransitionForm(forms.Form):
     the cycle twice."""
 
     from_state = forms.ChoiceField(choices=Cycle.State.choices, widget=forms.HiddenInput)
+    # Set by a confirmation page that named the cycle's dates: a move far from them goes ahead
+    # only with it (cycle_services.off_schedule).
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class GradeForm(forms.Form):

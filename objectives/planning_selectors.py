@@ -396,7 +396,8 @@ def template_library(
     *, department: str = "", level: str = "", query: str = ""
 ) -> list[ObjectiveTemplate]:
     """Templates with their key results, filtered; two queries. The search matches the words
-    as shown (a Korean reader searches the Korean titles) or as stored."""
+    of a template's title, description and key results' titles, as shown (a Korean reader
+    searches the Korean titles) or as stored; every word must appear somewhere in them."""
     templates = ObjectiveTemplate.objects.prefetch_related(
         Prefetch(
             "key_results",
@@ -408,17 +409,27 @@ def template_library(
     if level:
         templates = templates.filter(level=level)
     loaded = list(templates.order_by("department", "level", "title", "pk"))
-    originals = {t.pk: f"{t.title} {t.description}".casefold() for t in loaded}
+    # Read before `_localized` translates the titles in place.
+    originals = {t.pk: _searched_text(t) for t in loaded}
     shown = _localized(loaded)
     terms = query.casefold().split()
     return [
         t
         for t in shown
-        if all(
-            term in originals[t.pk] or term in f"{t.title} {t.description}".casefold()
-            for term in terms
-        )
+        if all(term in originals[t.pk] or term in _searched_text(t) for term in terms)
     ]
+
+
+def _searched_text(template: ObjectiveTemplate) -> str:
+    """What the library's search looks in: the title, the description and the titles of the
+    (prefetched) key results, where a template's subject is often named ("onboarding")."""
+    titles = " ".join(kr.title for kr in template.key_results.all())
+    return f"{template.title} {template.description} {titles}".casefold()
+
+
+def key_result_count(*, objective: Objective) -> int:
+    """How many live (not archived) key results the objective has; one query."""
+    return objective.key_results.filter(archived=False).count()
 
 
 def template_choices() -> list[ObjectiveTemplate]:

@@ -546,8 +546,18 @@ def key_result_new(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 if request.htmx:
                     return _editor_response(request, objective, added=key_result.pk)
+                # The count tells whoever adds several in a row where they are (and the
+                # coaching's "three to five" is easy to keep in mind).
+                count = selectors.key_result_count(objective=objective)
                 messages.success(
-                    request, _("Key result “%(title)s” added.") % {"title": key_result.title}
+                    request,
+                    ngettext(
+                        "Key result “%(title)s” added: the objective now has %(count)s key result.",
+                        "Key result “%(title)s” added: the objective now has %(count)s key "
+                        "results.",
+                        count,
+                    )
+                    % {"title": key_result.title, "count": count},
                 )
                 return redirect("objective_plan", pk=objective.pk)
         status = 422

@@ -11,7 +11,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -134,7 +134,11 @@ def cycle_new(request: HttpRequest) -> HttpResponse:
         return refusal(request, _("Only admins manage cycles."), status=403)
     start_month = ProgrammeSettings.current().fiscal_year_start_month
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and "fill" in request.POST:
+        # "Fill in" posts the form (a GET would put its CSRF token in the address, and from
+        # there in the history, logs and Referer headers); it creates nothing.
+        form, status = _filled_cycle_form(request.POST, start_month=start_month)
+    elif request.method == "POST":
         form = CycleCreateForm(request.POST, start_month=start_month)
         if form.is_valid():
             data = form.cleaned_data
@@ -155,21 +159,8 @@ def cycle_new(request: HttpRequest) -> HttpResponse:
                 return redirect("cycle_detail", pk=cycle.pk)
         status = 422
     elif "year" in request.GET:
-        # "Fill in": the picked quarter's name and dates, shown for the admin to check or adjust.
-        picked = CycleCreateForm(request.GET, start_month=start_month)
-        if picked.is_valid():
-            data = picked.cleaned_data
-            period = picked.picked_period()
-            initial = {
-                "year": data["year"],
-                "period": data["period"],
-                "auto_transition": data["auto_transition"],
-            }
-            if period is not None:  # the picked period replaces whatever was filled before
-                initial.update(name=period.name, start_date=period.start, end_date=period.end)
-            form = CycleCreateForm(initial=initial, start_month=start_month)
-        else:
-            form, status = picked, 422
+        # A link to a picked period (?year=2027&period=1) fills it in the same way.
+        form, status = _filled_cycle_form(request.GET, start_month=start_month)
     else:
         form = CycleCreateForm(
             initial=CycleCreateForm.initial_for(
@@ -179,9 +170,27 @@ def cycle_new(request: HttpRequest) -> HttpResponse:
         )
     context = {"form": form, "start_month": start_month}
     template = "objectives/cycle_new.html"
-    if request.htmx and request.method == "GET":
+    if request.htmx and (request.method == "GET" or "fill" in request.POST):
         template += "#cycle_form"
     return render(request, template, context, status=status)
+
+
+def _filled_cycle_form(data: QueryDict, *, start_month: int) -> tuple[CycleCreateForm, int]:
+    """ "Fill in": the picked quarter's name and dates, shown for the admin to check or adjust
+    (and the status to answer with: 422 when the pick itself is wrong)."""
+    picked = CycleCreateForm(data, start_month=start_month)
+    if not picked.is_valid():
+        return picked, 422
+    cleaned = picked.cleaned_data
+    period = picked.picked_period()
+    initial = {
+        "year": cleaned["year"],
+        "period": cleaned["period"],
+        "auto_transition": cleaned["auto_transition"],
+    }
+    if period is not None:  # the picked period replaces whatever was filled before
+        initial.update(name=period.name, start_date=period.start, end_date=period.end)
+    return CycleCreateForm(initial=initial, start_month=start_month), 200
 
 
 def _cycle_detail_context(request: HttpRequest, cycle: Cycle, **extra: object) -> dict:
@@ -267,6 +276,13 @@ def cycle_transition(request: HttpRequest, pk: int, to_state: str) -> HttpRespon
                 % {"cycle": cycle.name, "state": cycle.get_state_display()},
                 status=409,
             )
+        off_schedule = cycle_services.off_schedule(cycle=cycle, to_state=to_state, today=_today())
+        unconfirmed = off_schedule is not None and not form.cleaned_data["confirm"]
+        if unconfirmed and cycle.next_state == to_state:
+            # A move it may make, far from the cycle's dates and not confirmed with them in
+            # view: ask again, with the dates, and change nothing. (A move it may not make is
+            # the service's refusal below.)
+            return _transition_page(request, cycle=cycle, to_state=to_state)
         try:
             cycle_services.transition_cycle(actor=request.user, cycle=cycle, to_state=to_state)
         except CycleStateError as conflict:
@@ -293,13 +309,25 @@ def cycle_transition(request: HttpRequest, pk: int, to_state: str) -> HttpRespon
             },
             status=409,
         )
+    return _transition_page(request, cycle=cycle, to_state=to_state)
+
+
+def _transition_page(request: HttpRequest, *, cycle: Cycle, to_state: str) -> HttpResponse:
+    """The confirmation of a move: what it does and, when it is far from the cycle's dates,
+    those dates; its form then carries the admin's confirmation of them."""
+    today = _today()
+    off_schedule = cycle_services.off_schedule(cycle=cycle, to_state=to_state, today=today)
     context = {
         "cycle": cycle,
         "page_cycle": cycle,
         "to_state": to_state,
         "to_label": Cycle.State(to_state).label,
         "preview": selectors.transition_preview(cycle=cycle),
-        "form": TransitionForm(initial={"from_state": cycle.state}),
+        "today": today,
+        "off_schedule": off_schedule,
+        "form": TransitionForm(
+            initial={"from_state": cycle.state, "confirm": off_schedule is not None}
+        ),
     }
     template = "objectives/cycle_transition.html"
     if request.htmx:

@@ -4,7 +4,7 @@ Plain values in, plain values out: Decimals (or ints), dates and strings; no Dja
 """
 
 from scoring.grades import grade_band, kr_score, objective_score
-from scoring.numbers import round2
+from scoring.numbers import plain_number, round2
 from scoring.progress import (
     expected_progress,
     kr_progress,
@@ -28,6 +28,7 @@ from scoring.trends import (
     mean_confidence,
     pace_value,
     share,
+    shown_change,
     weekly_mean_confidence,
 )
 from scoring.types import Band, Kind, ObjectiveType, Reason, Status, StatusResult, worst
@@ -59,9 +60,11 @@ __all__ = [
     "objective_score",
     "objective_status",
     "pace_value",
+    "plain_number",
     "progress_from_totals",
     "round2",
     "share",
+    "shown_change",
     "threshold_share",
     "week_bounds",
     "week_start",

@@ -63,14 +63,20 @@ def kr_status(
     confidence: int | None,
     last_checkin: date | None,
     cycle_start: date,
+    created_on: date | None,
     on: date,
 ) -> StatusResult:
     """Return a key result's status on date `on`, with its reasons and the "no update" flag.
 
     Inputs: the key result's kind, its progress and the expected progress (both in [0, 1]), its
     latest value `current` (None: no check-in yet), its start and target values, the latest
-    confidence (1-5, None: no check-in), the date of the latest check-in (None: never), and the
-    cycle's start date. Dates are dates in the company's time zone, not datetimes.
+    confidence (1-5, None: no check-in), the date of the latest check-in (None: never), the
+    cycle's start date and the day the key result was added (None: not known, taken as the
+    cycle's start). Dates are dates in the company's time zone, not datetimes.
+
+    Staleness counts from the latest check-in or, with none, from the later of the cycle's
+    start and the key result's creation: a key result added today has had no chance to be
+    checked in and is not "no update", however old the cycle.
 
     Rules: a metric or milestone with progress >= 1 is done, whatever else holds. Otherwise the
     status is the worst of pace, confidence and staleness; reasons come in that order.
@@ -86,6 +92,7 @@ def kr_status(
     confidence = _checked_confidence(confidence=confidence)
     checked_on = None if last_checkin is None else as_date(value=last_checkin, name="last_checkin")
     cycle_start = as_date(value=cycle_start, name="cycle_start")
+    created = None if created_on is None else as_date(value=created_on, name="created_on")
     on = as_date(value=on, name="on")
 
     if kind in (Kind.METRIC, Kind.MILESTONE) and progress >= ONE:
@@ -106,7 +113,7 @@ def kr_status(
         ]
     if confidence is not None:
         verdicts.append(_confidence(confidence=confidence))
-    stale = _staleness(last_checkin=checked_on, cycle_start=cycle_start, on=on)
+    stale = _staleness(last_checkin=checked_on, cycle_start=cycle_start, created=created, on=on)
     if stale is not None:
         verdicts.append(stale)
     return StatusResult(
@@ -198,26 +205,37 @@ def _confidence(*, confidence: int) -> _Verdict:
     return _CONFIDENCE_STATUS[confidence], reason
 
 
-def _staleness(*, last_checkin: date | None, cycle_start: date, on: date) -> _Verdict | None:
+def _staleness(
+    *, last_checkin: date | None, cycle_start: date, created: date | None, on: date
+) -> _Verdict | None:
     if (on - cycle_start).days <= STALE_AFTER_DAYS:
         return None
-    since = cycle_start if last_checkin is None else last_checkin
+    # Added after the cycle began: its silence starts the day it was added, not before it
+    # existed.
+    added_later = last_checkin is None and created is not None and created > cycle_start
+    since = last_checkin or (created if added_later else cycle_start)
     days = (on - since).days
     if days <= STALE_AFTER_DAYS:
         return None
     never = last_checkin is None
-    said = (
-        words.ngettext(
+    if not never:
+        said = words.ngettext(
+            "no update for %(days)s day", "no update for %(days)s days", days, days=days
+        )
+    elif added_later:
+        said = words.ngettext(
+            "no check-in since it was added %(days)s day ago",
+            "no check-in since it was added %(days)s days ago",
+            days,
+            days=days,
+        )
+    else:
+        said = words.ngettext(
             "no check-in since the cycle started %(days)s day ago",
             "no check-in since the cycle started %(days)s days ago",
             days,
             days=days,
         )
-        if never
-        else words.ngettext(
-            "no update for %(days)s day", "no update for %(days)s days", days, days=days
-        )
-    )
     params = {"days": days, "since": since, "never_checked_in": never}
     return Status.AT_RISK, _reason(code="stale", params=params, said=said)
 

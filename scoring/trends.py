@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
-from scoring.numbers import as_date, as_decimal, as_share, plain_mean
+from scoring.numbers import as_date, as_decimal, as_share, plain_mean, round2
 from scoring.status import _checked_confidence
 from scoring.weeks import week_start
 
@@ -85,6 +85,17 @@ def change(*, now: Decimal | int | None, before: Decimal | int | None) -> Decima
     if now is None or before is None:
         return None
     return as_decimal(value=now, name="now") - as_decimal(value=before, name="before")
+
+
+def shown_change(*, now: Decimal | int | None, before: Decimal | int | None) -> Decimal | None:
+    """Return the change between two numbers as they are shown, each rounded to two decimals
+    first (a share's whole percent, a score's hundredth): "32% … last week 64% (−32 pts)", never
+    a difference of the unrounded values that disagrees with the numbers printed beside it.
+    None when either end is unknown; the same errors as `change`.
+    """
+    if now is None or before is None:
+        return None
+    return change(now=round2(now), before=round2(before))
 
 
 def pace_value(*, start: Decimal | int, target: Decimal | int, expected: Decimal | int) -> Decimal:

@@ -96,7 +96,9 @@ class Reason:
       (params: kind, value, target, latest; latest is False when the start value was judged
       because there is no check-in yet).
     - "confidence": the latest check-in's confidence (params: confidence).
-    - "stale": no update for too long (params: days, since, never_checked_in).
+    - "stale": no update for too long (params: days, since, never_checked_in; since is the
+      latest check-in or, with none, the later of the cycle's start and the key result's
+      creation).
     - "krs": an objective's key results counted by status (params: total, done, on_track,
       at_risk, behind).
     """

@@ -83,11 +83,19 @@ class KeyResultView:
     checked_in_this_week: bool
     due_this_week: bool
     can_check_in: bool
+    # In a closed cycle the row shows its stored score and grade, not a status against today.
+    closed: bool = False
 
     @property
     def current(self) -> Decimal:
         kr = self.key_result
         return kr.start_value if kr.current_value is None else kr.current_value
+
+    @property
+    def band(self) -> str:
+        """The score's colour band for its objective's type (select the objective with it)."""
+        objective_type = self.key_result.objective.objective_type
+        return scoring.grade_band(score=self.score, objective_type=objective_type).value
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,15 @@ class ObjectiveView:
     progress: Decimal | None
     status: scoring.StatusResult | None
     rows: list[KeyResultView]
+    # The score a closed cycle shows (the one stored when it closed); None while it is open.
+    score: Decimal | None = None
+
+    @property
+    def band(self) -> str | None:
+        if self.score is None:
+            return None
+        band = scoring.grade_band(score=self.score, objective_type=self.objective.objective_type)
+        return band.value
 
 
 def local_today(*, tz: ZoneInfo, now: datetime | None = None) -> date:
@@ -127,6 +144,7 @@ def score_key_result(
         confidence=kr.last_confidence,
         last_checkin=last_checkin,
         cycle_start=cycle.start_date,
+        created_on=timezone.localtime(kr.created_at, tz).date() if kr.created_at else None,
         on=on,
     )
     return progress, expected, status
@@ -161,6 +179,7 @@ def build_row(
             cycle.accepts_checkins and not checked_in and status.status != scoring.Status.DONE
         ),
         can_check_in=can_check_in,
+        closed=cycle.is_closed,
     )
 
 

@@ -197,7 +197,7 @@ class CycleReport:
                         _csv_value(objective.level),
                         objective.owner_name,
                         _csv_value(objective.objective_type),
-                        _number(item.score),
+                        _score(item.score),
                         _csv_value(item.band or ""),
                         kr.title,
                         kr.owner.name,
@@ -206,9 +206,9 @@ class CycleReport:
                         _number(kr.start_value),
                         _number(kr.target_value),
                         _number(row.current),
-                        _number(scoring.round2(row.progress)),
-                        _number(kr.final_grade),
-                        _number(row.score),
+                        _score(row.progress),
+                        _score(kr.final_grade),
+                        _score(row.score),
                         _csv_value(row.band),
                         kr.grade_note,
                         frozen,
@@ -223,13 +223,16 @@ class CycleReport:
 
 
 def _number(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    return (
-        scoring.plain_number(value=Decimal(value))
-        if hasattr(scoring, "plain_number")
-        else (format(Decimal(value).normalize(), "f"))
-    )
+    """A value as people wrote it ("12.5", "740000"): no grouping, which a spreadsheet would
+    read as text."""
+    return "" if value is None else scoring.plain_number(value=Decimal(value))
+
+
+def _score(value: Decimal | None) -> str:
+    """A 0–1 score or progress as the pages show it, to two decimals ("0.51", "1.00"), whether
+    it is worked out today (an open cycle's full-precision quotient) or was stored at closing
+    (four decimals): the same score reads the same in the file, the page and either state."""
+    return "" if value is None else str(scoring.round2(Decimal(value)))
 
 
 def _csv_value(code: object) -> str:

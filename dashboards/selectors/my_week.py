@@ -19,6 +19,7 @@ from dashboards.selectors.common import (
     resolve_cycle,
     score_key_result,
 )
+from dashboards.selectors.cycle_report import shown_kr_score, shown_objective_score
 from initiatives.selectors import (
     InitiativeCounts,
     InitiativeItem,
@@ -31,7 +32,7 @@ from objectives.models import Cycle, KeyResult, Objective, User
 KEY_RESULT_FIELDS = ("objective_id", "title", "owner_id", "kind", "unit", "start_value")
 KEY_RESULT_FIELDS += ("target_value", "weight", "order", "archived", "version", "current_value")
 KEY_RESULT_FIELDS += ("last_confidence", "last_checkin_at", "checkins_total", "checkins_met")
-KEY_RESULT_FIELDS += ("final_grade", "frozen_score", "updated_at")
+KEY_RESULT_FIELDS += ("final_grade", "grade_note", "frozen_score", "updated_at", "created_at")
 OBJECTIVE_FIELDS = tuple(
     f"objective__{name}"
     for name in (
@@ -156,6 +157,17 @@ class MyWeek:
     user: User | None = None
 
     @property
+    def closed(self) -> bool:
+        """A closed cycle is history: its page shows the scores stored when it closed, as the
+        cycle report does, not statuses measured against today."""
+        return self.cycle is not None and self.cycle.is_closed
+
+    @property
+    def score(self) -> Decimal | None:
+        """The mean of my objectives' scores (the stored ones once the cycle is closed)."""
+        return scoring.mean_progress(values=[o.score for o in self.objectives])
+
+    @property
     def rows(self) -> list[KeyResultView]:
         return [row for objective in self.objectives for row in objective.rows]
 
@@ -240,6 +252,7 @@ def my_week(
     by_objective: dict[int, tuple[Objective, list[KeyResultView], list[tuple[Decimal, Decimal]]]]
     by_objective = {}
     statuses: dict[int, list[scoring.Status]] = {}
+    scores: dict[int, list[tuple[Decimal, Decimal]]] = {}
     expected = scoring.expected_progress(on=today, start=cycle.start_date, end=cycle.end_date)
     for kr in key_results:
         kr.objective.cycle = cycle
@@ -249,6 +262,10 @@ def my_week(
         objective, rows, weighted = by_objective.setdefault(kr.objective_id, (kr.objective, [], []))
         weighted.append((kr.weight, progress))
         statuses.setdefault(kr.objective_id, []).append(status.status)
+        if cycle.is_closed:
+            scores.setdefault(kr.objective_id, []).append(
+                (kr.weight, shown_kr_score(key_result=kr, progress=progress, cycle=cycle))
+            )
         if kr.owner_id != user.pk:
             continue
         kr.owner = user
@@ -270,6 +287,13 @@ def my_week(
             progress=scoring.objective_progress(key_results=weighted),
             status=scoring.objective_status(statuses=statuses[objective_id]),
             rows=rows,
+            score=(
+                shown_objective_score(
+                    objective=objective, weighted_scores=scores[objective_id], cycle=cycle
+                )
+                if cycle.is_closed
+                else None
+            ),
         )
         for objective_id, (objective, rows, weighted) in by_objective.items()
     ]

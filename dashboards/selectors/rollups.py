@@ -157,7 +157,7 @@ _PROGRESS = f"""CASE
   END"""
 _SCORED = f"""
   SELECT k.objective_id, k.weight, k.kind, k.current_value, k.start_value, k.target_value,
-         k.last_confidence, k.last_checkin_at, k.final_grade, k.frozen_score,
+         k.last_confidence, k.last_checkin_at, k.final_grade, k.frozen_score, k.created_at,
          o.objective_type, {_PROGRESS} AS p
   FROM objectives_keyresult k
   JOIN objectives_objective o ON o.id = k.objective_id
@@ -186,8 +186,10 @@ _STATUS = """CASE
       CASE WHEN s.last_confidence IS NULL OR s.last_confidence >= 4 THEN 1
            WHEN s.last_confidence = 3 THEN 2 ELSE 3 END,
       CASE WHEN %(stale_possible)s
-                AND COALESCE((s.last_checkin_at AT TIME ZONE %(tz)s)::date, %(cycle_start)s)
-                    < %(stale_before)s
+                AND COALESCE(
+                      (s.last_checkin_at AT TIME ZONE %(tz)s)::date,
+                      GREATEST((s.created_at AT TIME ZONE %(tz)s)::date, %(cycle_start)s)
+                    ) < %(stale_before)s
            THEN 2 ELSE 1 END
     )
   END"""
@@ -523,6 +525,7 @@ _SCORED_FIELDS = (
     "last_checkin_at",
     "final_grade",
     "frozen_score",
+    "created_at",
 )
 
 
@@ -582,6 +585,7 @@ def _objective_rollups_in_python(
         if kr_id is None:
             continue
         weight, kind, start, target, current, met, total, conf, last = values[:9]
+        created = values[11]
         progress = _progress(kind, start, target, current, met, total)
         status = scoring.kr_status(
             kind=kind,
@@ -593,6 +597,7 @@ def _objective_rollups_in_python(
             confidence=conf,
             last_checkin=timezone.localtime(last, clock.tz).date() if last else None,
             cycle_start=cycle.start_date,
+            created_on=timezone.localtime(created, clock.tz).date() if created else None,
             on=clock.on,
         )
         adders.setdefault(pk, _Adder()).pairs.append((weight, progress))

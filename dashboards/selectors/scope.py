@@ -400,6 +400,7 @@ SCORED_FIELDS = (
     "checkins_met",
     "final_grade",
     "frozen_score",
+    "created_at",
 )
 
 

@@ -536,12 +536,13 @@ def _cards(
         total=total,
         rate=rate,
         rate_last_week=rate_last_week,
-        rate_change=scoring.change(now=rate, before=rate_last_week),
+        # The changes printed beside both ends must be their difference: of the shown values.
+        rate_change=scoring.shown_change(now=rate, before=rate_last_week),
         status_counts=list(counts.items()),
         stale_count=sum(row.stale for row in rows),
         confidence=confidence,
         confidence_last_week=confidence_last_week,
-        confidence_change=scoring.change(now=confidence, before=confidence_last_week),
+        confidence_change=scoring.shown_change(now=confidence, before=confidence_last_week),
     )
 
 

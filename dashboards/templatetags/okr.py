@@ -150,7 +150,9 @@ def percent(value: Decimal | None) -> str:
     """A 0–1 share as a whole percentage for bar widths and labels ("45")."""
     if value is None:
         return "0"
-    return str((Decimal(value) * 100).quantize(Decimal(1)))
+    # Rounded as `scoring.round2` rounds (halves up), so a change worked out from the shown
+    # values (`scoring.shown_change`) is the difference of the percentages printed.
+    return str((scoring.round2(Decimal(value)) * 100).quantize(Decimal(1)))
 
 
 @register.filter

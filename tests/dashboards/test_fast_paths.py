@@ -107,6 +107,7 @@ class Raw:
             confidence=latest[3] if latest else None,
             last_checkin=timezone.localdate(latest[0], company_tz()) if latest else None,
             cycle_start=self.cycle.start_date,
+            created_on=timezone.localdate(kr.created_at, company_tz()),
             on=self.on,
         ).status
 
@@ -434,6 +435,32 @@ def objective_titles(raw: Raw, pk: int) -> list[tuple]:
     return [
         (kr.kind, kr.start_value, kr.target_value, kr.current_value) for kr in raw.key_results[pk]
     ]
+
+
+def test_rollup_statuses_count_silence_from_a_key_results_creation():
+    """Keep-the-level key results whose start value meets the target: only staleness can make
+    them at risk. Never checked in, one was added today, one 20 days ago, one before the cycle."""
+    from dashboards.selectors.rollups import objective_rollups
+
+    today = timezone.localdate(timezone=company_tz())
+    cycle = CycleFactory(start_date=today - timedelta(days=30), end_date=today + timedelta(days=60))
+    objective = ObjectiveFactory(cycle=cycle, owner_team=TeamFactory())
+    owner = UserFactory()
+    ages = {"today": 0, "twenty days ago": 20, "before the cycle": 45}
+    for title, days in ages.items():
+        kr = KeyResultFactory(
+            objective=objective,
+            owner=owner,
+            title=title,
+            kind="at_least",
+            start_value=D(10),
+            target_value=D(5),
+        )
+        KeyResult.objects.filter(pk=kr.pk).update(created_at=timezone.now() - timedelta(days=days))
+    admin = User.objects.create_superuser("rollup-admin", "a@example.com", "x")
+    rollup = objective_rollups(cycle=cycle, clock=cycle_clock(cycle=cycle), viewer=admin)
+    # (done, on track, at risk, behind): the one added today is on track, the others stale.
+    assert rollup[objective.pk].statuses == (0, 1, 2, 0)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -207,3 +207,43 @@ def test_another_cycle_can_be_chosen_and_nonsense_falls_back(client, owner, key_
         response = client.get(reverse("my_week"), {"cycle": nonsense})
         assert response.status_code == 200
         assert response.context["week"].cycle == cycle
+
+
+def test_a_closed_cycle_shows_the_frozen_scores_not_live_statuses(client, owner, cycle, key_result):
+    """Weeks after it closed, the cycle's page is its record: the scores stored at closing and
+    the owner's grade, not a status measured against today ("no update for 74 days")."""
+    record_checkin(
+        actor=owner,
+        key_result=key_result,
+        value=Decimal(52),
+        confidence=2,
+        blockers="Waiting on data",
+        now=timezone.now() - timedelta(days=74),
+    )
+    KeyResult.objects.filter(pk=key_result.pk).update(
+        final_grade=Decimal("0.9"), grade_note="Shipped late", frozen_score=Decimal("0.9")
+    )
+    Objective.objects.filter(pk=key_result.objective_id).update(frozen_score=Decimal("0.9"))
+    # The live formula now says 0.8 ((52 - 20) / 40): the frozen 0.90 must win.
+    KeyResult.objects.filter(pk=key_result.pk).update(final_grade=None)
+    Cycle.objects.filter(pk=cycle.pk).update(
+        start_date=cycle.start_date - timedelta(days=100),
+        end_date=timezone.localdate() - timedelta(days=30),
+        state=Cycle.State.CLOSED,
+    )
+    client.force_login(owner)
+    response = client.get(reverse("my_week"), {"cycle": cycle.pk})
+    html = response.content.decode()
+    week = response.context["week"]
+    assert week.closed
+    row = week.row(key_result.pk)
+    assert row.score == Decimal("0.9")
+    assert '<span class="band band-green" title="Green band">0.90</span>' in html
+    assert "Final scores, stored when the cycle closed." in html
+    assert "Shipped late" in html
+    assert "no update" not in html.lower()
+    assert "no check-in since" not in html
+    assert row.status.reason not in html
+    assert "chip-at_risk" not in html and "chip-behind" not in html
+    assert 'data-testid="objective-progress"' not in html
+    assert "expected" not in html.split('id="week-summary"')[1].split("</section>")[0]

@@ -152,6 +152,52 @@ def test_cards_summary_and_lists_come_from_the_week(client, teammate, product, w
     assert 'data-kind="moved"' in html
 
 
+def test_a_key_result_added_today_is_not_listed_as_no_update(
+    client, manager, owner, product, team_objective, key_result
+):
+    """The cycle began 30 days ago; a key result added today has had no chance to be checked
+    in, one added 20 days ago and never checked in has been silent for 20 days."""
+    KeyResult.objects.filter(pk=key_result.pk).update(
+        created_at=timezone.now() - timedelta(days=20)
+    )
+    KeyResultFactory(
+        objective=team_objective, owner=owner, title="Added this morning", target_value=D(5)
+    )
+    client.force_login(manager)
+    dashboard = client.get(_url(product)).context["dashboard"]
+    rows = {row.title: row for row in dashboard.rows}
+    assert rows["Added this morning"].stale is False
+    assert rows["Raise activation from 20% to 60%"].stale_days == 20
+    kinds = {sentence.kind: sentence for sentence in dashboard.summary}
+    assert kinds["stale"].subjects == ("Raise activation from 20% to 60%",)
+    assert "Added this morning" not in kinds["stale"].text
+    assert dashboard.cards.stale_count == 1
+
+
+def test_changes_since_last_week_are_the_differences_of_the_numbers_shown(
+    client, manager, owner, product, team_objective
+):
+    """Rates of 1/3 and 2/3 are shown as 33% and 67%, mean confidences of 13/3 and 11/3 as 4.33
+    and 3.67: the changes beside them read −34 pts and +0.66, not −33 pts and +0.67."""
+    now = timezone.now()
+    a, b, c = (
+        KeyResultFactory(objective=team_objective, owner=owner, title=f"Measure {n}") for n in "abc"
+    )
+    record_checkin(actor=owner, key_result=c, value=D(5), confidence=4, now=now - timedelta(14))
+    record_checkin(actor=owner, key_result=a, value=D(5), confidence=3, now=now - timedelta(7))
+    record_checkin(actor=owner, key_result=b, value=D(5), confidence=4, now=now - timedelta(7))
+    record_checkin(actor=owner, key_result=a, value=D(6), confidence=5, now=now)
+    client.force_login(manager)
+    response = client.get(_url(product))
+    cards = response.context["dashboard"].cards
+    assert cards.rate == D(1) / 3 and cards.rate_last_week == D(2) / 3
+    html = response.content.decode()
+    assert 'data-testid="checkin-rate">33%<' in html
+    assert "last week 67% (−34 pts)" in html
+    assert "4.33<small>/5</small>" in html
+    assert "+0.66 since last week (3.67)" in html
+
+
 def test_charts_have_text_alternatives(client, manager, product, week_story):
     client.force_login(manager)
     html = client.get(_url(product)).content.decode()
@@ -299,6 +345,8 @@ def test_filter_by_owner_kind_level_and_stale(
     milestone = KeyResultFactory(
         objective=mine, owner=owner, title="Launch it", kind="milestone", target_value=D(1)
     )
+    # Planned before the cycle began, so its silence counts from the cycle's start.
+    KeyResult.objects.filter(pk=milestone.pk).update(created_at=timezone.now() - timedelta(days=40))
     client.force_login(manager)
     by_owner = client.get(_url(product, owner=teammate.pk), **HTMX).context["filterset"]
     assert {row.owner_id for row in by_owner.filtered_rows()} == {teammate.pk}

@@ -131,14 +131,57 @@ def test_csv_has_every_score_and_is_safe_in_a_spreadsheet(client, graded_cycle, 
     assert evil["objective"] == "'=HYPERLINK(evil)"
     assert evil["key result"] == "'+cmd|' /C calc'!A0"
     assert evil["grade note"] == "'-2 deals slipped"
-    assert (evil["final grade"], evil["score"], evil["band"]) == ("0.5", "0.5", "yellow")
+    assert (evil["final grade"], evil["score"], evil["band"]) == ("0.50", "0.50", "yellow")
     first = rows[0]
     assert (first["objective"], first["level"], first["score"], first["frozen"]) == (
         "Company goal",
         "company",
-        "1",
+        "1.00",
         "no",
     )
+
+
+def _score_cells(response) -> list[dict[str, str]]:
+    rows = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    columns = ("objective", "objective score", "key result", "progress", "final grade", "score")
+    return [{column: row[column] for column in columns} for row in rows]
+
+
+def test_csv_scores_read_as_on_the_page_and_alike_open_or_closed(
+    client, cycle, company, owner, admin
+):
+    """An open cycle's scores are quotients worked out today (a third is 0.333… to 28 digits),
+    a closed one's were stored with four decimals: the file shows both as the page does."""
+    goal = ObjectiveFactory(cycle=cycle, owner_team=company, title="Thirds")
+    _kr(goal, owner, 1, title="A third", start_value=Decimal(0), target_value=Decimal(3))
+    _kr(goal, owner, 68, title="Most", start_value=Decimal(0), target_value=Decimal(100))
+    client.force_login(owner)
+    active = client.get(_url(cycle, "cycle_report_csv"))
+    expected = [
+        {
+            "objective": "Thirds",
+            "objective score": "0.51",
+            "key result": "A third",
+            "progress": "0.33",
+            "final grade": "",
+            "score": "0.33",
+        },
+        {
+            "objective": "Thirds",
+            "objective score": "0.51",
+            "key result": "Most",
+            "progress": "0.68",
+            "final grade": "",
+            "score": "0.68",
+        },
+    ]
+    assert _score_cells(active) == expected
+    page = client.get(_url(cycle)).content.decode()
+    assert ">0.51</span>" in page and ">0.33</span>" in page
+
+    cycle_services.transition_cycle(actor=admin, cycle=cycle, to_state="grading")
+    cycle_services.transition_cycle(actor=admin, cycle=cycle, to_state="closed")
+    assert _score_cells(client.get(_url(cycle, "cycle_report_csv"))) == expected
 
 
 @pytest.mark.parametrize(

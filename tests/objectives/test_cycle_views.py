@@ -1,6 +1,7 @@
 """The Cycles pages: browsing (everyone), creating with the quarter picker, editing and the
 confirmed transitions (admins), the fiscal-year setting."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -116,6 +117,33 @@ def test_fill_in_shows_the_name_and_dates_first(client, admin):
     html = fragment.content.decode()
     assert html.lstrip().startswith('<form id="cycle-form"')
     assert 'value="FY2027"' in html and 'value="2027-03-31"' in html
+    assert not Cycle.objects.exists()
+
+
+def test_fill_in_is_posted_so_no_csrf_token_reaches_an_address(client, admin):
+    client.force_login(admin)
+    html = client.get(reverse("cycle_new")).content.decode()
+    form = re.search(r'<form id="cycle-form"[^>]*>', html).group(0)
+    assert 'method="post"' in form
+    fill = re.search(r"<button[^>]*>\s*Fill in name and dates", html).group(0)
+    # Nothing in the form is sent as a GET: not the button, not its HTMX request.
+    assert "formmethod" not in fill and "hx-get" not in fill
+    assert 'name="fill"' in fill and "hx-post" in fill
+    assert not re.search(
+        r'<form[^>]*method="get"[^>]*>(?:(?!</form>).)*csrfmiddlewaretoken', html, re.S
+    )
+    # Posted, it fills in the picked quarter and creates nothing.
+    response = client.post(reverse("cycle_new"), {"year": "2027", "period": "2", "fill": "1"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'value="2027 Q2"' in page
+    assert 'value="2027-04-01"' in page and 'value="2027-06-30"' in page
+    fragment = client.post(
+        reverse("cycle_new"), {"year": "2027", "period": "3", "fill": "1"}, **HTMX
+    ).content.decode()
+    assert fragment.lstrip().startswith('<form id="cycle-form"') and 'value="2027 Q3"' in fragment
+    bad = client.post(reverse("cycle_new"), {"year": "soon", "period": "1", "fill": "1"})
+    assert bad.status_code == 422 and "Enter a whole number." in bad.content.decode()
     assert not Cycle.objects.exists()
 
 
@@ -254,13 +282,88 @@ def test_each_transition_asks_for_confirmation_then_is_recorded(client, admin):
         assert page.status_code == 200
         assert f"Move 2027 Q1 to {to_state}?" in page.content.decode()
         assert Cycle.objects.get(pk=cycle.pk).state != to_state  # a GET changes nothing
-        response = client.post(url, {"from_state": page.context["cycle"].state})
+        # The page's form as drawn: a move far from the dates carries the admin's confirmation.
+        sent = {"from_state": page.context["cycle"].state}
+        if page.context["off_schedule"] is not None:
+            sent["confirm"] = "True"
+        response = client.post(url, sent)
         assert response.status_code == 302
         assert Cycle.objects.get(pk=cycle.pk).state == to_state
     steps = list(CycleTransition.objects.values_list("to_state", "actor"))
     assert steps == [("active", admin.pk), ("grading", admin.pk), ("closed", admin.pk)]
     follow = client.get(reverse("cycle_detail", args=[cycle.pk]))
     assert "Closed: everything is read-only" in follow.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("state", "to_state", "start", "end", "named"),
+    [
+        # Next year's quarter, activated four months early.
+        ("planning", "active", 120, 210, "2027 Q2 starts on 18 Mar 2027, in 120 days."),
+        # A quarter whose dates are long over, activated now.
+        ("planning", "active", -120, -30, "2027 Q2 ended on 19 Oct 2026, 30 days ago."),
+        # A running quarter moved to grading, or closed, two months before its end.
+        ("active", "grading", -30, 60, "2027 Q2 runs until 17 Jan 2027: 60 days are left."),
+        ("grading", "closed", -30, 60, "2027 Q2 runs until 17 Jan 2027: 60 days are left."),
+        # Closing a quarter that starts in four months.
+        ("grading", "closed", 120, 210, "2027 Q2 runs until 16 Jun 2027: 210 days are left."),
+    ],
+)
+def test_a_move_far_from_the_dates_needs_a_confirmation_naming_them(
+    client, admin, mid_november, state, to_state, start, end, named
+):
+    today = date(2026, 11, 18)
+    cycle = CycleFactory(
+        name="2027 Q2",
+        state=state,
+        start_date=today + timedelta(days=start),
+        end_date=today + timedelta(days=end),
+    )
+    client.force_login(admin)
+    url = reverse("cycle_transition", args=[cycle.pk, to_state])
+    # Without the confirmation (an old form, a script): nothing moves, the dates are named.
+    response = client.post(url, {"from_state": state})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert named in html
+    dates = f"Its dates are {cycle.start_date:%-d %b %Y} – {cycle.end_date:%-d %b %Y}"
+    assert f"{dates}; today is 18 Nov 2026." in html
+    assert 'name="confirm" value="True"' in html
+    assert Cycle.objects.get(pk=cycle.pk).state == state
+    assert not CycleTransition.objects.exists()
+    # The HTMX panel asks the same, as a fragment.
+    fragment = client.post(url, {"from_state": state}, **HTMX).content.decode()
+    assert fragment.lstrip().startswith('<div class="confirm"') and named in fragment
+    # The confirmation page's own form carries it: the move goes ahead.
+    assert named in client.get(url).content.decode()
+    response = client.post(url, {"from_state": state, "confirm": "True"})
+    assert response.status_code == 302
+    assert Cycle.objects.get(pk=cycle.pk).state == to_state
+
+
+@pytest.mark.parametrize(
+    ("state", "to_state", "start", "end"),
+    [
+        ("planning", "active", 7, 97),  # the Friday before a Monday start
+        ("planning", "active", -3, 87),  # a few days late
+        ("active", "grading", -83, 7),  # the last week
+        ("active", "grading", -90, -1),  # the day after the end
+        ("grading", "closed", -100, -10),
+    ],
+)
+def test_a_move_near_the_dates_needs_no_second_question(
+    client, admin, mid_november, state, to_state, start, end
+):
+    today = date(2026, 11, 18)
+    cycle = CycleFactory(
+        state=state, start_date=today + timedelta(days=start), end_date=today + timedelta(days=end)
+    )
+    client.force_login(admin)
+    url = reverse("cycle_transition", args=[cycle.pk, to_state])
+    page = client.get(url).content.decode()
+    assert 'data-testid="off-schedule"' not in page and 'name="confirm"' not in page
+    assert client.post(url, {"from_state": state}).status_code == 302
+    assert Cycle.objects.get(pk=cycle.pk).state == to_state
 
 
 def test_closing_confirmation_says_what_will_be_frozen(client, admin, key_result, cycle):

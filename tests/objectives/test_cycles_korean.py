@@ -2,6 +2,7 @@
 cycles list and a cycle's page, the transition confirmation, grading, the cycle report and carrying
 over. Data (cycle names, titles, people's names) stays as typed; English readers see no change."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -70,6 +71,17 @@ def test_the_transition_confirmation_in_korean(client, admin, key_result, cycle)
     assert "핵심 결과 1개와 목표 1개의 점수가 확정되어 저장됩니다." in html
     assert "예, 2026 Q4 종료" in html
     assert "종료는 되돌릴 수 없습니다." in html
+
+
+def test_a_move_far_from_the_dates_names_them_in_korean(client, admin):
+    cycle = CycleFactory(
+        name="2099 Q1", state="planning", start_date=date(2099, 1, 1), end_date=date(2099, 3, 31)
+    )
+    html = _get(
+        client, speaking_korean(admin), reverse("cycle_transition", args=[cycle.pk, "active"])
+    )
+    assert re.search(r"2099 Q1은\(는\) 2099년 1월 1일에 시작합니다\. [\d,]+일 남았습니다\.", html)
+    assert "기간은 2099년 1월 1일 – 2099년 3월 31일이고 오늘은" in html
 
 
 def test_a_refused_transition_says_why_in_korean(client, admin, cycle):

@@ -16,6 +16,7 @@ from tests.factories import (
     ObjectiveTemplateKeyResultFactory,
     UserFactory,
     ensure_template_library,
+    speaking_korean,
 )
 
 pytestmark = pytest.mark.django_db
@@ -532,6 +533,22 @@ def test_without_javascript_adding_a_key_result_is_a_page(client, manager, owner
     assert response["Location"] == reverse("objective_plan", args=[team_objective.pk])
 
 
+def test_the_added_banner_names_how_many_key_results_there_are_now(
+    client, manager, owner, team_objective
+):
+    client.force_login(manager)
+    url = reverse("key_result_new", args=[team_objective.pk])
+    first = client.post(url, _kr_data(), follow=True).content.decode()
+    assert (
+        "Key result “Cut setup time from 9 to 3 days” added: the objective now has 1 key result."
+        in first
+    )
+    # An archived one does not count.
+    KeyResultFactory(objective=team_objective, owner=owner, archived=True)
+    second = client.post(url, _kr_data(title="Halve the wait"), follow=True).content.decode()
+    assert "Key result “Halve the wait” added: the objective now has 2 key results." in second
+
+
 @pytest.mark.parametrize("role", ["owner", "teammate", "stranger", "other_manager"])
 def test_others_may_not_add_key_results(client, request, role, team_objective):
     client.force_login(request.getfixturevalue(role))
@@ -853,9 +870,31 @@ def test_the_library_lists_and_filters_templates(client, owner, cycle):
     fragment = client.get(reverse("template_library"), {"q": "pipeline"}, **HTMX)
     html = fragment.content.decode()
     assert html.lstrip().startswith('<section id="template-list"')
+    # The word is in the template's own words or in one of its key results.
     assert all(
-        "pipeline" in (t.title + t.description).lower() for t in fragment.context["templates"]
+        "pipeline"
+        in " ".join([t.title, t.description, *(kr.title for kr in t.key_results.all())]).lower()
+        for t in fragment.context["templates"]
     )
+
+
+def test_the_library_search_finds_words_of_the_key_results(client, owner, teammate):
+    """No template title says "onboarding"; three templates' key results do."""
+    ensure_template_library()
+    client.force_login(owner)
+    found = client.get(reverse("template_library"), {"q": "onboarding"}, **HTMX)
+    keys = {t.library_key for t in found.context["templates"]}
+    assert keys == {"product-activation", "product-self-serve", "people-onboarding"}
+    assert "Cut onboarding support tickets from 120 to 60 a month" in found.content.decode()
+    # Several words may come from the title and a key result together.
+    both = client.get(reverse("template_library"), {"q": "first week tickets"}, **HTMX)
+    assert [t.library_key for t in both.context["templates"]] == ["product-activation"]
+    # In Korean, the Korean key result titles are searched too (and the stored English).
+    client.force_login(speaking_korean(teammate))
+    for query in ("온보딩", "onboarding"):
+        found = client.get(reverse("template_library"), {"q": query}, **HTMX)
+        assert {t.library_key for t in found.context["templates"]} == keys, query
+    assert "온보딩 지원 티켓 월 120건에서 60건으로 감소" in found.content.decode()
 
 
 @pytest.mark.parametrize("size", [1, 10])

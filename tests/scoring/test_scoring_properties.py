@@ -88,6 +88,7 @@ def kr_status_arguments() -> st.SearchStrategy[dict[str, object]]:
             "confidence": confidences,
             "last_checkin": st.none() | days,
             "cycle_start": days,
+            "created_on": st.none() | days,
             "on": days,
         }
     )
@@ -117,7 +118,10 @@ def test_stale_exactly_when_silent_too_long(arguments: dict[str, object]) -> Non
     result = kr_status(**arguments)  # type: ignore[arg-type]
     on: date = arguments["on"]  # type: ignore[assignment]
     cycle_start: date = arguments["cycle_start"]  # type: ignore[assignment]
-    since: date = arguments["last_checkin"] or cycle_start  # type: ignore[assignment]
+    created: date | None = arguments["created_on"]  # type: ignore[assignment]
+    # Never checked in: silent since the later of the cycle's start and the key result's creation.
+    added = cycle_start if created is None else max(created, cycle_start)
+    since: date = arguments["last_checkin"] or added  # type: ignore[assignment]
     silent = (on - cycle_start).days > 10 and (on - since).days > 10
     assert result.stale == (silent and result.status is not Status.DONE)
 

@@ -21,6 +21,7 @@ def status(**overrides: object) -> StatusResult:
         "confidence": None,
         "last_checkin": ON - timedelta(days=2),
         "cycle_start": CYCLE_START,
+        "created_on": None,
         "on": ON,
     }
     arguments.update(overrides)
@@ -224,6 +225,42 @@ class TestStale:
             on=CYCLE_START + timedelta(days=11),
         )
         assert result.stale is True
+
+    def test_added_today_in_an_old_cycle_is_not_stale(self) -> None:
+        result = status(
+            last_checkin=None, current=None, progress=D(0), expected=D("0.05"), created_on=ON
+        )
+        assert result.stale is False
+        assert "stale" not in [r.code for r in result.reasons]
+
+    def test_added_after_the_start_counts_from_its_creation(self) -> None:
+        never = {"last_checkin": None, "current": None, "progress": D(0), "expected": D("0.05")}
+        assert status(**never, created_on=ON - timedelta(days=10)).stale is False
+        result = status(**never, created_on=ON - timedelta(days=11))
+        assert result.stale is True
+        assert result.reasons[-1].text == "no check-in since it was added 11 days ago"
+        assert result.reasons[-1].params["since"] == ON - timedelta(days=11)
+
+    def test_created_before_the_cycle_counts_from_the_cycle_start(self) -> None:
+        # Carried over or planned early: the cycle's start is the later date.
+        result = status(
+            last_checkin=None,
+            current=None,
+            progress=D(0),
+            expected=D("0.05"),
+            created_on=CYCLE_START - timedelta(days=30),
+        )
+        assert result.stale is True
+        assert result.reasons[-1].text == "no check-in since the cycle started 45 days ago"
+        assert result.reasons[-1].params["since"] == CYCLE_START
+
+    def test_a_check_in_counts_whatever_the_creation(self) -> None:
+        result = status(last_checkin=ON - timedelta(days=14), created_on=ON - timedelta(days=20))
+        assert result.reasons[-1].text == "no update for 14 days"
+
+    def test_created_on_must_be_a_date(self) -> None:
+        with pytest.raises(TypeError, match="created_on"):
+            status(created_on="2027-01-05")
 
     def test_stale_does_not_soften_behind(self) -> None:
         result = status(progress=D(0), last_checkin=ON - timedelta(days=30), confidence=5)

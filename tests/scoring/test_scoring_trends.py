@@ -68,6 +68,19 @@ def test_change_is_the_difference_or_none_when_an_end_is_unknown():
         scoring.change(now=0.5, before=D(0))
 
 
+def test_shown_change_is_the_difference_of_the_numbers_as_shown():
+    # 32.4% and 63.6% are shown as 32% and 64%: the change shown beside them is −32 points,
+    # not the −31 the unrounded values give.
+    assert scoring.shown_change(now=D("0.324"), before=D("0.636")) == D("-0.32")
+    assert scoring.change(now=D("0.324"), before=D("0.636")) == D("-0.312")
+    # Confidence 4.33 against 3.67 (13/3 and 11/3): +0.66, not +0.67.
+    assert scoring.shown_change(now=D(13) / 3, before=D(11) / 3) == D("0.66")
+    assert scoring.shown_change(now=None, before=D(1)) is None
+    assert scoring.shown_change(now=D(1), before=None) is None
+    with pytest.raises(TypeError):
+        scoring.shown_change(now=0.5, before=D(0))
+
+
 def test_share_counts_parts_of_a_whole():
     assert scoring.share(part=1, total=4) == D("0.25")
     assert scoring.share(part=0, total=0) is None

@@ -24,6 +24,7 @@ def status(**overrides: object):
         "confidence": None,
         "last_checkin": ON - timedelta(days=2),
         "cycle_start": CYCLE_START,
+        "created_on": None,
         "on": ON,
     }
     arguments.update(overrides)
@@ -82,6 +83,10 @@ def test_status_labels_in_korean(korean):
         (
             {"last_checkin": None},
             "주의: 예상 진행률 0.50 대비 0.50; 주기 시작(45일 전) 이후 체크인 없음",
+        ),
+        (
+            {"last_checkin": None, "created_on": ON - timedelta(days=12)},
+            "주의: 예상 진행률 0.50 대비 0.50; 추가(12일 전) 이후 체크인 없음",
         ),
     ],
 )

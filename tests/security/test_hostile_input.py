@@ -481,7 +481,8 @@ ENDPOINTS = [
         "cycle_transition",
         "admin",
         lambda w: reverse("cycle_transition", args=[w.planning.pk, "active"]),
-        lambda w: {"from_state": "planning"},
+        # The quarter starts years from now: the admin's confirmation of its dates.
+        lambda w: {"from_state": "planning", "confirm": "True"},
         lambda d: not_one_of(d.get("from_state", MISSING), {"planning"}),
     ),
     Endpoint(
