@@ -38,14 +38,15 @@ setup: $(STAMP) $(NODE_STAMP)
 # shutdown) before make returns.
 run: export DJANGO_DEBUG := $(or $(DJANGO_DEBUG),1)
 run: export OKR_SITE_URL := $(or $(OKR_SITE_URL),http://127.0.0.1:$(PORT))
+# The server needs the sweep interval too: the Reminders page warns after twice it without a sweep.
+run: export OKR_REMINDER_SWEEP_SECONDS := $(or $(OKR_REMINDER_SWEEP_SECONDS),60)
 run: setup
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py prepare_broker
 	@var="$${OKR_VAR_DIR:-var}"; mkdir -p "$$var/celery" "$$var/mail"; \
 	echo "Reminders: Celery worker + beat (restarted if it dies) on the SQLite broker in $$var/celery/; e-mail goes to $$var/mail/, links to $$OKR_SITE_URL"; \
-	OKR_REMINDER_SWEEP_SECONDS=$${OKR_REMINDER_SWEEP_SECONDS:-60} \
-	  $(PY) manage.py run_worker --schedule "$$var/celery/beat-schedule" & worker=$$!; \
+	$(PY) manage.py run_worker --schedule "$$var/celery/beat-schedule" & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	trap 'exit 0' INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs GNU 
 # The worker starts in the background: the stand-in server waits (up to 10 s) until it has been
 # called, so that `make run` does not stop it before it could write its line.
 FAKE_PYTHON = """#!/bin/sh
-echo "$* | OKR_SITE_URL=$OKR_SITE_URL | DJANGO_DEBUG=$DJANGO_DEBUG" >> "$FAKE_PYTHON_LOG"
+echo "$* | OKR_SITE_URL=$OKR_SITE_URL | SWEEP=$OKR_REMINDER_SWEEP_SECONDS \
+| DJANGO_DEBUG=$DJANGO_DEBUG" >> "$FAKE_PYTHON_LOG"
 if [ "$2" = runserver ]; then
   for _ in $(seq 100); do grep -q run_worker "$FAKE_PYTHON_LOG" && exit 0; sleep 0.1; done
 fi
@@ -24,6 +25,7 @@ fi
 
 
 def _make_run(tmp_path: Path, **env: str) -> list[str]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     fake = tmp_path / "python"
     fake.write_text(FAKE_PYTHON)
     fake.chmod(0o755)
@@ -68,6 +70,15 @@ def test_an_explicit_site_url_is_kept(tmp_path):
     calls = _make_run(tmp_path, PORT="9000", OKR_SITE_URL="https://okr.example.com")
     assert "| OKR_SITE_URL=https://okr.example.com |" in _call(calls, "manage.py run_worker")
     assert "| OKR_SITE_URL=https://okr.example.com |" in _call(calls, "manage.py runserver")
+
+
+def test_the_server_and_the_worker_agree_on_the_sweep_interval(tmp_path):
+    # The worker sweeps every minute; the server's Reminders page warns after two without one.
+    calls = _make_run(tmp_path)
+    assert "| SWEEP=60 |" in _call(calls, "manage.py run_worker")
+    assert "| SWEEP=60 |" in _call(calls, "manage.py runserver")
+    calls = _make_run(tmp_path / "own", OKR_REMINDER_SWEEP_SECONDS="10")
+    assert "| SWEEP=10 |" in _call(calls, "manage.py runserver")
 
 
 def test_the_broker_is_prepared_before_the_server_and_the_supervised_worker(tmp_path):
