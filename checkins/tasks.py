@@ -52,7 +52,7 @@ def record_worker_heartbeat() -> None:
 
 
 @worker_ready.connect
-def _worker_started(**kwargs: object) -> None:
+def record_worker_start(**kwargs: object) -> None:
     # Until its first sweep, a worker that just started is not "stalled".
     now = timezone.now()
     try:

@@ -44,7 +44,7 @@ def test_the_sweep_task_and_the_worker_leave_heartbeats(at_noon):
     assert beats[Part.SWEEP].at == NOW
     assert beats[Part.SWEEP].detail == "claimed 0, re-queued 0"
     assert beats[Part.WORKER].at == NOW
-    tasks._worker_started()  # the worker_ready signal
+    tasks.record_worker_start()  # on the worker_ready signal
     assert ReminderHeartbeat.objects.get(part=Part.WORKER_STARTED).at == NOW
     later = NOW + timedelta(minutes=5)
     reminders.record_heartbeat(part=Part.SWEEP, now=later)  # one row per part, moved on
