@@ -29,20 +29,27 @@ setup: $(STAMP) $(NODE_STAMP)
 	@mkdir -p var
 
 # Reminders need no Redis here: a Celery worker with embedded beat (`worker -B`) runs beside the
-# server on the filesystem broker (var/celery/), sweeping every minute, and the e-mails land as
-# files in var/mail/.
-# Ctrl-C stops the server; the trap then stops the worker (a warm shutdown) before make returns.
+# server on Kombu's SQLAlchemy broker (a SQLite file in var/celery/), sweeping every minute, and
+# the e-mails land as files in var/mail/. `manage.py run_worker` restarts the worker whenever it
+# dies; prepare_broker creates the broker's tables and queue before the server and the worker
+# both start using them. Links in e-mails point at this server's port unless OKR_SITE_URL says
+# otherwise; the secret key is generated once into var/secret_key (settings.py).
+# Ctrl-C stops the server; the trap then stops the supervisor, which stops the worker (a warm
+# shutdown) before make returns.
+run: export DJANGO_DEBUG := $(or $(DJANGO_DEBUG),1)
+run: export OKR_SITE_URL := $(or $(OKR_SITE_URL),http://127.0.0.1:$(PORT))
+# The server needs the sweep interval too: the Reminders page warns after twice it without a sweep.
+run: export OKR_REMINDER_SWEEP_SECONDS := $(or $(OKR_REMINDER_SWEEP_SECONDS),60)
 run: setup
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --no-input
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py prepare_broker
 	@var="$${OKR_VAR_DIR:-var}"; mkdir -p "$$var/celery" "$$var/mail"; \
-	echo "Reminders: Celery worker + beat on the filesystem broker in $$var/celery/; e-mail goes to $$var/mail/"; \
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} OKR_REMINDER_SWEEP_SECONDS=$${OKR_REMINDER_SWEEP_SECONDS:-60} \
-	  $(PY) -m celery -A okr_site worker -B --pool=solo \
-	  --loglevel=INFO --schedule "$$var/celery/beat-schedule" & worker=$$!; \
+	echo "Reminders: Celery worker + beat (restarted if it dies) on the SQLite broker in $$var/celery/; e-mail goes to $$var/mail/, links to $$OKR_SITE_URL"; \
+	$(PY) manage.py run_worker --schedule "$$var/celery/beat-schedule" & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	trap 'exit 0' INT TERM; \
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The suite runs across every core (pytest-xdist); TEST_WORKERS=0 runs it in one process.
 # `make test-fast` is the inner loop: everything but the browser journeys and the tests marked slow.

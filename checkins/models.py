@@ -203,3 +203,28 @@ class ReminderDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.user} (week of {self.period})"
+
+
+class ReminderHeartbeat(models.Model):
+    """When the parts that send reminders last showed they are alive: one row per part.
+
+    Written by the sweeper after each sweep and by the worker (when it starts, and by a task beat
+    schedules), read by the Reminders page and the admins' header warning. A row in the database
+    because the embedded broker cannot reach a worker the way `celery inspect ping` does.
+    """
+
+    class Part(models.TextChoices):
+        SWEEP = "sweep", _("reminder sweep")
+        WORKER = "worker", _("worker")  # a worker ran a task
+        WORKER_STARTED = "worker_started", _("worker started")
+
+    part = models.CharField(_("part"), max_length=16, choices=Part, primary_key=True)
+    at = models.DateTimeField(_("at"))
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder heartbeat")
+        verbose_name_plural = _("reminder heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.get_part_display()} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -1,21 +1,74 @@
-"""Read side of reminders: the preview of the next sweep and the deliveries log, each in a fixed
-number of queries."""
+"""Read side of reminders: whether they are running, the preview of the next sweep and the
+deliveries log, each in a fixed number of queries."""
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import django_filters
 import django_tables2 as tables
+from django.conf import settings
 from django.core.paginator import EmptyPage
 from django.db.models import Q, QuerySet
 from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from checkins.models import ReminderDelivery, ReminderPolicy
+from checkins.models import ReminderDelivery, ReminderHeartbeat, ReminderPolicy
 from checkins.reminders import Decision, Reason, plan_deliveries
 from objectives.ids import is_id
+
+# --- Are reminders running? ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RemindersHealth:
+    """When the sweeper last ran and a worker last answered, and whether sweeps have stopped."""
+
+    now: datetime
+    interval: timedelta  # between sweeps
+    last_sweep: datetime | None
+    last_sweep_detail: str
+    last_worker: datetime | None
+    worker_started: datetime | None
+
+    @property
+    def stalled_after(self) -> timedelta:
+        return 2 * self.interval
+
+    @property
+    def stalled(self) -> bool:
+        """No sweep for twice the interval, counted from the last sweep or, when a worker has
+        started since, from its start (its first sweep is still to come)."""
+        since = max((t for t in (self.last_sweep, self.worker_started) if t), default=None)
+        return since is None or self.now - since > self.stalled_after
+
+    @property
+    def interval_minutes(self) -> int:
+        return max(round(self.interval.total_seconds() / 60), 1)
+
+    @property
+    def stalled_after_minutes(self) -> int:
+        return max(round(self.stalled_after.total_seconds() / 60), 1)
+
+
+def reminders_health(*, now: datetime) -> RemindersHealth:
+    """The heartbeats the sweeper and the workers leave (checkins/tasks.py); one query."""
+    beats = {beat.part: beat for beat in ReminderHeartbeat.objects.all()}
+    sweep = beats.get(ReminderHeartbeat.Part.SWEEP)
+    worker = beats.get(ReminderHeartbeat.Part.WORKER)
+    started = beats.get(ReminderHeartbeat.Part.WORKER_STARTED)
+    return RemindersHealth(
+        now=now,
+        interval=timedelta(seconds=settings.REMINDER_SWEEP_INTERVAL_SECONDS),
+        last_sweep=sweep.at if sweep else None,
+        last_sweep_detail=sweep.detail if sweep else "",
+        last_worker=worker.at if worker else None,
+        worker_started=started.at if started else None,
+    )
+
+
+# --- The preview ---------------------------------------------------------------------------------
 
 REASON_LABELS = {
     Reason.DUE: _("would be e-mailed now"),

@@ -20,8 +20,12 @@ How an e-mail goes out once, and is never lost for good:
    retries with exponential backoff. A permanent refusal by the mail server, or the person's week
    ending first, marks the row `failed`, visible in the deliveries log.
 5. Recovery. A row still queued or retrying long after its last change (the message was lost:
-   Redis restarted, retries ran out) or `sending` past its lease (the worker died mid-send) is
-   re-queued by a later sweep.
+   Redis restarted, retries ran out, or the worker holding it on the embedded SQL broker was
+   killed, which never hands a taken message out again) or `sending` past its lease (the worker
+   died mid-send) is re-queued by a later sweep.
+6. Health. Each sweep and each worker leave a `ReminderHeartbeat` row, so the Reminders page can
+   say when the sweeper last ran and when a worker last answered, and warn admins when sweeps
+   stop.
 
 The one window no database can close: a worker that dies after the mail server accepted the
 message but before the "sent" mark commits. The row is sent again after the lease; the repeat
@@ -52,7 +56,7 @@ import scoring
 from audit import services as audit
 from audit.models import AuditEvent
 from checkins import reminder_emails
-from checkins.models import ReminderDelivery, ReminderPolicy
+from checkins.models import ReminderDelivery, ReminderHeartbeat, ReminderPolicy
 from objectives import permissions
 from objectives.models import Cycle, KeyResult, Membership, User
 
@@ -539,6 +543,17 @@ def requeue_stalled(*, now: datetime) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return sorted(row[0] for row in cursor.fetchall())
+
+
+def record_heartbeat(*, part: str, now: datetime | None = None, detail: str = "") -> None:
+    """Note that `part` (the sweep, a worker) was alive at `now`: one upsert, safe from several
+    processes at once."""
+    ReminderHeartbeat.objects.bulk_create(
+        [ReminderHeartbeat(part=part, at=now or timezone.now(), detail=detail[:200])],
+        update_conflicts=True,
+        unique_fields=["part"],
+        update_fields=["at", "detail"],
+    )
 
 
 # --- Sending -------------------------------------------------------------------------------------

@@ -6,10 +6,19 @@ settings and repeated here so the guarantee travels with the task) means a worke
 mid-task leaves the message to be delivered again.
 """
 
+import logging
+import socket
+
 from celery import shared_task
+from celery.signals import worker_ready
 from django.conf import settings
+from django.db import DatabaseError
+from django.utils import timezone
 
 from checkins import reminders
+from checkins.models import ReminderHeartbeat
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -24,7 +33,33 @@ from checkins import reminders
 def sweep_reminders() -> int:
     """Claim and queue every reminder, nudge and digest owed right now; returns how many."""
     result = reminders.sweep_reminders()
+    reminders.record_heartbeat(
+        part=ReminderHeartbeat.Part.SWEEP,
+        detail=f"claimed {len(result.claimed)}, re-queued {len(result.requeued)}",
+    )
     return len(result.claimed) + len(result.requeued)
+
+
+@shared_task(
+    name="checkins.record_worker_heartbeat",
+    ignore_result=True,
+    # Only a fresh one says anything about now: one that waited in the queue is dropped.
+    expires=settings.WORKER_HEARTBEAT_SECONDS,
+)
+def record_worker_heartbeat() -> None:
+    """A worker took a message and ran it: note when (the Reminders page shows it)."""
+    reminders.record_heartbeat(part=ReminderHeartbeat.Part.WORKER, detail=socket.gethostname())
+
+
+@worker_ready.connect
+def record_worker_start(**kwargs: object) -> None:
+    # Until its first sweep, a worker that just started is not "stalled".
+    now = timezone.now()
+    try:
+        for part in (ReminderHeartbeat.Part.WORKER_STARTED, ReminderHeartbeat.Part.WORKER):
+            reminders.record_heartbeat(part=part, now=now, detail=socket.gethostname())
+    except DatabaseError:
+        logger.exception("reminders: could not record that the worker started")
 
 
 @shared_task(

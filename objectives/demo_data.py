@@ -22,6 +22,10 @@ PASSWORD = "demo1234"
 # The three ready logins: the design promises these names to everyone who runs the demo.
 ADMIN, MANAGER, EMPLOYEE = "admin", "manager", "employee"
 LOGINS = (ADMIN, MANAGER, EMPLOYEE)
+# The README also offers a Korean-speaking member to try the Korean interface with. Whoever the
+# README names signs in with PASSWORD; everyone else has no usable password.
+KOREAN_LOGIN = "jiwoo"
+PASSWORD_LOGINS = (*LOGINS, KOREAN_LOGIN)
 MANAGER_TEAM = "product"
 COMPANY_SLUG = "northwind-labs"
 EMAIL_DOMAIN = "northwind-labs.example"
@@ -114,7 +118,7 @@ PEOPLE: tuple[PersonSpec, ...] = (
     PersonSpec("priya", "Priya Nair", "America/New_York", checkin_weekday=1, checkin_hour=16),
     PersonSpec("tom", "Tom Fischer", "Europe/Berlin", checkin_weekday=4, checkin_hour=15),
     PersonSpec("sofia", "Sofia Rossi", checkin_weekday=0, checkin_hour=14),
-    PersonSpec("jiwoo", "Ji-woo Park", "Asia/Seoul", "ko", checkin_weekday=1, checkin_hour=10),
+    PersonSpec(KOREAN_LOGIN, "Ji-woo Park", "Asia/Seoul", "ko", checkin_weekday=1, checkin_hour=10),
     PersonSpec("noah", "Noah Williams", checkin_weekday=2, checkin_hour=12),
     PersonSpec(MANAGER, "Maya Chen", checkin_weekday=0, checkin_hour=10),
     PersonSpec(EMPLOYEE, "Sam Taylor", checkin_weekday=0, checkin_hour=11),

@@ -1,9 +1,9 @@
 """The Celery application: configuration from Django settings (the CELERY_* names), tasks from
 each app's tasks.py. Run a worker with `celery -A okr_site worker` and the scheduler with
-`celery -A okr_site beat` (or both in one process with `worker -B`, as `make run` does)."""
+`celery -A okr_site beat` (or both in one process with `worker -B`, as `make run` does through
+`manage.py run_worker`, which restarts the worker when it dies)."""
 
 import os
-from pathlib import Path
 
 from celery import Celery
 
@@ -15,9 +15,10 @@ app.autodiscover_tasks()
 
 
 @app.on_after_finalize.connect
-def _create_filesystem_broker_folders(sender: Celery, **kwargs: object) -> None:
-    # The filesystem broker (the default without REDIS_URL) expects its folders to exist.
-    options = sender.conf.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
-        if options.get(key):
-            Path(options[key]).mkdir(parents=True, exist_ok=True)
+def _create_broker_folder(sender: Celery, **kwargs: object) -> None:
+    # The SQL broker's SQLite file (the default without REDIS_URL) needs its folder.
+    from okr_site import broker
+
+    path = broker.sqlite_path(sender)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,23 +1,29 @@
 """Password reset by e-mail: Django's views, with our links, templates and rate limits.
 
-The answer never says whether an address belongs to anyone. Limits (settings
-PASSWORD_RESET_REQUESTS_PER_*): per client address, further requests are refused with 429
-(which says nothing about any account); per e-mail address, further mails are silently not
+The answer never says whether an address belongs to anyone, neither in what it says nor in how
+long it takes: the request only counts the limits and queues a task (`okr_site.tasks`), the same
+work for every address; the task looks the address up and renders and sends the e-mail. Limits
+(settings PASSWORD_RESET_REQUESTS_PER_*): per client address, further requests are refused with
+429 (which says nothing about any account); per e-mail address, further mails are silently not
 sent, so nobody can flood a colleague's inbox.
 """
 
 import hashlib
+import logging
+from urllib.parse import urlsplit
 
 from axes.utils import reset as reset_login_failures
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from okr_site.security import client_ip
+
+logger = logging.getLogger(__name__)
 
 HOUR = 3600
 
@@ -35,24 +41,41 @@ def _within_hourly_limit(scope: str, identity: str, limit: int) -> bool:
     return count <= limit
 
 
-class RateLimitedPasswordResetForm(PasswordResetForm):
+EMAIL_TEMPLATE = "registration/password_reset_email.txt"
+HTML_EMAIL_TEMPLATE = "registration/password_reset_email.html"
+SUBJECT_TEMPLATE = "registration/password_reset_subject.txt"
+
+
+class LocalisedPasswordResetForm(PasswordResetForm):
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
-        address = str(context["email"]).casefold()
-        if not _within_hourly_limit(
-            "address", address, settings.PASSWORD_RESET_REQUESTS_PER_ADDRESS_PER_HOUR
-        ):
-            return
         # In the account's own language when its owner chose one, else the page's language.
         user = context.get("user")
         with translation.override(getattr(user, "language", "") or translation.get_language()):
             super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
+def send_reset_email(*, email: str, language: str) -> None:
+    """E-mail a reset link to each active account with a usable password at `email` (none when
+    nobody has it). Runs in a task, so the request that asked takes as long for any address."""
+    form = LocalisedPasswordResetForm({"email": email})
+    if not form.is_valid():
+        return
+    site_url = settings.SITE_URL.rstrip("/")
+    with translation.override(language or settings.LANGUAGE_CODE):
+        form.save(
+            # Links point at OKR_SITE_URL, as every other e-mail does, not at whatever Host
+            # header the request carried.
+            domain_override=urlsplit(site_url).netloc or "localhost",
+            use_https=site_url.startswith("https:"),
+            subject_template_name=SUBJECT_TEMPLATE,
+            email_template_name=EMAIL_TEMPLATE,
+            html_email_template_name=HTML_EMAIL_TEMPLATE,
+            extra_email_context={"site_url": site_url},
+        )
+
+
 class PasswordResetView(auth_views.PasswordResetView):
-    form_class = RateLimitedPasswordResetForm
-    email_template_name = "registration/password_reset_email.txt"
-    html_email_template_name = "registration/password_reset_email.html"
-    subject_template_name = "registration/password_reset_subject.txt"
+    form_class = LocalisedPasswordResetForm
     too_many = _("Too many password reset requests from your network. Please try again in an hour.")
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -72,11 +95,21 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_invalid(self, form) -> HttpResponse:
         return self.render_to_response(self.get_context_data(form=form), status=422)
 
-    def form_valid(self, form):
-        # Links point at OKR_SITE_URL, as every other e-mail does, not at whatever Host header
-        # the request carried.
-        self.extra_email_context = {"site_url": settings.SITE_URL.rstrip("/")}
-        return super().form_valid(form)
+    def form_valid(self, form) -> HttpResponse:
+        # The same steps whether or not the address has an account: count it, queue the task.
+        email = form.cleaned_data["email"]
+        if _within_hourly_limit(
+            "address", email.casefold(), settings.PASSWORD_RESET_REQUESTS_PER_ADDRESS_PER_HOUR
+        ):
+            from okr_site.tasks import send_password_reset_email
+
+            try:
+                send_password_reset_email.delay(email, translation.get_language())
+            except Exception:
+                # The broker is down: the answer stays the same (it must not tell addresses
+                # apart, nor fail), and the log says why no e-mail came.
+                logger.exception("password reset: could not queue the e-mail")
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

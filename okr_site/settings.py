@@ -1,8 +1,9 @@
 """Settings from environment variables, with defaults that give a working local install.
 
 Local defaults: SQLite under var/, local-memory cache, e-mail written to var/mail/, Celery with a
-filesystem broker under var/celery/ (no server needed). Production sets DATABASE_URL, REDIS_URL,
-DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and the SMTP variables (see README.md).
+broker in a SQLite file under var/celery/ (no server needed), a secret key generated once into
+var/. Production sets DATABASE_URL, REDIS_URL, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and the SMTP
+variables (see README.md).
 """
 
 from datetime import timedelta
@@ -11,14 +12,20 @@ from pathlib import Path
 import environ
 from django.utils.csp import CSP
 
+from okr_site.local_secret import local_secret_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("OKR_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-_INSECURE_LOCAL_KEY = "django-insecure-local-only-never-use-in-production"
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=_INSECURE_LOCAL_KEY if DEBUG else "")
+# A local install (debug) without DJANGO_SECRET_KEY gets a random key of its own, kept in var/:
+# a key shared by every clone would let anyone sign valid unsubscribe links, sessions and
+# password-reset tokens for any local install. Production must set it.
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or (
+    local_secret_key(VAR_DIR / "secret_key") if DEBUG else ""
+)
 if not SECRET_KEY:
     raise environ.ImproperlyConfigured(
         "Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=1 for a local install)."
@@ -178,10 +185,14 @@ else:
     }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="OKR <okr@localhost>")
 
-# Celery: Redis when REDIS_URL is set, otherwise a filesystem broker that needs no server (what
-# `make run` uses: a worker with embedded beat beside runserver). Reminders rely on each of these;
+# Celery: Redis when REDIS_URL is set, otherwise Kombu's SQLAlchemy transport on a SQLite file in
+# var/celery/ (what `make run` uses: a supervised worker with embedded beat beside runserver). A
+# message is one row inserted in one transaction, so no reader can take it half-written, as
+# readers of the filesystem transport could. okr_site/broker.py creates its tables and queue
+# before any process starts and purges consumed rows. Reminders rely on each of these settings;
 # README.md, "Reminders", explains the whole protocol.
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+BROKER_DATABASE = VAR_DIR / "celery" / "broker.sqlite3"
+CELERY_BROKER_URL = REDIS_URL or f"sqla+sqlite:///{BROKER_DATABASE}"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
         # Redis has no real acknowledgements: a message a worker took but never acked comes back
@@ -192,12 +203,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     }
     if REDIS_URL
     else {
-        "data_folder_in": str(VAR_DIR / "celery" / "queue"),
-        "data_folder_out": str(VAR_DIR / "celery" / "queue"),
-        "processed_folder": str(VAR_DIR / "celery" / "processed"),
-        # Kombu's default is ./control, beside the code: keep its exchange tables in var/ too.
-        "control_folder": str(VAR_DIR / "celery" / "control"),
-        "store_processed": False,
+        # The web process and the worker write to one SQLite file: wait for its lock rather
+        # than fail a publish at once.
+        "connect_args": {"timeout": 30},
     }
 )
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -230,10 +238,18 @@ CELERY_TIMEZONE = "UTC"
 # Reminders (checkins/reminders.py). The sweeper decides who is due from the database, so the
 # beat schedule is one static entry; nothing is scheduled per person.
 REMINDER_SWEEP_INTERVAL_SECONDS = env.int("OKR_REMINDER_SWEEP_SECONDS", default=300)
+# A worker proves it is alive by running this task (a row in the database: the SQL broker has no
+# fanout, so `celery inspect ping` cannot reach a worker there). Admins are warned when no sweep
+# has run for twice the sweep interval.
+WORKER_HEARTBEAT_SECONDS = min(60, REMINDER_SWEEP_INTERVAL_SECONDS)
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "sweep-reminders": {
         "task": "checkins.sweep_reminders",
         "schedule": float(REMINDER_SWEEP_INTERVAL_SECONDS),
+    },
+    "worker-heartbeat": {
+        "task": "checkins.record_worker_heartbeat",
+        "schedule": float(WORKER_HEARTBEAT_SECONDS),
     },
     # Cycles that move with their dates (objectives/tasks.py). Idempotent, so it can run hourly:
     # a cycle moves within the hour after midnight in the company's time zone, whatever that is.
@@ -242,6 +258,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": 3600.0,
     },
 }
+if not REDIS_URL:
+    # The SQL broker keeps a row for every message it handed out: delete them now and then.
+    CELERY_BEAT_SCHEDULE["purge-consumed-broker-messages"] = {
+        "task": "okr_site.purge_consumed_broker_messages",
+        "schedule": 600.0,
+    }
 # A send is cut off after these (EMAIL_TIMEOUT, above, is shorter still)...
 REMINDER_SEND_SOFT_TIME_LIMIT_SECONDS = 90
 REMINDER_SEND_TIME_LIMIT_SECONDS = 120

@@ -74,8 +74,9 @@ def test_settings_page_shows_the_defaults_without_saving_them(
     for n in range(people):
         owned_key_result(person(f"p{n}"), cycle)
     client.force_login(admin)
-    # Session, user, policy, and the header's cycle switcher (base.html).
-    with django_assert_num_queries(4):
+    # Session, user, policy, the header's cycle switcher (base.html) and the heartbeats (whether
+    # reminders are running: the header's warning and the page's status, one query for both).
+    with django_assert_num_queries(5):
         response = client.get(reverse("reminder_settings"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -213,8 +214,8 @@ def test_preview_lists_who_would_be_reminded_now_and_why(
     client.force_login(admin)
     # 19:00 UTC Monday: past 10:00 in Seoul and New York, 10:00 in Honolulu is still to come.
     # Session, user, policy, the sweeper's plan (key results, managers, this week's rows), and
-    # the header's cycle switcher (base.html).
-    with time_machine.travel(MONDAY_EVENING, tick=False), django_assert_num_queries(7):
+    # the header's cycle switcher (base.html) and the heartbeats.
+    with time_machine.travel(MONDAY_EVENING, tick=False), django_assert_num_queries(8):
         response = client.get(reverse("reminder_preview"))
     assert response.status_code == 200
     preview = response.context["preview"]
@@ -266,9 +267,9 @@ def _deliveries(count: int) -> None:
 def test_deliveries_log(client, admin, count, django_assert_num_queries):
     _deliveries(count)
     client.force_login(admin)
-    # Session, user, the count and one page of rows with their people, and the header's cycle
-    # switcher (base.html).
-    with django_assert_num_queries(5):
+    # Session, user, the count and one page of rows with their people, the header's cycle
+    # switcher (base.html) and the heartbeats.
+    with django_assert_num_queries(6):
         response = client.get(reverse("reminder_deliveries"))
     assert response.status_code == 200
     html = response.content.decode()

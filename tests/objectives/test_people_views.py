@@ -52,11 +52,13 @@ def test_people_and_teams_pages_run_a_fixed_number_of_queries(
         person = UserFactory(username=f"p{n}")
         Membership.objects.create(user=person, team=teams[n], role="manager")
     client.force_login(admin)
-    # session, user, people, their memberships with teams, the header's switcher
-    with django_assert_num_queries(5):
+    # session, user, people, their memberships with teams, the header's switcher and its
+    # reminders check (admins)
+    with django_assert_num_queries(6):
         assert client.get(reverse("people")).status_code == 200
-    # session, user, teams with member counts, managers, the header's switcher
-    with django_assert_num_queries(5):
+    # session, user, teams with member counts, managers, the header's switcher and its
+    # reminders check (admins)
+    with django_assert_num_queries(6):
         assert client.get(reverse("teams")).status_code == 200
 
 
@@ -225,7 +227,7 @@ def test_the_person_page_lists_open_key_results_in_fixed_queries(
         KeyResultFactory(objective=objective, owner=owner, title=f"KR {n}")
     client.force_login(admin)
     # session, user, person, memberships, open key results, open objectives, teams, active
-    # people, the header's switcher
-    with django_assert_num_queries(9):
+    # people, the header's switcher and its reminders check (admins)
+    with django_assert_num_queries(10):
         response = client.get(reverse("person_detail", args=[owner.pk]))
     assert len(response.context["page"].open_key_results) == count

@@ -1,9 +1,11 @@
 """`manage.py seed_demo`: the demo company, its quarter of OKRs and its check-in history."""
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from io import StringIO
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -74,8 +76,17 @@ class TestDemoCompany:
         assert f"employee (member of {product.name})" in demo
         assert "demo1234" in demo
 
+    def test_everyone_the_readme_names_signs_in_with_the_demo_password(self, demo: str) -> None:
+        readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+        # "`jiwoo` / `demo1234`" in the text, and the logins table's "| `admin` | `demo1234` |".
+        named = set(re.findall(r"`(\w+)`\s*[/|]\s*`demo1234`", readme))
+        assert {"admin", "manager", "employee", "jiwoo"} <= named
+        for username in named:
+            assert User.objects.get(username=username).check_password("demo1234"), username
+        assert User.objects.get(username="jiwoo").language == "ko"
+
     def test_other_people_cannot_log_in_but_look_real(self, demo: str) -> None:
-        others = User.objects.exclude(username__in=["admin", "manager", "employee"])
+        others = User.objects.exclude(username__in=["admin", "manager", "employee", "jiwoo"])
         assert 15 <= User.objects.count() <= 20
         assert not any(user.has_usable_password() for user in others)
         assert all(user.display_name and user.email for user in User.objects.all())

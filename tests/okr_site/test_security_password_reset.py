@@ -176,3 +176,41 @@ def test_a_malformed_address_is_refused_next_to_the_field(client, email, setting
         assert response.status_code == 422
     assert 'class="error"' in response.content.decode()
     assert _request_reset(client, "nobody@example.com").status_code == 302
+
+
+def test_the_request_does_the_same_work_for_any_address(
+    client, owner, monkeypatch, django_assert_num_queries
+):
+    """A request never looks the address up nor sends mail: it queues the same task for any
+    address, so its answer and its time say nothing about who has an account."""
+    from okr_site.tasks import send_password_reset_email
+
+    queued = []
+    monkeypatch.setattr(
+        send_password_reset_email, "delay", lambda *args: queued.append(args), raising=False
+    )
+    with django_assert_num_queries(0):
+        known = _request_reset(client, "owner@example.com")
+    with django_assert_num_queries(0):
+        unknown = _request_reset(client, "nobody@example.com")
+    assert known.status_code == unknown.status_code == 302
+    assert mail.outbox == []  # nothing rendered or sent during the request
+    assert queued == [("owner@example.com", "en"), ("nobody@example.com", "en")]
+
+    # The task does the rest: the account's mail, and nothing for an unknown address.
+    for args in queued:
+        send_password_reset_email(*args)
+    assert [message.to for message in mail.outbox] == [["owner@example.com"]]
+    assert SITE + "/password-reset/" in mail.outbox[0].body
+
+
+def test_a_broker_outage_changes_nothing_in_the_answer(client, owner, monkeypatch):
+    from okr_site.tasks import send_password_reset_email
+
+    def down(*args):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(send_password_reset_email, "delay", down, raising=False)
+    response = _request_reset(client, "owner@example.com")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("password_reset_done")

@@ -195,7 +195,7 @@ class DemoSeeder:
     # --- Organisation ---------------------------------------------------------------------------
 
     def _people(self) -> None:
-        # Hashing is slow on purpose; one hash serves all three logins.
+        # Hashing is slow on purpose; one hash serves every login.
         password = make_password(demo.PASSWORD)
         for spec in demo.PEOPLE:
             first, _, last = spec.display_name.partition(" ")
@@ -210,7 +210,7 @@ class DemoSeeder:
                 is_staff=spec.username == demo.ADMIN,
                 is_superuser=spec.username == demo.ADMIN,
             )
-            if spec.username in demo.LOGINS:
+            if spec.username in demo.PASSWORD_LOGINS:
                 user.password = password
             else:
                 user.set_unusable_password()
