@@ -276,7 +276,9 @@ class PermissionScope:
     """The same answers as the predicates above, for a whole list at once.
 
     Built with at most three queries, it answers for any number of objects without another one
-    and turns into Q filters for querysets (for visibility in a query, `visible_objectives_q`).
+    (but one, the first time a private objective comes up that the person sees only if they
+    contribute to it) and turns into Q filters for querysets (for visibility in a query,
+    `visible_objectives_q`).
     tests/objectives/test_permission_scope.py holds it to the single-object predicates.
     """
 
