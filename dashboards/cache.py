@@ -208,7 +208,9 @@ class ReadKey:
 
     def _seen_by(self, viewer: User) -> str:
         """A digest of the private objectives the viewer may see: they depend on people,
-        memberships and objectives only, so it is kept per viewer under those."""
+        memberships, objectives and who owns which key results and initiatives (contributors
+        see them too: the triggers raise `visibility` for those), so it is kept per viewer
+        under those."""
         key = f"okr:{release()}:{self.generations.epoch}:{self._stamp(('org', 'visibility'))}"
         key += f":private:{viewer.pk}"
         digest = load(key)

@@ -130,9 +130,15 @@ BEGIN
       IF TG_TABLE_NAME = 'objectives_keyresult' THEN
         IF TG_OP <> 'UPDATE' THEN
           history := true;
+          -- A key result's owner contributes to its objective, and so sees it when private.
+          scopes := scopes || 'visibility'::text;
         ELSE
           history := OLD.archived IS DISTINCT FROM NEW.archived
             OR OLD.objective_id IS DISTINCT FROM NEW.objective_id;
+          IF OLD.owner_id IS DISTINCT FROM NEW.owner_id
+            OR OLD.objective_id IS DISTINCT FROM NEW.objective_id THEN
+            scopes := scopes || 'visibility'::text;
+          END IF;
         END IF;
       END IF;
     ELSIF TG_TABLE_NAME IN ({", ".join(f"'{t}'" for t in _BY_KEY_RESULT)}) THEN
@@ -153,6 +159,15 @@ BEGIN
           history := true;
         ELSE
           history := NEW.created_at < clock_timestamp() - interval '5 minutes';
+        END IF;
+      END IF;
+      -- An initiative's owner contributes to the objective above it, and so sees it.
+      IF TG_TABLE_NAME = 'initiatives_initiative' THEN
+        IF TG_OP <> 'UPDATE' THEN
+          scopes := scopes || 'visibility'::text;
+        ELSIF OLD.owner_id IS DISTINCT FROM NEW.owner_id
+          OR OLD.key_result_id IS DISTINCT FROM NEW.key_result_id THEN
+          scopes := scopes || 'visibility'::text;
         END IF;
       END IF;
     ELSE

@@ -6,9 +6,16 @@ forms send people back there), the UTC quarter-hour (every local date on Earth, 
 and "overdue" follow, changes only on one) and the scopes of the data it shows.
 
 Forms inside a piece need the CSRF token of the request serving it, not of the one that drew
-it: the piece is drawn with a placeholder in its place, and each request puts its own token in.
+it: the piece is drawn with a marker in its place, and each request puts its own token in. The
+token goes only where our own forms carry it, the exact `name="csrfmiddlewaretoken" value="…"`
+attribute pair the `{% csrf_token %}` tag writes, and only in place of that drawing's marker
+(random, made when it is drawn, so no text written before can hold it). What people wrote (an
+initiative's link, a check-in's note) is escaped and so can never take that form: the token is
+never written into a link or a text someone else controls, whatever they typed.
 """
 
+import re
+import secrets
 from collections.abc import Callable, Iterable
 
 from django.http import HttpRequest
@@ -21,8 +28,20 @@ from django.utils.translation import get_language
 from dashboards.cache import ReadKey
 from dashboards.selectors.team_initiatives import overdue_clock
 
-# Letters only, so that escaping leaves it as it is wherever a template puts the token.
+# The start of every drawing's marker. Letters and digits only, so that escaping leaves the
+# marker as it is where a template puts the token.
 CSRF_PLACEHOLDER = "okrCsrfTokenPlaceholderQ7vX2k"
+
+
+def _csrf_field(marker: str) -> re.Pattern[str]:
+    """Our forms' hidden token field holding `marker`, and nothing else."""
+    return re.compile(r'(name="csrfmiddlewaretoken" value=")' + re.escape(marker) + r'(")')
+
+
+def with_token(html: str, *, marker: str, token: str) -> str:
+    """`html` with this request's token in our own forms' token fields (those holding
+    `marker`); the marker anywhere else is left as it is."""
+    return _csrf_field(marker).sub(lambda found: found.group(1) + token + found.group(2), html)
 
 
 def drawn(
@@ -48,10 +67,10 @@ def drawn(
         overdue_clock(),
     )
 
-    def draw() -> str:
-        return render_to_string(
-            template, {**context(), "csrf_token": CSRF_PLACEHOLDER}, request=request
-        )
+    def draw() -> tuple[str, str]:
+        marker = CSRF_PLACEHOLDER + secrets.token_hex(16)
+        html = render_to_string(template, {**context(), "csrf_token": marker}, request=request)
+        return marker, html
 
-    html = read_key.fetch(name, key_parts, draw, scopes=list(scopes))
-    return mark_safe(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+    marker, html = read_key.fetch(name, key_parts, draw, scopes=list(scopes))
+    return mark_safe(with_token(html, marker=marker, token=get_token(request)))  # noqa: S308

@@ -39,7 +39,8 @@ class ScopeGeneration(models.Model):
       the objectives aligned to it, whoever owns them);
     - `history:<cycle id>`: the cycle's past weeks of check-ins (a check-in added now, dated
       now, leaves it alone);
-    - `visibility`: any objective (who may see which private objectives);
+    - `visibility`: who may see which private objectives: any objective, and a key result or
+      initiative added, removed or given another owner (their owners contribute to it);
     - `all`: a bulk write, too many rows to name their scopes: every scope at once.
 
     A missing row counts as 0. Rows are only ever raised; the data generation's random epoch,

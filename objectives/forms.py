@@ -478,6 +478,18 @@ class ObjectiveForm(VersionedFormMixin, forms.Form):
         self.fields["parent"].choices = [("", _("No parent"))] + [
             (pk, o.title) for pk, o in parents.items()
         ]
+        # A parent the writer may not see (another's private objective) is neither offered nor
+        # named, and it is not theirs to drop: it stays unless they choose another parent.
+        self.hidden_parent: Objective | None = None
+        if (
+            objective is not None
+            and objective.parent_id
+            and objective.parent_id not in parents
+            and not permissions.can_view_objective(actor, objective.parent)
+        ):
+            self.hidden_parent = objective.parent
+            if str(self.initial.get("parent") or "") == str(objective.parent_id):
+                self.initial["parent"] = None
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -509,7 +521,7 @@ class ObjectiveForm(VersionedFormMixin, forms.Form):
             )
         cleaned["owner_team"], cleaned["owner_user"] = owner_team, owner_user
         parent_id = cleaned.get("parent")
-        cleaned["parent"] = self.parents.get(parent_id) if parent_id else None
+        cleaned["parent"] = self.parents.get(parent_id) if parent_id else self.hidden_parent
         for field, messages in services.objective_errors(
             title=cleaned.get("title", ""),
             description=cleaned.get("description", ""),

@@ -11,10 +11,10 @@ seat) but may not change anything, cycles, people, templates and reminders inclu
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from objectives.models import KeyResult, Membership, Objective, Team, User
 
@@ -78,17 +78,33 @@ def _manages_person(user: User, person_id: int) -> bool:
     return Membership.objects.filter(user_id=person_id, team_id__in=managed).exists()
 
 
+def _contributes_to(user: User, objective_id: int) -> bool:
+    """Whether the user owns one of the objective's key results or one of their initiatives."""
+    return (
+        KeyResult.objects.filter(objective_id=objective_id)
+        .filter(Q(owner_id=user.pk) | Q(initiatives__owner_id=user.pk))
+        .exists()
+    )
+
+
 def can_view_objective(user: User, objective: Objective) -> bool:
+    """Public objectives: everyone signed in. A private one: its owner (the person, or the
+    members of the owning team), the managers of that person or team and of the teams above,
+    admins, and its contributors (the owners of its key results and of their initiatives):
+    someone given a part of the work sees the objective it serves. Nobody else, anywhere."""
     if not (user.is_authenticated and user.is_active):
         return False
     if objective.visibility == Objective.Visibility.PUBLIC or user.is_admin:
         return True
     if objective.owner_user_id:
-        return objective.owner_user_id == user.id or _manages_person(user, objective.owner_user_id)
-    return (
+        if objective.owner_user_id == user.id or _manages_person(user, objective.owner_user_id):
+            return True
+    elif (
         objective.owner_team_id in managed_team_ids(user)
         or Membership.objects.filter(user=user, team_id=objective.owner_team_id).exists()
-    )
+    ):
+        return True
+    return objective.pk is not None and _contributes_to(user, objective.pk)
 
 
 def can_edit_objective(user: User, objective: Objective) -> bool:
@@ -102,6 +118,9 @@ def can_edit_objective(user: User, objective: Objective) -> bool:
 
 
 def can_view_key_result(user: User, key_result: KeyResult) -> bool:
+    """Whoever sees its objective; its own owner always does (a contributor, no query)."""
+    if user.is_authenticated and user.is_active and key_result.owner_id == user.pk:
+        return True
     return can_view_objective(user, key_result.objective)
 
 
@@ -135,15 +154,11 @@ def can_add_initiative(user: User, key_result: KeyResult) -> bool:
 
 def can_edit_initiative(user: User, initiative: "Initiative") -> bool:
     """Whoever edits its key result, and the initiative's own owner: the person doing the work
-    keeps its status and dates current even on someone else's key result (while they can see
-    it: losing sight of a private objective ends it)."""
+    keeps its status and dates current even on someone else's key result (owning it makes them
+    a contributor, who sees the objective even when it is private)."""
     if can_edit_key_result(user, initiative.key_result):
         return True
-    return (
-        may_write(user)
-        and initiative.owner_id == user.id
-        and can_view_key_result(user, initiative.key_result)
-    )
+    return may_write(user) and initiative.owner_id == user.id
 
 
 def initiative_edit_rule(user: User, key_result: KeyResult) -> "Callable[[Initiative], bool]":
@@ -154,6 +169,14 @@ def initiative_edit_rule(user: User, key_result: KeyResult) -> "Callable[[Initia
     if not (may_write(user) and can_view_key_result(user, key_result)):
         return lambda initiative: False
     return lambda initiative: initiative.owner_id == user.id
+
+
+def contributed_objectives(user: User) -> "QuerySet[KeyResult]":
+    """The ids of the objectives the user contributes to (owns a key result of, or an
+    initiative under one), as a subquery: contributors see a private objective too."""
+    return KeyResult.objects.filter(Q(owner_id=user.pk) | Q(initiatives__owner_id=user.pk)).values(
+        "objective_id"
+    )
 
 
 def visible_objectives_q(user: User, *, prefix: str = "") -> Q:
@@ -168,6 +191,7 @@ def visible_objectives_q(user: User, *, prefix: str = "") -> Q:
     if user.is_admin:
         return Q()
     visible = Q(**{f"{prefix}visibility": Objective.Visibility.PUBLIC})
+    visible |= Q(**{f"{prefix}pk__in": contributed_objectives(user)})
     visible |= Q(**{f"{prefix}owner_user_id": user.pk})
     visible |= Q(
         **{f"{prefix}owner_team_id__in": Membership.objects.filter(user=user).values("team_id")}
@@ -231,6 +255,13 @@ def can_manage_templates(user: User) -> bool:
     return may_write(user) and user.is_admin
 
 
+def can_save_as_template(user: User, objective: Objective) -> bool:
+    """Whether this objective may go into the template library, which everyone reads: a
+    template manager's, and only a public objective (a private one's titles would be published
+    to everyone)."""
+    return can_manage_templates(user) and objective.visibility == Objective.Visibility.PUBLIC
+
+
 def can_manage_cycles(user: User) -> bool:
     return may_write(user) and user.is_admin
 
@@ -245,7 +276,9 @@ class PermissionScope:
     """The same answers as the predicates above, for a whole list at once.
 
     Built with at most three queries, it answers for any number of objects without another one
-    and turns into Q filters for querysets (for visibility in a query, `visible_objectives_q`).
+    (but one, the first time a private objective comes up that the person sees only if they
+    contribute to it) and turns into Q filters for querysets (for visibility in a query,
+    `visible_objectives_q`).
     tests/objectives/test_permission_scope.py holds it to the single-object predicates.
     """
 
@@ -257,6 +290,26 @@ class PermissionScope:
     managed_person_ids: frozenset[int] = frozenset()
     # A read-only viewer: reads like the rest of the scope says, writes nothing.
     read_only: bool = False
+    # The private objectives the person contributes to, asked once and only when a private
+    # objective they do not otherwise see comes up (most pages never need it).
+    _contributed: list[frozenset[int]] = field(
+        default_factory=list, compare=False, hash=False, repr=False
+    )
+
+    def contributed_private_ids(self) -> frozenset[int]:
+        """Private objectives whose key result or initiative the person owns (one query, once)."""
+        if not self._contributed:
+            self._contributed.append(
+                frozenset(
+                    Objective.objects.filter(
+                        visibility=Objective.Visibility.PRIVATE,
+                        pk__in=contributed_objectives(User(pk=self.user_id)),
+                    ).values_list("pk", flat=True)
+                )
+                if self.user_id is not None
+                else frozenset()
+            )
+        return self._contributed[0]
 
     def can_view_objective(self, objective: Objective) -> bool:
         if not self.active:
@@ -264,14 +317,17 @@ class PermissionScope:
         if self.admin or objective.visibility == Objective.Visibility.PUBLIC:
             return True
         if objective.owner_user_id:
-            return (
+            if (
                 objective.owner_user_id == self.user_id
                 or objective.owner_user_id in self.managed_person_ids
-            )
-        return (
+            ):
+                return True
+        elif (
             objective.owner_team_id in self.managed_team_ids
             or objective.owner_team_id in self.member_team_ids
-        )
+        ):
+            return True
+        return objective.pk in self.contributed_private_ids()
 
     def can_edit_objective(self, objective: Objective) -> bool:
         if not self.active or self.read_only:
@@ -306,12 +362,7 @@ class PermissionScope:
     def can_edit_initiative(self, initiative: "Initiative") -> bool:
         if self.can_edit_key_result(initiative.key_result):
             return True
-        return (
-            self.active
-            and not self.read_only
-            and initiative.owner_id == self.user_id
-            and self.can_view_objective(initiative.key_result.objective)
-        )
+        return self.active and not self.read_only and initiative.owner_id == self.user_id
 
     def editable_objectives(self) -> Q:
         """Q for the objectives this person may edit (and so reflect on and carry over)."""

@@ -171,6 +171,9 @@ class ObjectivePlan:
     can_manage_key_results: bool
     can_save_template: bool
     owner_suggestions: list[User] = field(default_factory=list)
+    # The parent objective as this viewer may see it: None when there is none or when it is a
+    # private objective they may not see (its title is never printed, not even as a parent).
+    shown_parent: Objective | None = None
 
     @property
     def cycle(self) -> Cycle:
@@ -208,9 +211,12 @@ def objective_plan(
             KeyResult.objects.filter(objective=objective).select_related("owner")
         ).order_by("order", "pk")
     )
-    owner_objective_count = Objective.objects.filter(
-        _owner_count_q(objective), cycle=cycle, archived=False
-    ).count()
+    # Only the objectives this viewer may see: a private one they may not see is not counted.
+    owner_objective_count = (
+        Objective.objects.filter(_owner_count_q(objective), cycle=cycle, archived=False)
+        .filter(permissions.visible_objectives_q(viewer))
+        .count()
+    )
     live, archived = [], []
     for kr in key_results:
         kr.objective = objective
@@ -247,8 +253,11 @@ def objective_plan(
         owner_objective_count=owner_objective_count,
         can_edit=can_edit,
         can_manage_key_results=can_edit,
-        can_save_template=permissions.can_manage_templates(viewer),
+        can_save_template=permissions.can_save_as_template(viewer, objective),
         owner_suggestions=owner_suggestions(objective=objective, viewer=viewer) if can_edit else [],
+        shown_parent=objective.parent
+        if objective.parent_id and scope.can_view_objective(objective.parent)
+        else None,
     )
 
 
@@ -310,7 +319,7 @@ def plan_page(
         .annotate(live_kr_count=Count("key_results", filter=Q(key_results__archived=False)))
         .order_by("owner_user_id", "title", "pk")
     )
-    counts = _owner_counts(cycle=cycle, objectives=objectives)
+    counts = _owner_counts(cycle=cycle, objectives=objectives, viewer=viewer)
     lines = []
     for objective in objectives:
         objective.cycle = cycle
@@ -346,8 +355,11 @@ def plan_page(
     )
 
 
-def _owner_counts(*, cycle: Cycle, objectives: Iterable[Objective]) -> dict[tuple[str, int], int]:
-    """(owner kind, id) -> how many live objectives that owner has in the cycle; one query."""
+def _owner_counts(
+    *, cycle: Cycle, objectives: Iterable[Objective], viewer: User
+) -> dict[tuple[str, int], int]:
+    """(owner kind, id) -> how many live objectives that owner has in the cycle, of those the
+    viewer may see (a private objective they may not see is not counted); one query."""
     objectives = list(objectives)
     user_ids = {o.owner_user_id for o in objectives if o.owner_user_id}
     team_ids = {o.owner_team_id for o in objectives if o.owner_team_id}
@@ -356,6 +368,7 @@ def _owner_counts(*, cycle: Cycle, objectives: Iterable[Objective]) -> dict[tupl
     rows = (
         Objective.objects.filter(cycle=cycle, archived=False)
         .filter(Q(owner_user_id__in=user_ids) | Q(owner_team_id__in=team_ids))
+        .filter(permissions.visible_objectives_q(viewer))
         .values_list("owner_user_id", "owner_team_id")
         .annotate(n=Count("pk"))
         .order_by()

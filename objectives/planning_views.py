@@ -154,7 +154,9 @@ def _form_context(
         "template": template,
         "templates": selectors.template_choices() if objective is None else [],
         "owner_suggestions": selectors.owner_suggestions(objective=objective, viewer=request.user),
-        "hints": _live_objective_hints(cycle=cycle, objective=objective, data=None)
+        "hints": _live_objective_hints(
+            cycle=cycle, objective=objective, data=None, viewer=request.user
+        )
         if objective is not None
         else [],
     }
@@ -737,9 +739,11 @@ def alignment_picker(request: HttpRequest) -> HttpResponse:
 
 
 def _live_objective_hints(
-    *, cycle: Cycle, objective: Objective | None, data: object | None
+    *, cycle: Cycle, objective: Objective | None, data: object | None, viewer: User
 ) -> list[coaching.Hint]:
-    """The hints on what is in the form now (or, without data, on the saved objective)."""
+    """The hints on what is in the form now (or, without data, on the saved objective). The
+    owner's other objectives are counted as the viewer may see them: a private one they may
+    not see is not in the count."""
     if data is None and objective is not None:
         data = {
             "title": objective.title,
@@ -761,7 +765,9 @@ def _live_objective_hints(
                 owner_user_id, owner_name = person.pk, person.name
     owner_count = None
     if owner_team_id or owner_user_id:
-        others = Objective.objects.filter(cycle=cycle, archived=False)
+        others = Objective.objects.filter(cycle=cycle, archived=False).filter(
+            permissions.visible_objectives_q(viewer)
+        )
         others = (
             others.filter(owner_user_id=owner_user_id)
             if owner_user_id
@@ -793,7 +799,9 @@ def objective_hints(request: HttpRequest) -> HttpResponse:
     if is_id(requested):
         objective = _get_objective_for_user(request, int(requested))
     # The form's words and owner as typed; an existing objective's key results as saved.
-    hints = _live_objective_hints(cycle=cycle, objective=objective, data=request.GET)
+    hints = _live_objective_hints(
+        cycle=cycle, objective=objective, data=request.GET, viewer=request.user
+    )
     row_hints = []
     if objective is None:
         rows = KeyResultRows(request.GET, count=KeyResultRows.count_in(request.GET))
@@ -880,6 +888,8 @@ def objective_save_template(request: HttpRequest, pk: int) -> HttpResponse:
     objective = _get_objective_for_user(request, pk)
     if not permissions.can_manage_templates(request.user):
         return _refuse(request, _("Only admins add templates to the library."), status=403)
+    if not permissions.can_save_as_template(request.user, objective):
+        return _refuse(request, services.private_template_message(), status=409)
     status = 200
     if request.method == "POST":
         form = SaveTemplateForm(request.POST)

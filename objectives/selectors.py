@@ -55,10 +55,15 @@ class CycleRow:
         return self.transitions[-1] if self.transitions else None
 
 
-def cycles_overview() -> list[CycleRow]:
-    """Every cycle, newest first, with its objective count and its transitions (two queries)."""
+def cycles_overview(*, viewer: User) -> list[CycleRow]:
+    """Every cycle, newest first, with the number of its objectives the viewer may see (a
+    private objective they may not see is not counted) and its transitions (two queries, plus
+    the viewer's managed teams)."""
+    counted = Q(objectives__archived=False) & permissions.visible_objectives_q(
+        viewer, prefix="objectives__"
+    )
     cycles = Cycle.objects.annotate(
-        objective_count=Count("objectives", filter=Q(objectives__archived=False))
+        objective_count=Count("objectives", filter=counted, distinct=True)
     ).prefetch_related(
         Prefetch(
             "transitions",

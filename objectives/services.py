@@ -880,7 +880,16 @@ def edit_objective(
         )
         if owner_changes:
             _owner_checks(actor, owner_team, owner_user)
-        problems = parent_errors(actor=actor, objective=locked, parent=parent)
+        kept_unseen = (
+            parent is not None
+            and parent.pk == parent_before
+            and not permissions.can_view_objective(actor, parent)
+        )
+        # A parent the editor may not see stays as it is: it was valid when set, and keeping
+        # it neither shows nor changes it (its title must not appear in any message either).
+        problems = (
+            [] if kept_unseen else parent_errors(actor=actor, objective=locked, parent=parent)
+        )
         if problems:
             errors["parent"] = problems
         if errors:
@@ -1140,6 +1149,15 @@ def restore_key_result(*, actor: User, key_result: KeyResult) -> KeyResult:
 # --- The template library --------------------------------------------------------------------
 
 
+def private_template_message() -> str:
+    """Why a private objective is not saved as a template (the library is everyone's)."""
+    return _(
+        "This objective is private, and everyone can read the template library: a template "
+        "would show its titles to everyone. Make the objective public first if that is what "
+        "you want, or write the template from a public objective."
+    )
+
+
 def save_objective_as_template(
     *, actor: User, objective: Objective, department: str, title: str = ""
 ) -> ObjectiveTemplate:
@@ -1164,6 +1182,8 @@ def save_objective_as_template(
         source = Objective.objects.select_related("owner_team").filter(pk=objective.pk).first()
         if source is None:
             raise ValidationError({"objective": [_("That objective no longer exists.")]})
+        if not permissions.can_save_as_template(actor, source):
+            raise ValidationError({"objective": [private_template_message()]})
         template = ObjectiveTemplate.objects.create(
             title=title,
             description=source.description,

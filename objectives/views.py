@@ -91,7 +91,7 @@ def _get_objective_for_user(request: HttpRequest, pk: int) -> Objective:
 
 def _cycles_context(request: HttpRequest, **extra: object) -> dict:
     is_admin = permissions.can_manage_cycles(request.user)
-    context: dict = {"rows": selectors.cycles_overview(), "can_manage": is_admin}
+    context: dict = {"rows": selectors.cycles_overview(viewer=request.user), "can_manage": is_admin}
     if is_admin:
         settings = ProgrammeSettings.current()
         context["programme"] = settings

@@ -18,7 +18,7 @@ def planning_controls(context: template.Context, objective: Objective) -> dict:
     if user is None or not user.is_authenticated:
         return {"show": False}
     can_edit = permissions.can_edit_objective(user, objective)
-    can_template = permissions.can_manage_templates(user)
+    can_template = permissions.can_save_as_template(user, objective)
     return {
         "show": can_edit or can_template,
         "objective": objective,

@@ -178,18 +178,23 @@ def test_private_objective_is_hidden_from_strangers(client, stranger, key_result
     assert _count(key_result) == 0
 
 
-def test_an_owner_who_may_not_see_the_objective_cannot_check_in_on_it(
-    client, stranger, team_objective
+def test_a_key_results_owner_checks_in_under_a_private_objective_and_nobody_unseen_does(
+    client, stranger, other_manager, team_objective
 ):
-    # The key result is the stranger's, under another team's private objective: the one load
-    # of the check-in checks sight before it writes.
+    # The key result is the stranger's, under another team's private objective: owning it makes
+    # them a contributor, who sees the objective and checks in. Their own manager is none: the
+    # one load of the check-in checks sight before it writes, and answers 404.
     team_objective.visibility = "private"
     team_objective.save(update_fields=["visibility"])
     theirs = KeyResultFactory(objective=team_objective, owner=stranger)
-    client.force_login(stranger)
+    client.force_login(other_manager)
     response = client.post(_url(theirs), {"value": "30", "confidence": "5"}, **HTMX)
     assert response.status_code == 404
     assert _count(theirs) == 0
+    client.force_login(stranger)
+    response = client.post(_url(theirs), {"value": "30", "confidence": "5"}, **HTMX)
+    assert response.status_code == 200
+    assert _count(theirs) == 1
 
 
 def test_unknown_key_result_is_404(client, owner):

@@ -109,7 +109,9 @@ def test_an_initiative_turns_overdue_at_the_persons_midnight(cycle_2026, zone, t
     assert "Due on the 17th" in _compose(owner, turns_overdue_at).body
 
 
-def test_only_their_own_initiatives_on_key_results_they_may_see(cycle_2026):
+def test_only_their_own_initiatives_in_open_cycles_private_objectives_included(cycle_2026):
+    """Owning an initiative under someone's private objective makes one a contributor, who
+    sees it: the reminder lists it (and its check-in link opens)."""
     owner = person("dan")
     boss = person("eve")
     mine = owned_key_result(owner, cycle_2026)
@@ -121,14 +123,15 @@ def test_only_their_own_initiatives_on_key_results_they_may_see(cycle_2026):
         visibility=Objective.Visibility.PRIVATE,
     )
     hidden = KeyResultFactory(objective=secret, owner=boss)
-    InitiativeFactory(key_result=hidden, owner=owner, title="On a hidden objective", due_date=DUE)
+    InitiativeFactory(key_result=hidden, owner=owner, title="On a private objective", due_date=DUE)
     closed = year_cycle(2025)
     Cycle.objects.filter(pk=closed.pk).update(
         start_date=date(2025, 1, 1), end_date=date(2025, 12, 31), state=Cycle.State.CLOSED
     )
     old = owned_key_result(owner, closed, title="Last year")
     InitiativeFactory(key_result=old, title="From last year", due_date=date(2025, 6, 1))
-    assert reminder_emails.person_overdue_initiatives(user=owner, now=utc(2026, 3, 20)) == []
+    listed = reminder_emails.person_overdue_initiatives(user=owner, now=utc(2026, 3, 20))
+    assert [item.initiative.title for item in listed] == ["On a private objective"]
 
 
 def test_titles_are_escaped_and_only_web_links_are_linked(cycle_2026):

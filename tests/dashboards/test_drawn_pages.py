@@ -19,9 +19,10 @@ from django.utils import timezone
 
 from checkins.services import record_checkin
 from dashboards import selectors
+from dashboards.cache import ReadKey
 from dashboards.drawn import CSRF_PLACEHOLDER
 from initiatives.services import set_initiative_status
-from objectives.models import Team
+from objectives.models import KeyResult, Team
 from tests.dashboards.cached_pages import (
     CACHED_PAGE_FIXTURES,
     SCOPED,
@@ -140,6 +141,62 @@ def test_the_cached_key_result_page_carries_a_check_in_token_that_works(owner, k
     data |= {"context": "key_result", "next": _kr_url(key_result)}
     assert second.post(reverse("check_in", args=[key_result.pk]), data).status_code == 302
     assert 'data-testid="kr-current">52%<' in second.get(_kr_url(key_result)).content.decode()
+
+
+def test_only_our_own_form_fields_receive_the_token_never_what_people_wrote(
+    owner, teammate, key_result
+):
+    """Someone's initiative link and check-in note holding the placeholder's text are served as
+    written: the reader's token goes into our own forms' token fields and nowhere else."""
+    trap = f"https://evil.example/steal?t={CSRF_PLACEHOLDER}"
+    InitiativeFactory(key_result=key_result, owner=teammate, title="Trap", link=trap)
+    record_checkin(
+        actor=owner,
+        key_result=key_result,
+        value=Decimal(30),
+        confidence=3,
+        what_changed=f"note {CSRF_PLACEHOLDER} "
+        f'name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}"',
+    )
+    for cached in (False, True):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(owner)
+        if cached:
+            client.get(_kr_url(key_result))  # draws it into the cache; the next is served from it
+            with _from_cache("key_result_page"):
+                html = main_of(client.get(_kr_url(key_result)))
+        else:
+            with transaction.atomic():  # nothing cached: drawn for this request alone
+                html = main_of(client.get(_kr_url(key_result)))
+        token = TOKEN.search(html.split('class="checkin-form"')[1]).group(1)
+        assert CSRF_PLACEHOLDER not in token
+        assert f'href="{trap}"' in html, cached
+        assert "note " + CSRF_PLACEHOLDER in html, cached
+        assert f"value=&quot;{CSRF_PLACEHOLDER}&quot;" in html, cached
+        assert html.count(token) == len(TOKEN.findall(html)), cached  # in token fields only
+        assert all(found == token for found in TOKEN.findall(html)), cached
+
+
+# --- Keyed on the private objectives the viewer sees, contributors' included ---
+
+
+def test_becoming_a_contributor_changes_what_the_cached_pages_key_on(cycle, owner, stranger):
+    """Owning a key result or an initiative under a private objective shows it to that person:
+    the read cache's per-viewer digest of what they see must move when either is given or
+    taken away (PostgreSQL keys it on the `visibility` scope alone)."""
+    private = ObjectiveFactory(
+        cycle=cycle, owner_team=None, owner_user=owner, title="Quiet", visibility="private"
+    )
+    kr = KeyResultFactory(objective=private, owner=owner)
+    alone = ReadKey(viewer=stranger).base
+    initiative = InitiativeFactory(key_result=kr, owner=stranger)
+    with_initiative = ReadKey(viewer=stranger).base
+    assert with_initiative != alone
+    initiative.owner = owner
+    initiative.save(update_fields=["owner"])
+    assert ReadKey(viewer=stranger).base == alone
+    KeyResult.objects.filter(pk=kr.pk).update(owner=stranger)
+    assert ReadKey(viewer=stranger).base == with_initiative  # the same one private objective
 
 
 # --- Redrawn the moment what they show changes ---

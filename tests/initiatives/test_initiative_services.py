@@ -286,20 +286,23 @@ def test_others_may_not_edit_or_complete_an_initiative(request, owner, key_resul
     assert (initiative.title, initiative.status) == ("Kept", "todo")
 
 
-def test_an_owner_who_lost_sight_of_a_private_objective_may_not_edit(
-    owner, manager, stranger, cycle
+def test_an_initiative_owner_keeps_their_work_when_the_objective_goes_private(
+    owner, manager, stranger, other_manager, cycle
 ):
-    """A private objective hides its initiatives even from their owner once they may not see
-    it (here the stranger was given work on it, then the objective went private)."""
+    """The owner of an initiative contributes to its objective: they keep seeing and editing
+    their work after the objective went private (here the stranger was given work on it)."""
     objective = ObjectiveFactory(cycle=cycle, owner_user=owner, owner_team=None)
     kr = KeyResultFactory(objective=objective, owner=owner)
     initiative = InitiativeFactory(key_result=kr, owner=stranger)
+    other = InitiativeFactory(key_result=kr, owner=owner)
     objective.visibility = Objective.Visibility.PRIVATE
     objective.save(update_fields=["visibility"])
+    services.complete_initiative(actor=stranger, initiative=initiative)
+    # The stranger's manager is no contributor: the objective stays hidden from them.
     with pytest.raises(PermissionDenied):
-        services.complete_initiative(actor=stranger, initiative=initiative)
+        services.complete_initiative(actor=other_manager, initiative=other)
     # The owner's manager sees and edits the private objective's work.
-    services.complete_initiative(actor=manager, initiative=initiative)
+    services.complete_initiative(actor=manager, initiative=other)
 
 
 # --- Cycle state and archives -----------------------------------------------------------------

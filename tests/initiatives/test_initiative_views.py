@@ -372,12 +372,13 @@ def test_my_week_has_no_section_without_late_or_blocked_work(client, owner, key_
     assert "0 of 1 initiative done" in html
 
 
-def test_my_week_leaves_out_late_work_on_key_results_i_may_no_longer_see(
+def test_my_week_lists_late_work_of_mine_under_a_private_objective(
     client, owner, stranger, private_kr
 ):
-    InitiativeFactory(key_result=private_kr, owner=stranger, due_date=LAST_WEEK, title="Lost")
+    """Owning an initiative makes one a contributor to its private objective, who sees it."""
+    InitiativeFactory(key_result=private_kr, owner=stranger, due_date=LAST_WEEK, title="Mine")
     client.force_login(stranger)
-    assert "Lost" not in client.get(reverse("my_week")).content.decode()
+    assert "Mine" in client.get(reverse("my_week")).content.decode()
 
 
 def test_the_key_result_page_lists_them_and_says_they_do_not_score(client, owner, key_result):

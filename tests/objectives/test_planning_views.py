@@ -837,8 +837,9 @@ def test_live_hints_survive_numbers_that_cannot_be_compared(client, owner, cycle
     assert response.status_code == 200
 
 
-# Session, user, the cycle, the owner by username, the owner's objective count.
-HINT_QUERIES = 5
+# Session, user, the cycle, the owner by username, the viewer's managed teams (the count is of
+# the objectives they may see), the owner's objective count.
+HINT_QUERIES = 6
 
 
 @pytest.mark.parametrize("size", [5, 25])
