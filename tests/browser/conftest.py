@@ -5,6 +5,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.browser.browsing import open_page
+
 CHROMIUM = os.environ.get("OKR_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -49,18 +51,7 @@ def context_options() -> dict:
 
 @pytest.fixture
 def page(browser, live_server, expected_console_errors, context_options) -> Iterator[object]:
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}, **context_options
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "console",
-        lambda message: errors.append(message.text) if message.type == "error" else None,
-    )
-    yield page
-    context.close()
-    # A CSP violation or a JavaScript error is a failure even when the journey got through.
-    assert [e for e in errors if not any(part in e for part in expected_console_errors)] == []
+    with open_page(
+        browser, live_server.url, expected_errors=expected_console_errors, **context_options
+    ) as page:
+        yield page

@@ -24,6 +24,7 @@ from django.core.management import call_command
 from initiatives.models import Initiative
 from objectives import demo_data as demo
 from objectives.models import Cycle, KeyResult, Objective, Team, User
+from tests.browser.browsing import open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,26 +56,12 @@ FOCUSED = """() => {
 }"""
 
 
-def _context_page(browser, live_server, viewport, **options) -> Iterator[object]:
-    context = browser.new_context(base_url=live_server.url, viewport=viewport, **options)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "console", lambda message: errors.append(message.text) if message.type == "error" else None
-    )
-    try:
-        yield page
-    finally:
-        context.close()
-    # A CSP violation or a JavaScript error is a failure even when the journey got through.
-    assert errors == []
-
-
 @pytest.fixture
 def phone(browser, live_server) -> Iterator[object]:
-    yield from _context_page(browser, live_server, PHONE, is_mobile=True, has_touch=True)
+    with open_page(
+        browser, live_server.url, viewport=PHONE, is_mobile=True, has_touch=True
+    ) as page:
+        yield page
 
 
 def _log_in(page, username: str) -> None:
@@ -385,24 +372,25 @@ def _screenshot_dir(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize(
-    ("viewport", "name"),
-    [(PHONE, "my-week-ko-phone.png"), (DESKTOP, "my-week-ko-desktop.png")],
-    ids=["phone", "desktop"],
-)
-def test_korean_week_screenshots(browser, live_server, tmp_path, viewport, name):
+SCREENSHOTS_TAKEN = {
+    "phone": (PHONE, "my-week-ko-phone.png"),
+    "desktop": (DESKTOP, "my-week-ko-desktop.png"),
+}
+
+
+def test_korean_week_screenshots(browser, live_server, subtests, tmp_path):
+    """Both sizes from one seeded week (seeding takes seconds), each a subtest of its own."""
     call_command("seed_demo", verbosity=0)
     _koreanise_week("employee")
-    mobile = viewport["width"] == PHONE["width"]
-    # Korean because the person chose it (User.language), whatever the browser asks for.
-    pages = _context_page(browser, live_server, viewport, is_mobile=mobile, has_touch=mobile)
-    page = next(pages)
-    try:
-        _take_korean_screenshot(page, viewport, _screenshot_dir(tmp_path) / name)
-    except BaseException:
-        pages.close()
-        raise
-    next(pages, None)  # closes the context and checks the console stayed clean
+    for label, (viewport, name) in SCREENSHOTS_TAKEN.items():
+        with subtests.test(msg=label):
+            mobile = viewport["width"] == PHONE["width"]
+            # Korean because the person chose it (User.language), whatever the browser asks for;
+            # leaving the block closes the context and checks the console stayed clean.
+            with open_page(
+                browser, live_server.url, viewport=viewport, is_mobile=mobile, has_touch=mobile
+            ) as page:
+                _take_korean_screenshot(page, viewport, _screenshot_dir(tmp_path) / name)
 
 
 def _take_korean_screenshot(page, viewport: dict, path: Path) -> None:
