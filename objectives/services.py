@@ -615,7 +615,9 @@ def number_errors(value: Decimal | None, *, places: int = VALUE_PLACES) -> list[
         return [_("Enter a number.")]
     if not value.is_finite():
         return [_("Enter a finite number.")]
-    if abs(value) > MAX_ABS_VALUE:
+    # copy_abs(), not abs(): abs() rounds in the decimal context, which traps Overflow on
+    # "1e999999999999999999" (a number Decimal() parses); comparisons never trap.
+    if value.copy_abs() > MAX_ABS_VALUE:
         return [_("Keep numbers between −1,000,000,000,000 and 1,000,000,000,000.")]
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -places:

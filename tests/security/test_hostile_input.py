@@ -52,6 +52,8 @@ BAD_NUMBERS = [
     "1e999",
     "-1e999",
     "1e99999999999999999999",
+    "1e999999999999999999",  # parses, then traps decimal.Overflow in any arithmetic
+    "-1e999999999999999999",
     "9" * 40,
     "-" + "9" * 40,
     "1,000",
@@ -75,6 +77,7 @@ ODD_NUMBERS = [
     "1e3",
     "1E-2",
     "1e-999",
+    "1e-999999999999",
     "0.000001",
     "1e12",
     "1000000000001",
@@ -924,3 +927,87 @@ def dict_of_lists(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
     for key, value in pairs:
         out.setdefault(key, []).append(value.replace("\x00", ""))
     return out
+
+
+# --- Numbers past the decimal context's range ---------------------------------------------------
+# Decimal("1e999999999999999999") parses, but any arithmetic on it (abs(), quantize, normalize)
+# traps decimal.Overflow: these were 500s on every plan form, the live hints and the CSV import.
+
+OVERFLOWING = ["1e999999999999999999", "-1e999999999999999999", "1e-999999999999"]
+NUMBER_FIELDS = ["start_value", "target_value", "weight"]
+
+
+def _refused_with_message(response) -> None:
+    assert response.status_code == 422, response.status_code
+    assert any(m in response.content for m in MESSAGE_MARKERS)
+
+
+@pytest.mark.parametrize("number", OVERFLOWING)
+@pytest.mark.parametrize("name", NUMBER_FIELDS)
+def test_overflowing_numbers_on_the_plan_forms_are_refused(
+    number, name, world: World, client: Client
+):
+    client.force_login(world.users["manager"])
+    before = fingerprint()
+    new_objective = {**_objective_fields(world), "kr_rows": "1", **_kr_fields(world, "kr-0-")}
+    new_objective[f"kr-0-{name}"] = number
+    _refused_with_message(client.post(reverse("objective_new"), new_objective))
+    new_kr = {**_kr_fields(world), name: number}
+    url = reverse("key_result_new", args=[world.team_objective.pk])
+    _refused_with_message(client.post(url, new_kr))
+    edit = {**new_kr, "version": str(world.key_result.version)}
+    url = reverse("key_result_edit", args=[world.key_result.pk])
+    _refused_with_message(client.post(url, edit))
+    assert fingerprint() == before
+
+
+@pytest.mark.parametrize("number", OVERFLOWING)
+@pytest.mark.parametrize("name", NUMBER_FIELDS)
+def test_overflowing_numbers_in_the_live_hints_are_answered(
+    number, name, world: World, client: Client
+):
+    client.force_login(world.users["owner"])
+    headers = {"HX-Request": "true"}
+    response = client.get(
+        reverse("key_result_hints"), {**_kr_fields(world), name: number}, headers=headers
+    )
+    assert response.status_code == 200
+    assert b"decimals" in response.content or b"1,000,000,000,000" in response.content
+    query = {**_objective_fields(world), "kr_rows": "1", **_kr_fields(world, "kr-0-")}
+    query[f"kr-0-{name}"] = number
+    response = client.get(reverse("objective_hints"), query, headers=headers)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("number", OVERFLOWING)
+@pytest.mark.parametrize("column", [13, 14, 15])  # start, target, weight (1-based)
+def test_overflowing_numbers_in_a_csv_import_are_reported(
+    number, column, world: World, client: Client
+):
+    client.force_login(world.users["owner"])
+    row = list(VALID_CSV_ROW)
+    row[column - 1] = number
+    text = _csv(row)
+    before = fingerprint()
+    upload = SimpleUploadedFile("okrs.csv", text.encode(), "text/csv")
+    dry_run = client.post(reverse("okr_import"), {"cycle": world.planning.pk, "file": upload})
+    _refused_with_message(dry_run)
+    confirm = client.post(
+        reverse("okr_import"),
+        {"cycle": world.planning.pk, "action": "confirm", "content": text},
+    )
+    _refused_with_message(confirm)
+    assert fingerprint() == before
+
+
+@pytest.mark.parametrize("number", OVERFLOWING)
+def test_overflowing_check_in_values_are_refused(number, world: World, client: Client):
+    client.force_login(world.users["owner"])
+    before = fingerprint()
+    response = client.post(
+        reverse("check_in", args=[world.key_result.pk]),
+        {"value": number, "confidence": "4"},
+        headers={"HX-Request": "true"},
+    )
+    _refused_with_message(response)
+    assert fingerprint() == before
