@@ -1011,3 +1011,86 @@ def test_overflowing_check_in_values_are_refused(number, world: World, client: C
     )
     _refused_with_message(response)
     assert fingerprint() == before
+
+
+# --- Malformed headers, odd charsets, and our own error pages --------------------------------
+
+MALFORMED_URLS = ["http://[::1", "http://[::1/plan/", "http://testserver:99999999/", "::::"]
+
+
+@pytest.mark.parametrize("current_url", MALFORMED_URLS)
+def test_a_malformed_hx_current_url_is_ignored(current_url, world: World, client: Client):
+    """django-htmx's current_url_abs_path raises ValueError on "http://[::1" (a 500)."""
+    client.force_login(world.users["owner"])
+    headers = {"HX-Request": "true", "HX-Current-URL": current_url}
+    kr = world.key_result
+    for url in (
+        reverse("my_week"),
+        reverse("initiative_list", args=[kr.pk]),
+        reverse("initiative_new", args=[kr.pk]),
+        reverse("check_in", args=[kr.pk]),
+        reverse("plan"),
+        reverse("key_result", args=[kr.pk]),
+    ):
+        assert client.get(url, headers=headers).status_code == 200, url
+    before = fingerprint()
+    response = client.post(reverse("initiative_new", args=[kr.pk]), {"title": ""}, headers=headers)
+    assert response.status_code == 422
+    assert fingerprint() == before
+
+
+def _csrf_client(user: User) -> tuple[Client, str]:
+    """A client that checks CSRF as a browser's requests are checked, and its token."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    client.get(reverse("my_week"))
+    return client, client.cookies["csrftoken"].value
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_utf16_form_body_gets_our_400_page(htmx, world: World):
+    """Django refuses a non-UTF-8 form body with BadRequest; its default 400 view then reads the
+    body again (for the CSRF check) and fails, which left a bare-text 500."""
+    client, token = _csrf_client(world.users["owner"])
+    headers = {"X-CSRFToken": token, **({"HX-Request": "true"} if htmx else {})}
+    before = fingerprint()
+    response = client.post(
+        reverse("check_in", args=[world.key_result.pk]),
+        "value=42&confidence=4",
+        content_type="application/x-www-form-urlencoded; charset=utf-16",
+        headers=headers,
+    )
+    assert response.status_code == 400
+    assert fingerprint() == before
+    assert "script-src" in response["Content-Security-Policy"]
+    html = response.content.decode()
+    if htmx:
+        assert "<html" not in html
+        assert response["HX-Retarget"] == "#alert-region"
+        assert "could not be read" in html
+    else:
+        assert "could not be read" in html
+        assert 'href="/static/css/app.css"' in html
+
+
+@pytest.mark.urls("tests.okr_site.error_urls")
+def test_our_500_page_is_answered_for_an_unexpected_failure(client: Client, owner):
+    client.force_login(owner)
+    client.raise_request_exception = False
+    response = client.get("/test-errors/crash/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Something went wrong on our side" in html
+    assert 'href="/static/css/app.css"' in html
+    assert "script-src" in response["Content-Security-Policy"]
+
+
+@pytest.mark.urls("tests.okr_site.error_urls")
+def test_our_400_page_is_answered_for_a_bad_request(client: Client, owner):
+    client.force_login(owner)
+    response = client.get("/test-errors/bad/")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "could not be read" in html
+    assert 'href="/static/css/app.css"' in html
+    assert "script-src" in response["Content-Security-Policy"]
