@@ -373,15 +373,21 @@ class OwnerKind:
 
 
 class VersionField(forms.CharField):
-    """The version of the row an edit form was rendered from (objectives/concurrency.py)."""
+    """The version of the row an edit form was rendered from (objectives/concurrency.py).
+
+    A form sent without one is treated as rendered from before the first save: versions start
+    at 1, so MISSING_VERSION never matches and the edit is refused as a stale one, with the
+    current values to compare. (None would tell the service to skip the check.)"""
+
+    MISSING_VERSION = 0
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(required=False, widget=forms.HiddenInput, **kwargs)
 
-    def clean(self, value: object) -> int | None:
+    def clean(self, value: object) -> int:
         text = str(super().clean(value) or "").strip()
         if not text:
-            return None
+            return self.MISSING_VERSION
         if not is_id(text) or len(text) > 9:
             raise forms.ValidationError(
                 _("This form is out of date or damaged: reload the page and edit again.")
@@ -629,6 +635,23 @@ class KeyResultRows:
             )
             for index in range(count)
         ]
+        # A spare row left empty is skipped, so it has nothing to complain about: drawn again
+        # unbound, with what it carried (its kind, start and weight) as its initial values,
+        # it shows no "Give the key result a title" or "Enter a number".
+        self.forms = [
+            KeyResultForm(
+                prefix=form.prefix,
+                initial={
+                    name: form.data[form.add_prefix(name)]
+                    for name in form.fields
+                    if form.add_prefix(name) in form.data
+                },
+                owner_required=False,
+            )
+            if form.is_bound and form.is_blank()
+            else form
+            for form in self.forms
+        ]
 
     @staticmethod
     def count_in(data: object, *, add: bool = False) -> int:
@@ -637,7 +660,7 @@ class KeyResultRows:
         return max(1, min(MAX_KEY_RESULT_ROWS, count + (1 if add else 0)))
 
     def filled(self) -> list[KeyResultForm]:
-        return [form for form in self.forms if not form.is_blank()]
+        return [form for form in self.forms if form.is_bound and not form.is_blank()]
 
     def is_valid(self) -> bool:
         return all([form.is_valid() for form in self.filled()])
