@@ -44,9 +44,9 @@ class CheckInForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if self.errors:
-            return cleaned
-        # The same rules the service enforces, reported next to the fields they concern.
+        # The same rules the service enforces, reported next to the fields they concern, all at
+        # once: a value that is not a number must not hide that blockers are required. A field
+        # that already has its own message keeps just that one.
         errors = checkin_errors(
             value=cleaned.get("value"),
             confidence=cleaned.get("confidence"),
@@ -54,8 +54,9 @@ class CheckInForm(forms.Form):
             blockers=cleaned.get("blockers", ""),
         )
         for field, messages in errors.items():
-            for message in messages:
-                self.add_error(field, message)
+            if field not in self.errors:
+                for message in messages:
+                    self.add_error(field, message)
         return cleaned
 
 
