@@ -27,6 +27,7 @@ from objectives.models import (
     ProgrammeSettings,
     User,
 )
+from objectives.titles import title_errors
 
 MAX_CYCLE_DAYS = 731  # two years: anything longer is a typo in the year
 
@@ -67,6 +68,8 @@ def cycle_errors(
         errors["name"] = [_("Give the cycle a name, such as “2027 Q1”.")]
     elif len(name) > Cycle._meta.get_field("name").max_length:
         errors["name"] = [_("Keep the name under 80 characters.")]
+    elif title_errors(name):
+        errors["name"] = title_errors(name)
     elif others.filter(name__iexact=name).exists():
         errors["name"] = [_("There is already a cycle called “%(name)s”.") % {"name": name}]
     if start_date is None:

@@ -30,6 +30,7 @@ from objectives.models import (
     Team,
     User,
 )
+from objectives.titles import title_errors
 
 MAX_TEXT_LENGTH = 4000
 GRADE_PLACES = 2  # grades are judgements, written as 0.7 or 0.65, not 0.6543
@@ -632,6 +633,12 @@ def _length_error(errors: dict[str, list[str]], field: str, text: str, limit: in
         )
 
 
+def _title_error(errors: dict[str, list[str]], field: str, text: str) -> None:
+    problems = title_errors(text)
+    if problems:
+        errors.setdefault(field, []).extend(problems)
+
+
 def objective_errors(
     *, title: str, description: str, objective_type: str, visibility: str
 ) -> dict[str, list[str]]:
@@ -640,6 +647,7 @@ def objective_errors(
     if not title.strip():
         errors["title"] = [_("Give the objective a title: what do you want to achieve?")]
     _length_error(errors, "title", title.strip(), Objective._meta.get_field("title").max_length)
+    _title_error(errors, "title", title)
     _length_error(errors, "description", description, MAX_TEXT_LENGTH)
     if objective_type not in Objective.Type.values:
         errors["objective_type"] = [_("Choose aspirational or committed.")]
@@ -671,6 +679,7 @@ def key_result_errors(
     if not title.strip():
         errors["title"] = [_("Give the key result a title: what will you measure?")]
     _length_error(errors, "title", title.strip(), KeyResult._meta.get_field("title").max_length)
+    _title_error(errors, "title", title)
     _length_error(errors, "unit", unit.strip(), KeyResult._meta.get_field("unit").max_length)
     if kind not in KeyResult.Kind.values:
         errors["kind"] = [_("Choose how the key result is measured.")]
@@ -1160,6 +1169,7 @@ def save_objective_as_template(
     if not title:
         errors["title"] = [_("Give the template a title.")]
     _length_error(errors, "title", title, ObjectiveTemplate._meta.get_field("title").max_length)
+    _title_error(errors, "title", title)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

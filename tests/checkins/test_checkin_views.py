@@ -265,7 +265,7 @@ def test_checkin_fragments_run_a_fixed_number_of_queries(
 
 
 def test_every_problem_of_a_check_in_is_reported_at_once(client, owner, key_result):
-    """"Enter a number" used to hide the required-blocker message until the next save."""
+    """ "Enter a number" used to hide the required-blocker message until the next save."""
     client.force_login(owner)
     response = client.post(
         reverse("check_in", args=[key_result.pk]),

@@ -1094,3 +1094,81 @@ def test_our_400_page_is_answered_for_a_bad_request(client: Client, owner):
     assert "could not be read" in html
     assert 'href="/static/css/app.css"' in html
     assert "script-src" in response["Content-Security-Policy"]
+
+
+# --- Text-direction controls in titles and names -----------------------------------------------
+
+DIRECTION_TRICKS = ["Grow \u202eeunever\u202c fast", "\u2067Ship it", "Plan\u202a"]
+DIRECTION_MESSAGE = b"change the direction of the text"
+
+
+def _title_posts(world: World) -> list[tuple[str, str, Callable[[str], dict]]]:
+    """(actor, url, data with the title) for every form that names something."""
+    kr = world.key_result
+    return [
+        (
+            "owner",
+            reverse("objective_new"),
+            lambda t: {**_objective_fields(world), "title": t, "kr_rows": "1"},
+        ),
+        (
+            "manager",
+            reverse("objective_edit", args=[world.team_objective.pk]),
+            lambda t: {
+                **_objective_fields(world),
+                "title": t,
+                "owner_kind": "team",
+                "owner_team": str(world.product.pk),
+                "version": str(world.team_objective.version),
+            },
+        ),
+        (
+            "manager",
+            reverse("key_result_new", args=[world.team_objective.pk]),
+            lambda t: {**_kr_fields(world), "title": t},
+        ),
+        (
+            "owner",
+            reverse("objective_new"),
+            lambda t: {
+                **_objective_fields(world),
+                "kr_rows": "1",
+                **_kr_fields(world, "kr-0-"),
+                "kr-0-title": t,
+            },
+        ),
+        (
+            "owner",
+            reverse("initiative_new", args=[kr.pk]),
+            lambda t: {**_initiative_fields(world), "title": t},
+        ),
+        (
+            "admin",
+            reverse("objective_save_template", args=[world.team_objective.pk]),
+            lambda t: {"title": t, "department": "product"},
+        ),
+        ("admin", reverse("team_new"), lambda t: {"name": t, "parent": str(world.product.pk)}),
+        (
+            "admin",
+            reverse("cycle_new"),
+            lambda t: {"year": "2032", "period": "2", "name": t, "start_date": "", "end_date": ""},
+        ),
+    ]
+
+
+@pytest.mark.parametrize("title", DIRECTION_TRICKS)
+def test_direction_controls_are_refused_in_titles_and_names(title, world: World, client: Client):
+    for actor, url, data in _title_posts(world):
+        client.force_login(world.users[actor])
+        before = fingerprint()
+        response = client.post(url, data(title))
+        assert response.status_code == 422, (url, response.status_code)
+        assert DIRECTION_MESSAGE in response.content, url
+        assert fingerprint() == before, url
+
+
+def test_direction_marks_in_mixed_text_stay_allowed(world: World, client: Client):
+    client.force_login(world.users["owner"])
+    data = {**_objective_fields(world), "title": "Launch in \u200fمصر\u200f and Korea"}
+    response = client.post(reverse("objective_new"), {**data, "kr_rows": "1"})
+    assert response.status_code == 302
