@@ -17,7 +17,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from objectives import fiscal, permissions, services
-from objectives.ids import is_id
+from objectives.ids import FOREIGN_DIGITS_MESSAGE, is_id
 from objectives.models import (
     Cycle,
     KeyResult,
@@ -29,6 +29,37 @@ from objectives.models import (
     User,
 )
 from objectives.services import MAX_TEXT_LENGTH, grade_errors
+
+
+class AsciiNumberMixin:
+    """A number field that refuses digits other than 0-9 with a message (objectives/ids.py)
+    instead of reading "١٢" as 12."""
+
+    def to_python(self, value: object) -> object:
+        if isinstance(value, str) and not value.isascii():
+            raise forms.ValidationError(FOREIGN_DIGITS_MESSAGE, code="foreign_digits")
+        return super().to_python(value)
+
+
+class AsciiDecimalField(AsciiNumberMixin, forms.DecimalField):
+    pass
+
+
+class AsciiIntegerField(AsciiNumberMixin, forms.IntegerField):
+    pass
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A choice of a row by its id, taken only as ASCII digits: the database would read "١" as
+    1, a row nobody chose."""
+
+    def to_python(self, value: object) -> object:
+        if isinstance(value, str) and value not in self.empty_values and not is_id(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONTH_CHOICES = [(n, MONTHS[n]) for n in range(1, 13)]
@@ -74,7 +105,7 @@ class CycleCreateForm(CycleForm):
     """The quarter picker: a fiscal year and a quarter (or the whole year) fill the name and the
     dates; "custom dates" leaves them to the admin."""
 
-    year = forms.IntegerField(
+    year = AsciiIntegerField(
         label=_("Fiscal year"), min_value=fiscal.MIN_YEAR, max_value=fiscal.MAX_YEAR
     )
     period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES)
@@ -126,7 +157,7 @@ class TransitionForm(forms.Form):
 
 
 class GradeForm(forms.Form):
-    grade = forms.DecimalField(
+    grade = AsciiDecimalField(
         label=_("Final grade"),
         min_value=0,
         max_value=1,
@@ -201,7 +232,7 @@ class CarryOverForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one objective to carry over.")},
     )
-    into = forms.ModelChoiceField(
+    into = IdChoiceField(
         label=_("Into"),
         queryset=Cycle.objects.none(),
         empty_label=None,
@@ -247,7 +278,7 @@ class PersonCreateForm(PersonForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("Tell them in person; they can sign in with it straight away."),
     )
-    team = forms.ModelChoiceField(
+    team = IdChoiceField(
         label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("No team yet")
     )
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
@@ -269,7 +300,7 @@ class PersonCreateForm(PersonForm):
 
 
 class MembershipForm(forms.Form):
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all())
+    team = IdChoiceField(label=_("Team"), queryset=Team.objects.all())
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 
 
@@ -278,7 +309,7 @@ class MembershipRoleForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    owner = forms.ModelChoiceField(
+    owner = IdChoiceField(
         label=_("New owner"),
         queryset=User.objects.filter(is_active=True),
         error_messages={"invalid_choice": _("Choose an active person from the list.")},
@@ -287,9 +318,7 @@ class ReassignForm(forms.Form):
 
 class TeamForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120, required=False)
-    parent = forms.ModelChoiceField(
-        label=_("Belongs to"), queryset=Team.objects.all(), required=False
-    )
+    parent = IdChoiceField(label=_("Belongs to"), queryset=Team.objects.all(), required=False)
 
 
 # --- Planning --------------------------------------------------------------------------------
@@ -431,7 +460,7 @@ class ObjectiveForm(VersionedFormMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     owner_user = PersonField(label=_("Person (username)"), required=False)
-    owner_team = forms.ModelChoiceField(
+    owner_team = IdChoiceField(
         label=_("Team"),
         queryset=Team.objects.none(),
         required=False,

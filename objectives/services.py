@@ -19,6 +19,7 @@ from initiatives.models import Initiative
 from objectives import permissions
 from objectives.concurrency import conditional_update, ensure_version
 from objectives.cycle_services import CycleStateError, ensure_cycle_open
+from objectives.ids import FOREIGN_DIGITS_MESSAGE
 from objectives.models import (
     MAX_ABS_VALUE,
     Cycle,
@@ -602,6 +603,8 @@ def parse_number(text: str) -> tuple[Decimal | None, list[str]]:
     text = text.strip()
     if not text:
         return None, []
+    if not text.isascii():
+        return None, [str(FOREIGN_DIGITS_MESSAGE)]
     try:
         value = Decimal(text)
     except (InvalidOperation, ValueError):
