@@ -90,7 +90,8 @@ class HtmxErrorMiddleware:
     Our error handlers (okr_site/views.py) already answer HTMX with a message for the page's
     alert region; this catches any other whole page sent with an error status to an HTMX
     request — Django's debug pages, a view that renders its page on a refusal — and answers
-    the same message instead. Fragments (a form with its errors, a refusal in place) pass.
+    the same message instead. Fragments (a refusal in place) and forms with their errors (422,
+    page or fragment) pass.
     Placed after the CSP middleware, so the answer it makes still gets the policy header.
     """
 
@@ -101,6 +102,8 @@ class HtmxErrorMiddleware:
         response = self.get_response(request)
         if (
             response.status_code >= 400
+            # 422 is a form with its messages next to its fields: the page asked for it.
+            and response.status_code != 422
             and request.headers.get("HX-Request") == "true"
             and not response.streaming
             and not response.has_header("HX-Retarget")

@@ -106,3 +106,12 @@ def test_the_page_has_an_alert_region_with_fallback_messages(client: Client, own
     assert "data-network-message=" in html
     assert "data-error-message=" in html
     assert "js/alerts.js" in html
+
+
+def test_a_whole_form_page_with_its_errors_is_left_to_htmx(client: Client, owner, cycle):
+    """A 422 is a form with its messages next to its fields, whole page or not."""
+    client.force_login(owner)
+    response = client.post(reverse("objective_new"), {"cycle": cycle.pk}, headers=HTMX)
+    assert response.status_code == 422
+    assert not response.has_header("HX-Retarget")
+    assert "<html" in response.content.decode()

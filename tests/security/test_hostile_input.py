@@ -764,6 +764,7 @@ MESSAGE_MARKERS = (
     b"has-error",
     b"import-errors",
     b'role="alert"',
+    b"alert-message",  # a failed HTMX request's message for the page's alert region
 )
 
 
