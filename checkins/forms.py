@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from checkins.models import ReminderDelivery, ReminderPolicy, Weekday
 from checkins.services import CONFIDENCE_CHOICES, MAX_TEXT_LENGTH, checkin_errors
+from objectives.forms import AsciiDecimalField, AsciiIntegerField
 from objectives.models import MAX_ABS_VALUE, VALUE_DIGITS
 
 CONFIDENCE_LABELS = {
@@ -16,7 +17,7 @@ CONFIDENCE_LABELS = {
 
 
 class CheckInForm(forms.Form):
-    value = forms.DecimalField(
+    value = AsciiDecimalField(
         label=_("Value"),
         min_value=-MAX_ABS_VALUE,
         max_value=MAX_ABS_VALUE,
@@ -44,9 +45,9 @@ class CheckInForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if self.errors:
-            return cleaned
-        # The same rules the service enforces, reported next to the fields they concern.
+        # The same rules the service enforces, reported next to the fields they concern, all at
+        # once: a value that is not a number must not hide that blockers are required. A field
+        # that already has its own message keeps just that one.
         errors = checkin_errors(
             value=cleaned.get("value"),
             confidence=cleaned.get("confidence"),
@@ -54,15 +55,16 @@ class CheckInForm(forms.Form):
             blockers=cleaned.get("blockers", ""),
         )
         for field, messages in errors.items():
-            for message in messages:
-                self.add_error(field, message)
+            if field not in self.errors:
+                for message in messages:
+                    self.add_error(field, message)
         return cleaned
 
 
 class ReminderPolicyForm(forms.ModelForm):
     """The admins' reminder settings; saved through checkins.reminders.update_reminder_policy."""
 
-    nudge_after_days = forms.IntegerField(
+    nudge_after_days = AsciiIntegerField(
         label=ReminderPolicy._meta.get_field("nudge_after_days").verbose_name,
         help_text=ReminderPolicy._meta.get_field("nudge_after_days").help_text,
         min_value=0,

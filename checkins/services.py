@@ -28,7 +28,7 @@ def checkin_errors(
         errors["value"] = [_("Enter the new value.")]
     elif not value.is_finite():
         errors["value"] = [_("Enter a finite number.")]
-    elif abs(value) > MAX_ABS_VALUE:
+    elif value.copy_abs() > MAX_ABS_VALUE:  # abs() would trap decimal.Overflow on 1e999…
         errors["value"] = [_("Enter a number between −1,000,000,000,000 and 1,000,000,000,000.")]
     if confidence not in CONFIDENCE_CHOICES:
         errors["confidence"] = [_("Choose a confidence from 1 to 5.")]

@@ -22,6 +22,7 @@ from initiatives.models import Initiative
 from objectives import permissions
 from objectives.cycle_services import ensure_cycle_open
 from objectives.models import Cycle, KeyResult, User
+from objectives.titles import title_errors
 
 TITLE_MAX = Initiative._meta.get_field("title").max_length
 LINK_MAX = Initiative._meta.get_field("link").max_length
@@ -81,6 +82,8 @@ def initiative_errors(
         errors["title"] = [_("Give the initiative a title: what work will be done?")]
     elif len(title) > TITLE_MAX:
         errors["title"] = [_("Keep the title under %(limit)s characters.") % {"limit": TITLE_MAX}]
+    elif title_errors(title):
+        errors["title"] = title_errors(title)
     if owner is None:
         errors["owner"] = [_("Choose who owns this initiative.")]
     elif not owner.is_active:

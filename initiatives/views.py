@@ -29,7 +29,7 @@ from initiatives.models import Initiative
 from objectives import permissions
 from objectives.cycle_services import CycleStateError, closed_cycle_message
 from objectives.models import Cycle, KeyResult
-from objectives.view_helpers import add_service_errors, refusal
+from objectives.view_helpers import add_service_errors, current_page_path, refusal
 
 PANEL = "initiatives/panel.html#panel"
 SECTION = "initiatives/panel.html#mine"
@@ -80,9 +80,7 @@ def _from_section(request: HttpRequest) -> bool:
 def _next_url(request: HttpRequest, key_result: KeyResult) -> str:
     """Where a form without JavaScript returns: the `next` it carries, else the page an HTMX
     fragment sits on, else the key result's page; only ever a path on this site."""
-    candidates = [request.POST.get("next"), request.GET.get("next")]
-    if request.htmx:
-        candidates.append(request.htmx.current_url_abs_path)
+    candidates = [request.POST.get("next"), request.GET.get("next"), current_page_path(request)]
     for candidate in candidates:
         if candidate and url_has_allowed_host_and_scheme(
             candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()

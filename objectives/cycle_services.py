@@ -28,6 +28,7 @@ from objectives.models import (
     ProgrammeSettings,
     User,
 )
+from objectives.titles import title_errors
 
 MAX_CYCLE_DAYS = 731  # two years: anything longer is a typo in the year
 # A move by hand this many days away from what the cycle's dates say goes through without a
@@ -74,6 +75,8 @@ def cycle_errors(
         errors["name"] = [_("Give the cycle a name, such as “2027 Q1”.")]
     elif len(name) > Cycle._meta.get_field("name").max_length:
         errors["name"] = [_("Keep the name under 80 characters.")]
+    elif title_errors(name):
+        errors["name"] = title_errors(name)
     elif others.filter(name__iexact=name).exists():
         errors["name"] = [_("There is already a cycle called “%(name)s”.") % {"name": name}]
     if start_date is None:

@@ -17,7 +17,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from objectives import fiscal, permissions, services
-from objectives.ids import is_id
+from objectives.ids import FOREIGN_DIGITS_MESSAGE, is_id
 from objectives.models import (
     Cycle,
     KeyResult,
@@ -29,6 +29,37 @@ from objectives.models import (
     User,
 )
 from objectives.services import MAX_TEXT_LENGTH, grade_errors
+
+
+class AsciiNumberMixin:
+    """A number field that refuses digits other than 0-9 with a message (objectives/ids.py)
+    instead of reading "١٢" as 12."""
+
+    def to_python(self, value: object) -> object:
+        if isinstance(value, str) and not value.isascii():
+            raise forms.ValidationError(FOREIGN_DIGITS_MESSAGE, code="foreign_digits")
+        return super().to_python(value)
+
+
+class AsciiDecimalField(AsciiNumberMixin, forms.DecimalField):
+    pass
+
+
+class AsciiIntegerField(AsciiNumberMixin, forms.IntegerField):
+    pass
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A choice of a row by its id, taken only as ASCII digits: the database would read "١" as
+    1, a row nobody chose."""
+
+    def to_python(self, value: object) -> object:
+        if isinstance(value, str) and value not in self.empty_values and not is_id(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONTH_CHOICES = [(n, MONTHS[n]) for n in range(1, 13)]
@@ -74,7 +105,7 @@ class CycleCreateForm(CycleForm):
     """The quarter picker: a fiscal year and a quarter (or the whole year) fill the name and the
     dates; "custom dates" leaves them to the admin."""
 
-    year = forms.IntegerField(
+    year = AsciiIntegerField(
         label=_("Fiscal year"), min_value=fiscal.MIN_YEAR, max_value=fiscal.MAX_YEAR
     )
     period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES)
@@ -129,7 +160,7 @@ class TransitionForm(forms.Form):
 
 
 class GradeForm(forms.Form):
-    grade = forms.DecimalField(
+    grade = AsciiDecimalField(
         label=_("Final grade"),
         min_value=0,
         max_value=1,
@@ -204,7 +235,7 @@ class CarryOverForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one objective to carry over.")},
     )
-    into = forms.ModelChoiceField(
+    into = IdChoiceField(
         label=_("Into"),
         queryset=Cycle.objects.none(),
         empty_label=None,
@@ -250,7 +281,7 @@ class PersonCreateForm(PersonForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("Tell them in person; they can sign in with it straight away."),
     )
-    team = forms.ModelChoiceField(
+    team = IdChoiceField(
         label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("No team yet")
     )
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
@@ -272,7 +303,7 @@ class PersonCreateForm(PersonForm):
 
 
 class MembershipForm(forms.Form):
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all())
+    team = IdChoiceField(label=_("Team"), queryset=Team.objects.all())
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 
 
@@ -281,7 +312,7 @@ class MembershipRoleForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    owner = forms.ModelChoiceField(
+    owner = IdChoiceField(
         label=_("New owner"),
         queryset=User.objects.filter(is_active=True),
         error_messages={"invalid_choice": _("Choose an active person from the list.")},
@@ -290,9 +321,7 @@ class ReassignForm(forms.Form):
 
 class TeamForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120, required=False)
-    parent = forms.ModelChoiceField(
-        label=_("Belongs to"), queryset=Team.objects.all(), required=False
-    )
+    parent = IdChoiceField(label=_("Belongs to"), queryset=Team.objects.all(), required=False)
 
 
 # --- Planning --------------------------------------------------------------------------------
@@ -376,15 +405,21 @@ class OwnerKind:
 
 
 class VersionField(forms.CharField):
-    """The version of the row an edit form was rendered from (objectives/concurrency.py)."""
+    """The version of the row an edit form was rendered from (objectives/concurrency.py).
+
+    A form sent without one is treated as rendered from before the first save: versions start
+    at 1, so MISSING_VERSION never matches and the edit is refused as a stale one, with the
+    current values to compare. (None would tell the service to skip the check.)"""
+
+    MISSING_VERSION = 0
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(required=False, widget=forms.HiddenInput, **kwargs)
 
-    def clean(self, value: object) -> int | None:
+    def clean(self, value: object) -> int:
         text = str(super().clean(value) or "").strip()
         if not text:
-            return None
+            return self.MISSING_VERSION
         if not is_id(text) or len(text) > 9:
             raise forms.ValidationError(
                 _("This form is out of date or damaged: reload the page and edit again.")
@@ -428,7 +463,7 @@ class ObjectiveForm(VersionedFormMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     owner_user = PersonField(label=_("Person (username)"), required=False)
-    owner_team = forms.ModelChoiceField(
+    owner_team = IdChoiceField(
         label=_("Team"),
         queryset=Team.objects.none(),
         required=False,
@@ -644,6 +679,23 @@ class KeyResultRows:
             )
             for index in range(count)
         ]
+        # A spare row left empty is skipped, so it has nothing to complain about: drawn again
+        # unbound, with what it carried (its kind, start and weight) as its initial values,
+        # it shows no "Give the key result a title" or "Enter a number".
+        self.forms = [
+            KeyResultForm(
+                prefix=form.prefix,
+                initial={
+                    name: form.data[form.add_prefix(name)]
+                    for name in form.fields
+                    if form.add_prefix(name) in form.data
+                },
+                owner_required=False,
+            )
+            if form.is_bound and form.is_blank()
+            else form
+            for form in self.forms
+        ]
 
     @staticmethod
     def count_in(data: object, *, add: bool = False) -> int:
@@ -652,7 +704,7 @@ class KeyResultRows:
         return max(1, min(MAX_KEY_RESULT_ROWS, count + (1 if add else 0)))
 
     def filled(self) -> list[KeyResultForm]:
-        return [form for form in self.forms if not form.is_blank()]
+        return [form for form in self.forms if form.is_bound and not form.is_blank()]
 
     def is_valid(self) -> bool:
         return all([form.is_valid() for form in self.filled()])

@@ -21,6 +21,7 @@ from audit import services as audit
 from audit.models import AuditEvent
 from objectives import permissions
 from objectives.models import Membership, Team, User
+from objectives.titles import title_errors
 
 LANGUAGE_CODES = {"", *(code for code, _name in settings.LANGUAGES)}
 
@@ -291,6 +292,8 @@ def _name_errors(name: str, parent: Team | None, exclude_pk: int | None) -> list
         return [_("Give the team a name.")]
     if len(name) > Team._meta.get_field("name").max_length:
         return [_("Keep the name under 120 characters.")]
+    if title_errors(name):
+        return title_errors(name)
     siblings = Team.objects.filter(parent=parent, name__iexact=name)
     if exclude_pk:
         siblings = siblings.exclude(pk=exclude_pk)

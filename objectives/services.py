@@ -19,6 +19,7 @@ from initiatives.models import Initiative
 from objectives import permissions
 from objectives.concurrency import conditional_update, ensure_version
 from objectives.cycle_services import CycleStateError, ensure_cycle_open
+from objectives.ids import FOREIGN_DIGITS_MESSAGE
 from objectives.models import (
     MAX_ABS_VALUE,
     Cycle,
@@ -30,6 +31,7 @@ from objectives.models import (
     Team,
     User,
 )
+from objectives.titles import title_errors
 
 MAX_TEXT_LENGTH = 4000
 GRADE_PLACES = 2  # grades are judgements, written as 0.7 or 0.65, not 0.6543
@@ -601,6 +603,8 @@ def parse_number(text: str) -> tuple[Decimal | None, list[str]]:
     text = text.strip()
     if not text:
         return None, []
+    if not text.isascii():
+        return None, [str(FOREIGN_DIGITS_MESSAGE)]
     try:
         value = Decimal(text)
     except (InvalidOperation, ValueError):
@@ -615,7 +619,9 @@ def number_errors(value: Decimal | None, *, places: int = VALUE_PLACES) -> list[
         return [_("Enter a number.")]
     if not value.is_finite():
         return [_("Enter a finite number.")]
-    if abs(value) > MAX_ABS_VALUE:
+    # copy_abs(), not abs(): abs() rounds in the decimal context, which traps Overflow on
+    # "1e999999999999999999" (a number Decimal() parses); comparisons never trap.
+    if value.copy_abs() > MAX_ABS_VALUE:
         return [_("Keep numbers between −1,000,000,000,000 and 1,000,000,000,000.")]
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -places:
@@ -630,6 +636,12 @@ def _length_error(errors: dict[str, list[str]], field: str, text: str, limit: in
         )
 
 
+def _title_error(errors: dict[str, list[str]], field: str, text: str) -> None:
+    problems = title_errors(text)
+    if problems:
+        errors.setdefault(field, []).extend(problems)
+
+
 def objective_errors(
     *, title: str, description: str, objective_type: str, visibility: str
 ) -> dict[str, list[str]]:
@@ -638,6 +650,7 @@ def objective_errors(
     if not title.strip():
         errors["title"] = [_("Give the objective a title: what do you want to achieve?")]
     _length_error(errors, "title", title.strip(), Objective._meta.get_field("title").max_length)
+    _title_error(errors, "title", title)
     _length_error(errors, "description", description, MAX_TEXT_LENGTH)
     if objective_type not in Objective.Type.values:
         errors["objective_type"] = [_("Choose aspirational or committed.")]
@@ -669,6 +682,7 @@ def key_result_errors(
     if not title.strip():
         errors["title"] = [_("Give the key result a title: what will you measure?")]
     _length_error(errors, "title", title.strip(), KeyResult._meta.get_field("title").max_length)
+    _title_error(errors, "title", title)
     _length_error(errors, "unit", unit.strip(), KeyResult._meta.get_field("unit").max_length)
     if kind not in KeyResult.Kind.values:
         errors["kind"] = [_("Choose how the key result is measured.")]
@@ -1176,6 +1190,7 @@ def save_objective_as_template(
     if not title:
         errors["title"] = [_("Give the template a title.")]
     _length_error(errors, "title", title, ObjectiveTemplate._meta.get_field("title").max_length)
+    _title_error(errors, "title", title)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -1,6 +1,8 @@
 """What the views of objectives/ share: refusals with their reason, service errors onto form
 fields, safe "next" links, and finding a key result the user may see."""
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
@@ -35,6 +37,31 @@ def safe_next_url(request: HttpRequest, default: str) -> str:
     ):
         return candidate
     return default
+
+
+def same_site_path(request: HttpRequest, url: str | None) -> str | None:
+    """The path (and query) of `url` when it points at this site, else None; never raises.
+
+    For headers the browser (or anyone) writes, such as HX-Current-URL and Referer: urlsplit
+    raises ValueError on "http://[::1", which django-htmx's current_url_abs_path does not catch.
+    """
+    if not url or not url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def current_page_path(request: HttpRequest) -> str | None:
+    """The path of the page an HTMX request was made from (its HX-Current-URL) when that page
+    is on this site, else None."""
+    if request.headers.get("HX-Request") != "true":
+        return None
+    return same_site_path(request, request.headers.get("HX-Current-URL"))
 
 
 def get_key_result_for_user(request: HttpRequest, pk: int) -> KeyResult:

@@ -1,18 +1,19 @@
-"""Ends idle and over-age sessions, and keeps HTMX requests out of the login page."""
+"""Ends idle and over-age sessions, keeps HTMX requests out of the login page, and keeps error
+pages out of HTMX swaps."""
 
+import re
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
-from okr_site import session_timeout
+from objectives.view_helpers import current_page_path
+from okr_site import session_timeout, views
 
 
 class SessionTimeoutMiddleware:
@@ -76,12 +77,38 @@ class SessionTimeoutMiddleware:
     @staticmethod
     def _login_url_for_htmx(request: HttpRequest) -> str:
         """The login page, coming back to the page the fragment was part of."""
-        back_to = request.headers.get("HX-Current-URL", "")
-        if back_to and url_has_allowed_host_and_scheme(
-            back_to, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        return redirect_to_login(current_page_path(request) or "/")["Location"]
+
+
+# The start of a whole HTML page, as opposed to a fragment.
+_WHOLE_PAGE = re.compile(rb"\s*(<!doctype html|<html)", re.IGNORECASE)
+
+
+class HtmxErrorMiddleware:
+    """A failed HTMX request never gets a whole error page swapped into the page it came from.
+
+    Our error handlers (okr_site/views.py) already answer HTMX with a message for the page's
+    alert region; this catches any other whole page sent with an error status to an HTMX
+    request — Django's debug pages, a view that renders its page on a refusal — and answers
+    the same message instead. Fragments (a refusal in place) and forms with their errors (422,
+    page or fragment) pass.
+    Placed after the CSP middleware, so the answer it makes still gets the policy header.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            # 422 is a form with its messages next to its fields: the page asked for it.
+            and response.status_code != 422
+            and request.headers.get("HX-Request") == "true"
+            and not response.streaming
+            and not response.has_header("HX-Retarget")
+            and response.get("Content-Type", "").startswith("text/html")
+            and _WHOLE_PAGE.match(response.content[:512])
         ):
-            parts = urlsplit(back_to)
-            back_to = parts.path + (f"?{parts.query}" if parts.query else "")
-        else:
-            back_to = "/"
-        return redirect_to_login(back_to)["Location"]
+            return views.htmx_alert(request, status=response.status_code)
+        return response

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Inside the CSP middleware, so the message it puts in place of an error page gets the policy.
+    "okr_site.middleware.HtmxErrorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "objectives.middleware.UserTimezoneMiddleware",
     # Last, as django-axes requires: it turns a lockout flagged during the login into its page.

@@ -240,3 +240,30 @@ def test_a_reassignment_in_between_is_kept_when_the_owner_applies_theirs(
     assert refused.status_code == 403
     key_result.refresh_from_db()
     assert key_result.owner == teammate and key_result.unit == "%"
+
+
+def test_an_edit_without_a_version_is_refused_as_a_stale_one(client, manager, key_result):
+    """A form that lost its version field used to skip the conflict check and overwrite."""
+    client.force_login(manager)
+    data = _kr_data(key_result, target_value="99")
+    del data["version"]
+    response = client.post(reverse("key_result_edit", args=[key_result.pk]), data, **HTMX)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'data-testid="edit-conflict"' in html
+    # The form now carries the current version: sending it again applies it knowingly.
+    assert 'name="version" value="1"' in html
+    assert KeyResult.objects.get(pk=key_result.pk).target_value == D(60)
+    assert KeyResult.objects.get(pk=key_result.pk).version == 1
+
+
+def test_an_objective_edit_without_a_version_is_refused_as_a_stale_one(
+    client, manager, team_objective
+):
+    client.force_login(manager)
+    data = _objective_data(team_objective, title="Overwritten blindly")
+    del data["version"]
+    response = client.post(reverse("objective_edit", args=[team_objective.pk]), data)
+    assert response.status_code == 409
+    assert 'data-testid="edit-conflict"' in response.content.decode()
+    assert Objective.objects.get(pk=team_objective.pk).title == team_objective.title

@@ -267,3 +267,19 @@ def test_checkin_fragments_run_a_fixed_number_of_queries(
         assert (
             client.post(_url(target), {"value": "x", "confidence": "4"}, **HTMX).status_code == 422
         )
+
+
+def test_every_problem_of_a_check_in_is_reported_at_once(client, owner, key_result):
+    """ "Enter a number" used to hide the required-blocker message until the next save."""
+    client.force_login(owner)
+    response = client.post(
+        reverse("check_in", args=[key_result.pk]),
+        {"value": "abc", "confidence": "2", "blockers": ""},
+        **HTMX,
+    )
+    assert response.status_code == 422
+    errors = response.context["form"].errors
+    assert set(errors) == {"value", "blockers"}
+    assert errors["value"] == ["Enter a number."]  # only its own message, not two
+    assert "say what blocks you" in errors["blockers"][0]
+    assert not CheckIn.objects.exists()

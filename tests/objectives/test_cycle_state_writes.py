@@ -187,7 +187,8 @@ ENDPOINTS = [
         frozenset(OPEN),
         "manager",
         lambda c, w: c.post(
-            reverse("objective_edit", args=[w.objective.pk]), _objective_form(w, title="Renamed")
+            reverse("objective_edit", args=[w.objective.pk]),
+            {**_objective_form(w, title="Renamed"), "version": w.objective.version},
         ),
         lambda w: Objective.objects.get(pk=w.objective.pk).title,
     ),
@@ -231,6 +232,7 @@ ENDPOINTS = [
                 "start_value": "20",
                 "target_value": "60",
                 "weight": "1",
+                "version": w.key_result.version,
             },
         ),
         lambda w: KeyResult.objects.get(pk=w.key_result.pk).title,

@@ -363,6 +363,7 @@ def test_editing_an_objective(client, manager, team_objective, company, cycle):
             "objective_type": "committed",
             "visibility": "private",
             "parent": top.pk,
+            "version": team_objective.version,  # the edit form carries it
         },
     )
     assert response.status_code == 302
@@ -572,7 +573,14 @@ def test_editing_a_key_result_inline(client, owner, key_result):
     assert "disabled" in html and "may reassign it" in html
 
     saved = client.post(
-        url, _kr_data(title="Raise activation to 70%", owner="teammate", target_value="70"), **HTMX
+        url,
+        _kr_data(
+            title="Raise activation to 70%",
+            owner="teammate",
+            target_value="70",
+            version=key_result.version,
+        ),
+        **HTMX,
     )
     assert saved.status_code == 200
     assert saved.content.decode().lstrip().startswith('<section id="kr-editor"')
@@ -586,7 +594,10 @@ def test_editing_a_key_result_inline(client, owner, key_result):
 
 def test_a_manager_reassigns_a_key_result_while_editing_it(client, manager, teammate, key_result):
     client.force_login(manager)
-    client.post(reverse("key_result_edit", args=[key_result.pk]), _kr_data(owner="teammate"))
+    client.post(
+        reverse("key_result_edit", args=[key_result.pk]),
+        _kr_data(owner="teammate", version=key_result.version),
+    )
     key_result.refresh_from_db()
     assert key_result.owner == teammate
 
@@ -969,3 +980,21 @@ def test_a_new_objective_can_start_aligned_to_one(client, owner, team_objective)
     assert link in page
     form = client.get(link.replace("&amp;", "&")).content.decode()
     assert f'<option value="{team_objective.pk}" selected' in form
+
+
+@pytest.mark.parametrize("extra", [{"title": ""}, {"add_row": "1"}, {"kr-0-target_value": "x"}])
+def test_spare_untouched_key_result_rows_show_no_errors(client, owner, cycle, extra):
+    """A refused form (or one given another row) came back with "Give the key result a title"
+    and "Enter a number" on every row left empty."""
+    client.force_login(owner)
+    data = _new_objective_data(cycle, **extra)
+    response = client.post(reverse("objective_new"), data)
+    html = response.content.decode()
+    rows = html.split('<tr class="kr-row-form">')[1:]
+    assert len(rows) >= 3
+    assert "Give the key result a title" not in html
+    spare = rows[2].split("</tr>")[0]
+    assert 'class="error"' not in spare and "has-error" not in spare
+    # What the spare row carried is still in it.
+    assert 'name="kr-2-start_value" value="0"' in spare
+    assert not Objective.objects.exists()

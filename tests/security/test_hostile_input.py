@@ -52,6 +52,8 @@ BAD_NUMBERS = [
     "1e999",
     "-1e999",
     "1e99999999999999999999",
+    "1e999999999999999999",  # parses, then traps decimal.Overflow in any arithmetic
+    "-1e999999999999999999",
     "9" * 40,
     "-" + "9" * 40,
     "1,000",
@@ -75,6 +77,7 @@ ODD_NUMBERS = [
     "1e3",
     "1E-2",
     "1e-999",
+    "1e-999999999999",
     "0.000001",
     "1e12",
     "1000000000001",
@@ -762,6 +765,7 @@ MESSAGE_MARKERS = (
     b"has-error",
     b"import-errors",
     b'role="alert"',
+    b"alert-message",  # a failed HTMX request's message for the page's alert region
 )
 
 
@@ -925,3 +929,248 @@ def dict_of_lists(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
     for key, value in pairs:
         out.setdefault(key, []).append(value.replace("\x00", ""))
     return out
+
+
+# --- Numbers past the decimal context's range ---------------------------------------------------
+# Decimal("1e999999999999999999") parses, but any arithmetic on it (abs(), quantize, normalize)
+# traps decimal.Overflow: these were 500s on every plan form, the live hints and the CSV import.
+
+OVERFLOWING = ["1e999999999999999999", "-1e999999999999999999", "1e-999999999999"]
+NUMBER_FIELDS = ["start_value", "target_value", "weight"]
+
+
+def _refused_with_message(response) -> None:
+    assert response.status_code == 422, response.status_code
+    assert any(m in response.content for m in MESSAGE_MARKERS)
+
+
+@pytest.mark.parametrize("number", OVERFLOWING)
+@pytest.mark.parametrize("name", NUMBER_FIELDS)
+def test_overflowing_numbers_on_the_plan_forms_are_refused(
+    number, name, world: World, client: Client
+):
+    client.force_login(world.users["manager"])
+    before = fingerprint()
+    new_objective = {**_objective_fields(world), "kr_rows": "1", **_kr_fields(world, "kr-0-")}
+    new_objective[f"kr-0-{name}"] = number
+    _refused_with_message(client.post(reverse("objective_new"), new_objective))
+    new_kr = {**_kr_fields(world), name: number}
+    url = reverse("key_result_new", args=[world.team_objective.pk])
+    _refused_with_message(client.post(url, new_kr))
+    edit = {**new_kr, "version": str(world.key_result.version)}
+    url = reverse("key_result_edit", args=[world.key_result.pk])
+    _refused_with_message(client.post(url, edit))
+    assert fingerprint() == before
+
+
+@pytest.mark.parametrize("number", OVERFLOWING)
+@pytest.mark.parametrize("name", NUMBER_FIELDS)
+def test_overflowing_numbers_in_the_live_hints_are_answered(
+    number, name, world: World, client: Client
+):
+    client.force_login(world.users["owner"])
+    headers = {"HX-Request": "true"}
+    response = client.get(
+        reverse("key_result_hints"), {**_kr_fields(world), name: number}, headers=headers
+    )
+    assert response.status_code == 200
+    assert b"decimals" in response.content or b"1,000,000,000,000" in response.content
+    query = {**_objective_fields(world), "kr_rows": "1", **_kr_fields(world, "kr-0-")}
+    query[f"kr-0-{name}"] = number
+    response = client.get(reverse("objective_hints"), query, headers=headers)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("number", OVERFLOWING)
+@pytest.mark.parametrize("column", [13, 14, 15])  # start, target, weight (1-based)
+def test_overflowing_numbers_in_a_csv_import_are_reported(
+    number, column, world: World, client: Client
+):
+    client.force_login(world.users["owner"])
+    row = list(VALID_CSV_ROW)
+    row[column - 1] = number
+    text = _csv(row)
+    before = fingerprint()
+    upload = SimpleUploadedFile("okrs.csv", text.encode(), "text/csv")
+    dry_run = client.post(reverse("okr_import"), {"cycle": world.planning.pk, "file": upload})
+    _refused_with_message(dry_run)
+    confirm = client.post(
+        reverse("okr_import"),
+        {"cycle": world.planning.pk, "action": "confirm", "content": text},
+    )
+    _refused_with_message(confirm)
+    assert fingerprint() == before
+
+
+@pytest.mark.parametrize("number", OVERFLOWING)
+def test_overflowing_check_in_values_are_refused(number, world: World, client: Client):
+    client.force_login(world.users["owner"])
+    before = fingerprint()
+    response = client.post(
+        reverse("check_in", args=[world.key_result.pk]),
+        {"value": number, "confidence": "4"},
+        headers={"HX-Request": "true"},
+    )
+    _refused_with_message(response)
+    assert fingerprint() == before
+
+
+# --- Malformed headers, odd charsets, and our own error pages --------------------------------
+
+MALFORMED_URLS = ["http://[::1", "http://[::1/plan/", "http://testserver:99999999/", "::::"]
+
+
+@pytest.mark.parametrize("current_url", MALFORMED_URLS)
+def test_a_malformed_hx_current_url_is_ignored(current_url, world: World, client: Client):
+    """django-htmx's current_url_abs_path raises ValueError on "http://[::1" (a 500)."""
+    client.force_login(world.users["owner"])
+    headers = {"HX-Request": "true", "HX-Current-URL": current_url}
+    kr = world.key_result
+    for url in (
+        reverse("my_week"),
+        reverse("initiative_list", args=[kr.pk]),
+        reverse("initiative_new", args=[kr.pk]),
+        reverse("check_in", args=[kr.pk]),
+        reverse("plan"),
+        reverse("key_result", args=[kr.pk]),
+    ):
+        assert client.get(url, headers=headers).status_code == 200, url
+    before = fingerprint()
+    response = client.post(reverse("initiative_new", args=[kr.pk]), {"title": ""}, headers=headers)
+    assert response.status_code == 422
+    assert fingerprint() == before
+
+
+def _csrf_client(user: User) -> tuple[Client, str]:
+    """A client that checks CSRF as a browser's requests are checked, and its token."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    client.get(reverse("my_week"))
+    return client, client.cookies["csrftoken"].value
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_utf16_form_body_gets_our_400_page(htmx, world: World):
+    """Django refuses a non-UTF-8 form body with BadRequest; its default 400 view then reads the
+    body again (for the CSRF check) and fails, which left a bare-text 500."""
+    client, token = _csrf_client(world.users["owner"])
+    headers = {"X-CSRFToken": token, **({"HX-Request": "true"} if htmx else {})}
+    before = fingerprint()
+    response = client.post(
+        reverse("check_in", args=[world.key_result.pk]),
+        "value=42&confidence=4",
+        content_type="application/x-www-form-urlencoded; charset=utf-16",
+        headers=headers,
+    )
+    assert response.status_code == 400
+    assert fingerprint() == before
+    assert "script-src" in response["Content-Security-Policy"]
+    html = response.content.decode()
+    if htmx:
+        assert "<html" not in html
+        assert response["HX-Retarget"] == "#alert-region"
+        assert "could not be read" in html
+    else:
+        assert "could not be read" in html
+        assert 'href="/static/css/app.css"' in html
+
+
+@pytest.mark.urls("tests.okr_site.error_urls")
+def test_our_500_page_is_answered_for_an_unexpected_failure(client: Client, owner):
+    client.force_login(owner)
+    client.raise_request_exception = False
+    response = client.get("/test-errors/crash/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Something went wrong on our side" in html
+    assert 'href="/static/css/app.css"' in html
+    assert "script-src" in response["Content-Security-Policy"]
+
+
+@pytest.mark.urls("tests.okr_site.error_urls")
+def test_our_400_page_is_answered_for_a_bad_request(client: Client, owner):
+    client.force_login(owner)
+    response = client.get("/test-errors/bad/")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "could not be read" in html
+    assert 'href="/static/css/app.css"' in html
+    assert "script-src" in response["Content-Security-Policy"]
+
+
+# --- Text-direction controls in titles and names -----------------------------------------------
+
+DIRECTION_TRICKS = ["Grow \u202eeunever\u202c fast", "\u2067Ship it", "Plan\u202a"]
+DIRECTION_MESSAGE = b"change the direction of the text"
+
+
+def _title_posts(world: World) -> list[tuple[str, str, Callable[[str], dict]]]:
+    """(actor, url, data with the title) for every form that names something."""
+    kr = world.key_result
+    return [
+        (
+            "owner",
+            reverse("objective_new"),
+            lambda t: {**_objective_fields(world), "title": t, "kr_rows": "1"},
+        ),
+        (
+            "manager",
+            reverse("objective_edit", args=[world.team_objective.pk]),
+            lambda t: {
+                **_objective_fields(world),
+                "title": t,
+                "owner_kind": "team",
+                "owner_team": str(world.product.pk),
+                "version": str(world.team_objective.version),
+            },
+        ),
+        (
+            "manager",
+            reverse("key_result_new", args=[world.team_objective.pk]),
+            lambda t: {**_kr_fields(world), "title": t},
+        ),
+        (
+            "owner",
+            reverse("objective_new"),
+            lambda t: {
+                **_objective_fields(world),
+                "kr_rows": "1",
+                **_kr_fields(world, "kr-0-"),
+                "kr-0-title": t,
+            },
+        ),
+        (
+            "owner",
+            reverse("initiative_new", args=[kr.pk]),
+            lambda t: {**_initiative_fields(world), "title": t},
+        ),
+        (
+            "admin",
+            reverse("objective_save_template", args=[world.team_objective.pk]),
+            lambda t: {"title": t, "department": "product"},
+        ),
+        ("admin", reverse("team_new"), lambda t: {"name": t, "parent": str(world.product.pk)}),
+        (
+            "admin",
+            reverse("cycle_new"),
+            lambda t: {"year": "2032", "period": "2", "name": t, "start_date": "", "end_date": ""},
+        ),
+    ]
+
+
+@pytest.mark.parametrize("title", DIRECTION_TRICKS)
+def test_direction_controls_are_refused_in_titles_and_names(title, world: World, client: Client):
+    for actor, url, data in _title_posts(world):
+        client.force_login(world.users[actor])
+        before = fingerprint()
+        response = client.post(url, data(title))
+        assert response.status_code == 422, (url, response.status_code)
+        assert DIRECTION_MESSAGE in response.content, url
+        assert fingerprint() == before, url
+
+
+def test_direction_marks_in_mixed_text_stay_allowed(world: World, client: Client):
+    client.force_login(world.users["owner"])
+    data = {**_objective_fields(world), "title": "Launch in \u200fمصر\u200f and Korea"}
+    response = client.post(reverse("objective_new"), {**data, "kr_rows": "1"})
+    assert response.status_code == 302
