@@ -44,7 +44,9 @@ def test_check_in_on_a_key_result_gone_since_the_page_loaded(
     alert = page.locator("#alert-region")
     assert alert.inner_text() == ""
 
-    # The objective became someone else's private one after the page loaded: a 404.
+    # After the page loaded, its key results went to someone else, under their private
+    # objective: the owner no longer contributes to it, so it is out of sight, a 404.
+    KeyResult.objects.filter(objective_id=key_result.objective_id).update(owner=stranger)
     Objective.objects.filter(pk=key_result.objective_id).update(
         owner_team=None, owner_user=stranger, visibility=Objective.Visibility.PRIVATE
     )
@@ -60,6 +62,7 @@ def test_check_in_on_a_key_result_gone_since_the_page_loaded(
     assert alert.inner_text() == ""
 
     # A key result deleted after the page loaded: the same.
+    KeyResult.objects.filter(objective_id=key_result.objective_id).update(owner=owner)
     Objective.objects.filter(pk=key_result.objective_id).update(
         owner_team=key_result.objective.owner_team, owner_user=None, visibility="public"
     )

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from objectives.models import Objective
+from objectives.models import KeyResult, Objective
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,9 @@ def test_checking_in_on_a_key_result_no_longer_visible_answers_an_alert(
     client: Client, owner, stranger, key_result
 ):
     client.force_login(owner)
+    # The key result went to someone else, under their private objective: the former owner no
+    # longer contributes to it, so it is out of their sight.
+    KeyResult.objects.filter(pk=key_result.pk).update(owner=stranger)
     Objective.objects.filter(pk=key_result.objective_id).update(
         owner_team=None, owner_user=stranger, visibility=Objective.Visibility.PRIVATE
     )
