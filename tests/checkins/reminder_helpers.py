@@ -1,6 +1,7 @@
 """Shared pieces of the reminder tests: people in given time zones, a cycle around the dates the
 tests travel to, and a sweep run at a frozen moment with its on-commit sends executed."""
 
+import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -11,6 +12,18 @@ from django.core import mail
 from checkins import reminders
 from objectives.models import Cycle, KeyResult, Objective, User
 from tests.factories import CycleFactory, KeyResultFactory, ObjectiveFactory, UserFactory
+
+
+def wait_for(condition: Callable[[], object], *, timeout: float, what: str) -> object:
+    """What `condition` returns once it is truthy, polled for up to `timeout` seconds (for tests
+    that watch real worker processes)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:

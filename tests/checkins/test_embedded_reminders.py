@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.checkins.reminder_helpers import wait_for
+
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(
@@ -36,16 +38,6 @@ pytestmark = [
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE_URL = "http://127.0.0.1:9123"
-
-
-def _wait_for(condition: Callable[[], object], *, timeout: float, what: str) -> object:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.25)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 @dataclass
@@ -153,7 +145,7 @@ def supervisor() -> Iterator[Callable[[Install], subprocess.Popen]]:
             start_new_session=True,
         )
         started.append(process)
-        _wait_for(install.worker_pid, timeout=30, what="the supervisor to start a worker")
+        wait_for(install.worker_pid, timeout=30, what="the supervisor to start a worker")
         return process
 
     yield start
@@ -175,8 +167,8 @@ def test_the_embedded_worker_keeps_delivering_every_due_email_exactly_once(tmp_p
 
     # Over a minute of sweeps every second, with someone new becoming due every 4 s.
     people = install.feed("add", "16", "4")
-    _wait_for(lambda: time.monotonic() - started >= 62, timeout=120, what="a minute to pass")
-    _wait_for(
+    wait_for(lambda: time.monotonic() - started >= 62, timeout=120, what="a minute to pass")
+    wait_for(
         lambda: [status for _, status, _ in install.deliveries()] == ["sent"] * len(people),
         timeout=30,
         what=f"{len(people)} sent deliveries; log:\n{install.log.read_text(errors='replace')}",
@@ -221,16 +213,16 @@ def test_a_worker_killed_mid_send_is_restarted_and_the_email_still_goes_out_once
 
     # The worker takes the send and stalls inside the mail backend: kill it there, the way the
     # out-of-memory killer would (SIGKILL, no shutdown, the broker message it held is lost).
-    _wait_for((tmp_path / "stalled").exists, timeout=60, what="the worker to start sending")
+    wait_for((tmp_path / "stalled").exists, timeout=60, what="the worker to start sending")
     assert install.deliveries() == [(name, "sending", 1)]
     os.kill(first, signal.SIGKILL)
 
     # The supervisor starts another worker; the sweeper re-queues the delivery once the dead
     # worker's lease has lapsed, and the new worker sends it.
-    second = _wait_for(
+    second = wait_for(
         lambda: (pid := install.worker_pid()) != first and pid, timeout=30, what="a new worker"
     )
-    _wait_for(
+    wait_for(
         lambda: install.deliveries() == [(name, "sent", 2)],
         timeout=60,
         what=f"the re-queued send; log:\n{install.log.read_text(errors='replace')}",

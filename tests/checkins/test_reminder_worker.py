@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import time as clock_time
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from checkins import reminders
 from checkins.models import ReminderDelivery
 from checkins.tasks import send_reminder_delivery
 from okr_site.celery import app as celery_app
-from tests.checkins.reminder_helpers import owned_key_result, person
+from tests.checkins.reminder_helpers import owned_key_result, person, wait_for
 from tests.factories import CycleFactory, ReminderPolicyFactory
 
 pytestmark = [
@@ -44,16 +44,6 @@ pytestmark = [
 
 ROOT = Path(__file__).resolve().parents[2]
 Status = ReminderDelivery.Status
-
-
-def _wait_for(condition: Callable[[], object], *, timeout: float, what: str) -> object:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 class Worker:
@@ -140,7 +130,7 @@ def test_a_worker_killed_mid_send_still_delivers_exactly_one_email(worker_env, t
         [delivery_id] = result.claimed
 
         # The first worker takes the lease and stalls inside the mail backend: kill it there.
-        _wait_for(
+        wait_for(
             lambda: Path(worker_env["OKR_WORKER_STALL_MARKER"]).exists(),
             timeout=30,
             what="the first worker to start sending",
@@ -153,7 +143,7 @@ def test_a_worker_killed_mid_send_still_delivers_exactly_one_email(worker_env, t
         # Redis still holds the unacknowledged message; a new worker gets it back once the
         # visibility timeout passes, and takes over the dead worker's expired lease.
         second = Worker(worker_env, log)
-        delivery = _wait_for(
+        delivery = wait_for(
             lambda: ReminderDelivery.objects.filter(pk=delivery_id, status=Status.SENT).first(),
             timeout=40,
             what="the retried send",
@@ -168,7 +158,7 @@ def test_a_worker_killed_mid_send_still_delivers_exactly_one_email(worker_env, t
         done_before = second.succeeded()
         send_reminder_delivery.delay(delivery_id)
         assert reminders.sweep_reminders().claimed == []
-        _wait_for(lambda: second.succeeded() > done_before, timeout=20, what="the duplicate task")
+        wait_for(lambda: second.succeeded() > done_before, timeout=20, what="the duplicate task")
         assert len(_mail_files(worker_env)) == 1
         assert ReminderDelivery.objects.get(pk=delivery_id).attempts == 2
     finally:
