@@ -483,7 +483,10 @@ class KeyResult(models.Model):
     frozen_score = models.DecimalField(
         _("frozen score"), max_digits=5, decimal_places=4, null=True, blank=True, editable=False
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    # When it was written down: silence ("no update") counts from here or the cycle's start,
+    # whichever is later. A default rather than auto_now_add, so that a key result planned
+    # before today (the demo's quarter) can say so.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -112,8 +112,10 @@ def create_key_result(
     weight: Decimal = Decimal(1),
     order: int | None = None,
     actor: User | None = None,
+    now: datetime | None = None,
 ) -> KeyResult:
-    """Add a key result to an objective, after the objective's other key results by default."""
+    """Add a key result to an objective, after the objective's other key results by default.
+    `now` is when it was written down (the demo plans its quarter before it started)."""
     ensure_cycle_open(objective.cycle)
     if order is None:
         order = objective.key_results.count()
@@ -127,6 +129,7 @@ def create_key_result(
         target_value=target_value,
         weight=weight,
         order=order,
+        created_at=now or timezone.now(),
     )
     key_result.full_clean()
     key_result.save()

@@ -198,6 +198,15 @@ class TestDemoCompany:
                 last = kr.checkins.latest()
                 assert (kr.current_value, kr.last_confidence) == (last.value, last.confidence)
 
+    def test_a_key_result_nobody_checked_in_on_reads_as_no_update(self, demo: str) -> None:
+        """The quarter's key results were planned before it began, so silence since then is
+        "no update" (staleness counts from the later of the cycle's start and the creation)."""
+        rows = my_week(user=User.objects.get(username="ethan")).rows
+        (silent,) = (row for row in rows if row.key_result.title == "Ship in-app guided setup")
+        assert silent.key_result.last_checkin_at is None
+        assert silent.key_result.created_at.date() < silent.key_result.objective.cycle.start_date
+        assert silent.status.stale
+
     def test_employee_has_a_mixed_week_with_something_due(self, demo: str) -> None:
         employee = User.objects.get(username="employee")
         week = my_week(user=employee)

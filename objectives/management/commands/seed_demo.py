@@ -246,6 +246,11 @@ class DemoSeeder:
     def _local(self, day: date, at: time) -> datetime:
         return datetime.combine(day, at, tzinfo=self.company_tz)
 
+    def _planned_at(self, cycle: Cycle) -> datetime:
+        """When a quarter's key results were written down: with the cycle, before it began (never
+        later than now, for an admin's quarter that the demo reuses)."""
+        return min(self._local(cycle.start_date, time(10)) - SET_UP_AHEAD, self.now)
+
     def _previous_quarter(self, quarter: tuple[str, date, date]) -> Cycle | None:
         name, start, end = quarter
         if Cycle.objects.filter(name=name).exists():
@@ -322,6 +327,9 @@ class DemoSeeder:
                     start_value=kr_spec.start,
                     target_value=kr_spec.target,
                     order=order,
+                    # Planned before the quarter began, so one nobody checked in on since reads
+                    # as "no update", as it would in a real quarter.
+                    now=self._planned_at(self.cycle),
                 )
                 self.counts.key_results += 1
                 self.key_results[kr_spec.title] = key_result
@@ -376,6 +384,7 @@ class DemoSeeder:
                     start_value=kr_spec.start,
                     target_value=kr_spec.target,
                     order=order,
+                    now=self._planned_at(cycle),
                 )
                 self.counts.key_results += 1
                 self._past_history(cycle=cycle, key_result=key_result, spec=kr_spec, order=order)
