@@ -28,13 +28,15 @@ if "pool" in DATABASES["default"].get("OPTIONS", {}):
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 
-# Under pytest-xdist every worker process gets a Redis database of its own: tests clear the cache
-# (FLUSHDB empties the whole database), and one worker's clear must not empty another's.
+# Under pytest-xdist every worker process gets a Redis database of its own for the cache: tests
+# clear the cache (FLUSHDB empties the whole database), and one worker's clear must empty neither
+# another worker's cache nor REDIS_URL's own database, where the real Celery worker of
+# tests/checkins/test_reminder_worker.py keeps its unacknowledged messages.
 _xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
 if REDIS_URL and _xdist_worker.startswith("gw"):  # noqa: F405
     from urllib.parse import urlsplit, urlunsplit
 
     _redis = urlsplit(REDIS_URL)  # noqa: F405
     _base_db = int(_redis.path.lstrip("/") or 0)
-    _worker_db = (_base_db - int(_xdist_worker[2:])) % 16
+    _worker_db = (_base_db - 1 - int(_xdist_worker[2:])) % 16
     CACHES["default"]["LOCATION"] = urlunsplit(_redis._replace(path=f"/{_worker_db}"))  # noqa: F405
