@@ -46,9 +46,9 @@ class Install:
     env: dict[str, str]
     log: Path
 
-    def manage(self, *args: str, timeout: float = 120) -> str:
+    def _run(self, *command: str, timeout: float) -> str:
         result = subprocess.run(
-            [sys.executable, "manage.py", *args],
+            [sys.executable, *command],
             cwd=ROOT,
             env=self.env,
             capture_output=True,
@@ -59,18 +59,13 @@ class Install:
         assert result.returncode == 0, result.stdout + result.stderr
         return result.stdout
 
+    def manage(self, *args: str, timeout: float = 120) -> str:
+        return self._run("manage.py", *args, timeout=timeout)
+
     def feed(self, *args: str, timeout: float = 180) -> list[str]:
-        result = subprocess.run(
-            [sys.executable, "-m", "tests.checkins.embedded_reminders_feeder", *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-        return result.stdout.split()
+        return self._run(
+            "-m", "tests.checkins.embedded_reminders_feeder", *args, timeout=timeout
+        ).split()
 
     def query(self, sql: str) -> list[tuple]:
         with sqlite3.connect(self.var / "okr.sqlite3", timeout=30) as db:
