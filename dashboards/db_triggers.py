@@ -48,7 +48,7 @@ WATCHED: dict[str, tuple[str, ...] | None] = {
     "objectives_keyresult": None,
     "objectives_objectivereflection": None,
     "checkins_checkin": None,
-    # Initiatives: the team page's card and weekly summary count them (issue 10).
+    # Initiatives: the team page's card and weekly summary count them.
     "initiatives_initiative": None,
 }
 SUPPORTED = ("postgresql", "sqlite")

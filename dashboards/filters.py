@@ -145,7 +145,7 @@ class KeyResultFilter(django_filters.FilterSet):
         return rows
 
 
-# --- Initiatives (issue 10) ----------------------------------------------------------------------
+# --- Initiatives ---------------------------------------------------------------------------------
 
 OVERDUE = "overdue"
 

@@ -200,7 +200,7 @@ def team_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "kr_panel": html,
         "initiatives_panel": initiatives_html,
         # Drawn inside the cached sections: worked out only when they are drawn.
-        "okr_health": SimpleLazyObject(lambda: selectors.okr_health(dashboard)),  # issue 4
+        "okr_health": SimpleLazyObject(lambda: selectors.okr_health(dashboard)),
     }
     return _vary_on_htmx(render(request, "dashboards/team.html", context, status=status))
 

@@ -4,7 +4,7 @@ Pure functions over plain values (strings, counts, Decimals): the planning forms
 people type, the planning pages and the team dashboard's "OKR health" ask them about saved OKRs.
 A hint never blocks a save; each one names the rule it applies and how to fix it.
 
-The rules (DESIGN.md section 1 and issue 4):
+The rules (DESIGN.md section 1):
 - An objective is qualitative: no number or percentage in its title.
 - Two to five key results per objective.
 - At most four objectives per owner in a cycle.

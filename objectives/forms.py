@@ -241,7 +241,7 @@ class CarryOverForm(forms.Form):
         empty_label=None,
         error_messages={"invalid_choice": _("Choose a cycle in planning or active.")},
     )
-    # A checkbox sends nothing when unticked: the page ticks it by default (issue 10).
+    # A checkbox sends nothing when unticked: the page ticks it by default.
     initiatives = forms.BooleanField(
         label=_("Bring their unfinished initiatives along"),
         required=False,

@@ -44,7 +44,7 @@ urlpatterns = [
     path("people/teams/", people_views.teams, name="teams"),
     path("people/teams/new/", people_views.team_new, name="team_new"),
     path("people/teams/<int:pk>/", people_views.team_detail, name="team_detail"),
-    # Planning (issue 4): writing, aligning and coaching OKRs; templates; import and export
+    # Planning: writing, aligning and coaching OKRs; templates; import and export
     path("plan/", planning_views.plan, name="plan"),
     path("plan/objectives/new/", planning_views.objective_new, name="objective_new"),
     path("plan/objectives/<int:pk>/", planning_views.objective_plan, name="objective_plan"),

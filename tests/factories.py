@@ -227,7 +227,7 @@ class ObjectiveReflectionFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
 
 
-# --- Planning (issue 4) --------------------------------------------------------------------------
+# --- Planning -----------------------------------------------------------------------------------
 
 
 class ObjectiveTemplateFactory(factory.django.DjangoModelFactory):

@@ -191,7 +191,7 @@ class TeamDashboard:
     confidence_chart: charts.LineChart | None = None
     status_chart: charts.Distribution | None = None
     summary: list[weekly_summary.Sentence] | None = None
-    initiatives: TeamInitiatives | None = None  # issue 10: on the rows' key results
+    initiatives: TeamInitiatives | None = None  # the initiatives on the rows' key results
 
 
 def team_dashboard(

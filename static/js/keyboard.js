@@ -1,4 +1,4 @@
-/* Keyboard use of the HTMX-driven parts (issue 9). Our own file, loaded by base.html with the
+/* Keyboard use of the HTMX-driven parts. Our own file, loaded by base.html with the
    page's CSP nonce; no inline handlers anywhere.
 
    - A link drawn as a button that HTMX drives (My week's "Check in") also answers Space, as a

@@ -1,4 +1,4 @@
-"""Small screens and keyboard use (issue 9), in a real browser.
+"""Small screens and keyboard use, in a real browser.
 
 - At 390×844 (a phone held upright) no page scrolls sideways: wide tables scroll inside their own
   box, charts scale; the check-in form's buttons and confidence choices are finger-sized and its

@@ -1,4 +1,4 @@
-"""The reminder lists the person's overdue initiatives (issue 10): title, key result, due date and
+"""The reminder lists the person's overdue initiatives: title, key result, due date and
 links, judged on the person's own calendar, in their language, escaped, in a fixed number of
 queries."""
 

@@ -1,4 +1,4 @@
-"""The dashboards in Korean (issue 9): a person whose language is Korean reads every page's
+"""The dashboards in Korean: a person whose language is Korean reads every page's
 headings, labels, dates, status reasons, charts and weekly summary in Korean; numbers and money
 follow the language; the key result search finds Korean titles and names. English stays as it
 was."""

@@ -164,7 +164,7 @@ def test_my_week_runs_a_fixed_number_of_queries(
     client, owner, teammate, team_objective, django_assert_num_queries, count
 ):
     """Session, user, every cycle (one query the page and the header's cycle switcher share),
-    key results, this week's reminder, and for initiatives (issue 10) the person's memberships
+    key results, this week's reminder, and for initiatives the person's memberships
     (whose private objectives they see), then each row's counts and their own overdue and
     blocked ones together: 7 queries at any size."""
     other_objective = ObjectiveFactory(

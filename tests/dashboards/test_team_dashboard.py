@@ -448,7 +448,7 @@ def test_table_links_open_key_result_pages(client, manager, product, key_result)
 
 # Session, user, the team, the team tree, the cycle, the team's members, the manager's managed
 # teams (memberships, tree), the team's visible objectives, their key results, the check-in
-# history, the initiatives on those key results (issue 10), and the header's cycle switcher. The
+# history, the initiatives on those key results, and the header's cycle switcher. The
 # filters read the scored rows: no query.
 PAGE_QUERIES = 13
 # The fragment skips the history and the header.

@@ -1,4 +1,4 @@
-"""The team dashboard's initiatives card (issue 10): counts, the open ones overdue first, the
+"""The team dashboard's initiatives card: counts, the open ones overdue first, the
 filters (HTMX and plain GET), the overdue rule on the owner's calendar, privacy, sub-teams, the
 weekly summary's sentence and a fixed number of queries."""
 

@@ -288,7 +288,7 @@ def test_compose_is_deterministic():
     assert summary.compose(facts) == summary.compose(facts)
 
 
-# --- Overdue initiatives (issue 10) ---
+# --- Overdue initiatives ---
 
 
 def with_overdue(*overdue: tuple[str, int]) -> WeekFacts:

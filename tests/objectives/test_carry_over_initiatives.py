@@ -1,4 +1,4 @@
-"""Carrying an objective over brings its unfinished initiatives along when asked (issue 10): the
+"""Carrying an objective over brings its unfinished initiatives along when asked: the
 not-done ones of the key results that move, with title, owner, status, priority, link and due
 date kept and a link to the original; done ones never."""
 

@@ -174,7 +174,7 @@ ENDPOINTS = [
         ),
         lambda w: KeyResult.objects.get(pk=w.key_result.pk).owner_id,
     ),
-    # Planning (issue 4): every write but the import takes any cycle that is not closed.
+    # Planning: every write but the import takes any cycle that is not closed.
     Endpoint(
         "objective_new",
         frozenset(OPEN),
@@ -273,7 +273,7 @@ ENDPOINTS = [
         ),
         lambda w: Objective.objects.filter(cycle=w.cycle).count(),
     ),
-    # Initiatives (issue 10) follow the key result's edit rule: any cycle that is not closed.
+    # Initiatives follow the key result's edit rule: any cycle that is not closed.
     Endpoint(
         "initiative_new",
         frozenset(OPEN),

@@ -221,7 +221,7 @@ def test_export_views(client, exported_cycle, manager):
 
 
 # Session, user, the cycle, the manager's teams (2), the objectives, their key results, their
-# initiatives (issue 10).
+# initiatives.
 EXPORT_QUERIES = 8
 
 

@@ -1,4 +1,4 @@
-"""Initiatives in a cycle's export (issue 10): a row each after their key result's row, guarded
+"""Initiatives in a cycle's export: a row each after their key result's row, guarded
 against formulas, private ones only for those who may see them; an import of the same file
 creates the objectives and key results and leaves the initiative rows out, saying so."""
 

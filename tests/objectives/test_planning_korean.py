@@ -1,4 +1,4 @@
-"""The planning area in Korean (issue 9): pages, messages, coaching hints and form errors for a
+"""The planning area in Korean: pages, messages, coaching hints and form errors for a
 person whose language is Korean; Korean titles written, saved and shown; the template library
 shown and started from in Korean. English readers see exactly what they saw before."""
 

@@ -290,7 +290,7 @@ ROWS: list[Row] = [
     Row("team_list", *READ_ONLY_GET),
     Row("my_team", expect(302), NOT_ALLOWED),  # to the person's own team's dashboard
     Row("team_dashboard", *READ_ONLY_GET, kwargs=lambda w: {"slug": w.product.slug}),
-    # The initiatives card's HTMX fragment; a plain GET is sent to the team page (issue 10).
+    # The initiatives card's HTMX fragment; a plain GET is sent to the team page.
     Row("team_initiatives", expect(302), NOT_ALLOWED, kwargs=lambda w: {"slug": w.product.slug}),
     Row("company", *READ_ONLY_GET),
     Row("objective_children", *READ_ONLY_GET, kwargs=pk("public_objective"), label="public"),
@@ -351,7 +351,7 @@ ROWS: list[Row] = [
         put=expect(405, anonymous=405),
         kwargs=lambda w: {"token": unsubscribe_token(w.user("owner"))},
     ),
-    # --- initiatives (issue 10): whoever edits the key result adds and edits them, and so does
+    # --- initiatives: whoever edits the key result adds and edits them, and so does
     # an initiative's own owner (the teammate's, on the owner's key result); a plain GET of the
     # list goes to the key result page, of My week's section to My week; an empty form is 422 ---
     Row("initiative_list", expect(302), NOT_ALLOWED, kwargs=pk("public_kr"), label="public"),
