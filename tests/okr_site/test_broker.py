@@ -9,7 +9,13 @@ from okr_site import broker
 
 
 def _app(tmp_path) -> Celery:
-    return Celery("broker-test", broker=f"sqla+sqlite:///{tmp_path / 'celery' / 'broker.sqlite3'}")
+    return _throwaway_app("broker-test", f"sqla+sqlite:///{tmp_path / 'celery' / 'broker.sqlite3'}")
+
+
+def _throwaway_app(name: str, broker_url: str) -> Celery:
+    # Not made the current app: shared tasks (the reminder send) publish through whichever app is
+    # current, so a later test in the same worker would send to this one's broker.
+    return Celery(name, broker=broker_url, set_as_current=False)
 
 
 def _rows(tmp_path, sql: str) -> list[tuple]:
@@ -45,7 +51,7 @@ def test_consumed_messages_are_purged_and_waiting_ones_kept(tmp_path):
 
 
 def test_nothing_to_do_with_redis():
-    app = Celery("redis-test", broker="redis://127.0.0.1:1/0")
+    app = _throwaway_app("redis-test", "redis://127.0.0.1:1/0")
     assert not broker.is_sql_broker(app) and broker.sqlite_path(app) is None
     broker.prepare(app)  # no connection attempted
     assert broker.purge_consumed(app) == 0
@@ -58,3 +64,13 @@ def test_the_embedded_default_uses_the_sql_broker_in_var(settings):
         assert app.conf.broker_url == settings.REDIS_URL
     else:
         assert broker.sqlite_path(app) == settings.VAR_DIR / "celery" / "broker.sqlite3"
+
+
+def test_throwaway_apps_leave_the_site_app_current(tmp_path):
+    from celery import current_app
+
+    from okr_site.celery import app
+
+    _app(tmp_path)
+    _throwaway_app("redis-test", "redis://127.0.0.1:1/0")
+    assert current_app._get_current_object() is app
