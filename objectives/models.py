@@ -412,11 +412,41 @@ class Objective(models.Model):
     def owner_name(self) -> str:
         return self.owner_user.name if self.owner_user_id else self.owner_team.name
 
-    def clean(self) -> None:
-        from objectives.services import alignment_errors
+    def alignment_errors(self, parent: "Objective | None") -> list[str]:
+        """Why `parent` cannot be the parent of this objective (empty when it can).
 
+        A parent lives in the same cycle and never makes a loop: walking up from the parent must
+        not reach the objective itself.
+        """
+        if parent is None:
+            return []
+        if parent.cycle_id != self.cycle_id:
+            return [_("The parent objective must be in the same cycle.")]
+        if self.pk is None:
+            return []
+        if parent.pk == self.pk:
+            return [_("An objective cannot be its own parent.")]
+        seen: set[int] = {parent.pk}
+        ancestor_id = parent.parent_id
+        while ancestor_id is not None:
+            if ancestor_id == self.pk:
+                return [
+                    _("That parent would make a loop: it is already aligned under this objective.")
+                ]
+            if ancestor_id in seen:  # a loop that predates this check; refuse to add to it
+                return [_("That parent is part of a broken alignment chain.")]
+            seen.add(ancestor_id)
+            ancestor_id = (
+                type(self)
+                .objects.filter(pk=ancestor_id)
+                .values_list("parent_id", flat=True)
+                .first()
+            )
+        return []
+
+    def clean(self) -> None:
         if self.parent_id and self.cycle_id:
-            errors = alignment_errors(objective=self, parent=self.parent)
+            errors = self.alignment_errors(self.parent)
             if errors:
                 raise ValidationError({"parent": errors})
 

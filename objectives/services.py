@@ -40,34 +40,6 @@ GRADE_PLACES = 2  # grades are judgements, written as 0.7 or 0.65, not 0.6543
 ROOT_CAUSE_BELOW = Decimal("0.7")
 
 
-def alignment_errors(*, objective: Objective, parent: Objective | None) -> list[str]:
-    """Why `parent` cannot be the parent of `objective` (empty when it can).
-
-    A parent lives in the same cycle and never makes a loop: walking up from the parent must not
-    reach the objective itself.
-    """
-    if parent is None:
-        return []
-    if parent.cycle_id != objective.cycle_id:
-        return [_("The parent objective must be in the same cycle.")]
-    if objective.pk is None:
-        return []
-    if parent.pk == objective.pk:
-        return [_("An objective cannot be its own parent.")]
-    seen: set[int] = {parent.pk}
-    ancestor_id = parent.parent_id
-    while ancestor_id is not None:
-        if ancestor_id == objective.pk:
-            return [_("That parent would make a loop: it is already aligned under this objective.")]
-        if ancestor_id in seen:  # a loop that predates this check; refuse to add to it
-            return [_("That parent is part of a broken alignment chain.")]
-        seen.add(ancestor_id)
-        ancestor_id = (
-            Objective.objects.filter(pk=ancestor_id).values_list("parent_id", flat=True).first()
-        )
-    return []
-
-
 @transaction.atomic
 def create_objective(
     *,
@@ -744,7 +716,7 @@ def parent_errors(*, actor: User, objective: Objective, parent: Objective | None
         return [_("Choose a parent objective from the list.")]
     if parent.archived:
         return [_("“%(title)s” is archived; choose another parent.") % {"title": parent.title}]
-    return alignment_errors(objective=objective, parent=parent)
+    return objective.alignment_errors(parent)
 
 
 def _ensure_not_archived(objective: Objective) -> None:

@@ -10,18 +10,18 @@ sent, so nobody can flood a colleague's inbox.
 
 import hashlib
 import logging
-from urllib.parse import urlsplit
 
 from axes.utils import reset as reset_login_failures
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordResetForm
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from okr_site.reset_email import LocalisedPasswordResetForm
 from okr_site.security import client_ip
+from okr_site.tasks import send_password_reset_email
 
 logger = logging.getLogger(__name__)
 
@@ -39,39 +39,6 @@ def _within_hourly_limit(scope: str, identity: str, limit: int) -> bool:
         cache.set(key, 1, timeout=HOUR)
         count = 1
     return count <= limit
-
-
-EMAIL_TEMPLATE = "registration/password_reset_email.txt"
-HTML_EMAIL_TEMPLATE = "registration/password_reset_email.html"
-SUBJECT_TEMPLATE = "registration/password_reset_subject.txt"
-
-
-class LocalisedPasswordResetForm(PasswordResetForm):
-    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
-        # In the account's own language when its owner chose one, else the page's language.
-        user = context.get("user")
-        with translation.override(getattr(user, "language", "") or translation.get_language()):
-            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
-
-
-def send_reset_email(*, email: str, language: str) -> None:
-    """E-mail a reset link to each active account with a usable password at `email` (none when
-    nobody has it). Runs in a task, so the request that asked takes as long for any address."""
-    form = LocalisedPasswordResetForm({"email": email})
-    if not form.is_valid():
-        return
-    site_url = settings.SITE_URL.rstrip("/")
-    with translation.override(language or settings.LANGUAGE_CODE):
-        form.save(
-            # Links point at OKR_SITE_URL, as every other e-mail does, not at whatever Host
-            # header the request carried.
-            domain_override=urlsplit(site_url).netloc or "localhost",
-            use_https=site_url.startswith("https:"),
-            subject_template_name=SUBJECT_TEMPLATE,
-            email_template_name=EMAIL_TEMPLATE,
-            html_email_template_name=HTML_EMAIL_TEMPLATE,
-            extra_email_context={"site_url": site_url},
-        )
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -101,8 +68,6 @@ class PasswordResetView(auth_views.PasswordResetView):
         if _within_hourly_limit(
             "address", email.casefold(), settings.PASSWORD_RESET_REQUESTS_PER_ADDRESS_PER_HOUR
         ):
-            from okr_site.tasks import send_password_reset_email
-
             try:
                 send_password_reset_email.delay(email, translation.get_language())
             except Exception:

@@ -2,12 +2,11 @@
 
 from celery import shared_task
 
-from okr_site import broker, password_reset
-
 
 @shared_task(name="okr_site.purge_consumed_broker_messages", ignore_result=True)
 def purge_consumed_broker_messages() -> int:
     """Delete consumed messages from the SQL broker (scheduled only when it is in use)."""
+    from okr_site import broker
     from okr_site.celery import app
 
     return broker.purge_consumed(app)
@@ -15,5 +14,7 @@ def purge_consumed_broker_messages() -> int:
 
 @shared_task(name="okr_site.send_password_reset_email", ignore_result=True)
 def send_password_reset_email(email: str, language: str) -> None:
-    """E-mail a reset link if `email` is an active account's (okr_site/password_reset.py)."""
-    password_reset.send_reset_email(email=email, language=language)
+    """E-mail a reset link if `email` is an active account's (okr_site/reset_email.py)."""
+    from okr_site import reset_email
+
+    reset_email.send_reset_email(email=email, language=language)

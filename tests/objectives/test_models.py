@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 import scoring
 from checkins.models import CheckIn
 from objectives.models import Cycle, KeyResult, Membership, Objective, Team
-from objectives.services import alignment_errors, create_key_result, create_objective
+from objectives.services import create_key_result, create_objective
 from tests.factories import (
     CycleFactory,
     KeyResultFactory,
@@ -119,7 +119,7 @@ class TestAlignment:
             team_objective.full_clean()
 
     def test_own_parent_is_refused(self, team_objective):
-        assert alignment_errors(objective=team_objective, parent=team_objective)
+        assert team_objective.alignment_errors(team_objective)
 
     def test_loops_are_refused(self, cycle, company, product, owner):
         top = ObjectiveFactory(cycle=cycle, owner_team=company)
@@ -128,9 +128,9 @@ class TestAlignment:
         top.parent = bottom
         with pytest.raises(ValidationError, match="loop"):
             top.full_clean()
-        assert alignment_errors(objective=middle, parent=bottom)
+        assert middle.alignment_errors(bottom)
         top.refresh_from_db()
-        assert not alignment_errors(objective=bottom, parent=top)
+        assert not bottom.alignment_errors(top)
 
     def test_create_objective_validates_alignment(self, cycle, company, product):
         elsewhere = ObjectiveFactory(cycle=CycleFactory(), owner_team=company)
