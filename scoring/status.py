@@ -89,7 +89,7 @@ def kr_status(
     value = None if current is None else as_decimal(value=current, name="current")
     start = as_decimal(value=start, name="start")
     target = as_decimal(value=target, name="target")
-    confidence = _checked_confidence(confidence=confidence)
+    confidence = checked_confidence(confidence=confidence)
     checked_on = None if last_checkin is None else as_date(value=last_checkin, name="last_checkin")
     cycle_start = as_date(value=cycle_start, name="cycle_start")
     created = None if created_on is None else as_date(value=created_on, name="created_on")
@@ -142,7 +142,7 @@ def objective_status(*, statuses: Sequence[Status | str]) -> StatusResult | None
     return StatusResult(status=status, reasons=(reason,), stale=False)
 
 
-def _checked_confidence(*, confidence: object) -> int | None:
+def checked_confidence(*, confidence: object) -> int | None:
     if confidence is None:
         return None
     if isinstance(confidence, bool) or not isinstance(confidence, int):

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from scoring.numbers import as_date, as_decimal, as_share, plain_mean, round2
-from scoring.status import _checked_confidence
+from scoring.status import checked_confidence
 from scoring.weeks import week_start
 
 
@@ -17,7 +17,7 @@ def mean_confidence(*, confidences: Sequence[int | None]) -> Decimal | None:
 
     Raises ValueError for a confidence outside 1-5 and TypeError for a non-int.
     """
-    known = [_checked_confidence(confidence=value) for value in confidences]
+    known = [checked_confidence(confidence=value) for value in confidences]
     rated = [Decimal(value) for value in known if value is not None]
     if not rated:
         return None
@@ -35,7 +35,7 @@ def confidence_as_of(*, history: Sequence[tuple[date, int]], day: date) -> int |
     for checked_on, confidence in history:
         if as_date(value=checked_on, name="history day") > day:
             break
-        latest = _checked_confidence(confidence=confidence)
+        latest = checked_confidence(confidence=confidence)
     return latest
 
 
@@ -70,7 +70,7 @@ def weekly_mean_confidence(
                 checked_on, confidence = history[position]
                 if as_date(value=checked_on, name="history day") > sunday:
                     break
-                latest[n] = _checked_confidence(confidence=confidence)
+                latest[n] = checked_confidence(confidence=confidence)
                 position += 1
             read[n] = position
         results.append(mean_confidence(confidences=latest))
