@@ -16,9 +16,9 @@ import scoring
 from checkins.models import CheckIn
 from checkins.services import ensure_can_check_in
 from dashboards import charts
+from dashboards.number_text import with_unit
 from dashboards.selectors.common import KeyResultView, build_row, score_key_result
 from dashboards.selectors.scope import Clock, cycle_clock
-from dashboards.templatetags.okr import with_unit
 from initiatives.selectors import InitiativeList, key_result_initiatives
 from objectives import permissions
 from objectives.models import KeyResult, User
