@@ -28,13 +28,14 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from bench.client import Session
+from bench.client import Response, Session
 from bench.stats import (
     Measurement,
     Throughput,
@@ -155,7 +156,7 @@ def free_port(port: int) -> None:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], port: int, workers: int):
+def gunicorn(env: dict[str, str], port: int, workers: int) -> Iterator[subprocess.Popen]:
     free_port(port)
     log = open(ROOT / "var" / "bench" / "gunicorn.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
@@ -207,7 +208,7 @@ class Bench:
         self.sessions["manager"].log_in(subjects["manager"], args.password)
         self.posted = 0
 
-    def hit(self, target: Target):
+    def hit(self, target: Target) -> Response:
         session = self.sessions[target.who]
         if target.method == "POST":
             self.posted += 1
@@ -243,7 +244,7 @@ class Bench:
         return results
 
     @staticmethod
-    def _record(measurement: Measurement, response) -> None:
+    def _record(measurement: Measurement, response: Response) -> None:
         measurement.samples_ms.append(response.elapsed_ms)
         measurement.queries.append(response.queries)
         measurement.status = response.status

@@ -14,6 +14,7 @@ import logging
 from axes.utils import reset as reset_login_failures
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import translation
@@ -45,7 +46,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = LocalisedPasswordResetForm
     too_many = _("Too many password reset requests from your network. Please try again in an hour.")
 
-    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         form = self.get_form()
         if not form.is_valid():
             return self.form_invalid(form)
@@ -59,10 +60,10 @@ class PasswordResetView(auth_views.PasswordResetView):
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return self.form_valid(form)
 
-    def form_invalid(self, form) -> HttpResponse:
+    def form_invalid(self, form: PasswordResetForm) -> HttpResponse:
         return self.render_to_response(self.get_context_data(form=form), status=422)
 
-    def form_valid(self, form) -> HttpResponse:
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         # The same steps whether or not the address has an account: count it, queue the task.
         email = form.cleaned_data["email"]
         if _within_hourly_limit(
@@ -78,10 +79,10 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    def form_invalid(self, form) -> HttpResponse:
+    def form_invalid(self, form: SetPasswordForm) -> HttpResponse:
         return self.render_to_response(self.get_context_data(form=form), status=422)
 
-    def form_valid(self, form):
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
         # Whoever set the password proved they read the account's mail: a lockout from earlier
         # wrong guesses should not keep them from signing in with it.

@@ -13,7 +13,14 @@ SUBJECT_TEMPLATE = "registration/password_reset_subject.txt"
 
 
 class LocalisedPasswordResetForm(PasswordResetForm):
-    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, object],
+        *args: object,
+        **kwargs: object,
+    ) -> None:
         # In the account's own language when its owner chose one, else the page's language.
         user = context.get("user")
         with translation.override(getattr(user, "language", "") or translation.get_language()):

@@ -8,6 +8,7 @@ session may end up to that many seconds early.
 
 import time
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.signals import user_logged_in
 from django.http import HttpRequest
 
@@ -19,7 +20,9 @@ def now() -> int:
     return int(time.time())
 
 
-def stamp_new_session(sender, request: HttpRequest, user, **kwargs) -> None:
+def stamp_new_session(
+    sender: type, request: HttpRequest, user: AbstractBaseUser, **kwargs: object
+) -> None:
     """At sign-in, so the first requests afterwards have nothing to write."""
     session = getattr(request, "session", None)
     if session is None:

@@ -25,7 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--loglevel", default="INFO")
         parser.add_argument("--pidfile", default="", help="Write the current worker's pid here.")
 
-    def handle(self, *args: object, schedule: str, loglevel: str, pidfile: str, **opts) -> None:
+    def handle(
+        self, *args: object, schedule: str, loglevel: str, pidfile: str, **opts: object
+    ) -> None:
         logging.getLogger("okr_site.worker_supervisor").setLevel(logging.INFO)
         broker.prepare(app)
         command = [
