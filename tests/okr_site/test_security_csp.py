@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # E-mail is read in a mail client, not under our policy (and needs inline styling there).
 PAGE_TEMPLATES = sorted(
     path
-    for path in (ROOT / "templates").rglob("*.html")
+    for folder in [ROOT / "templates", *sorted(ROOT.glob("*/templates"))]
+    for path in folder.rglob("*.html")
     if "emails" not in path.parts and not path.name.endswith("_email.html")
 )
 STATIC_SCRIPTS = sorted((ROOT / "static").rglob("*.js"))

@@ -9,7 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES = ROOT / "templates"
+# The site's own templates and every app's.
+TEMPLATE_DIRS = [ROOT / "templates", *sorted(ROOT.glob("*/templates"))]
 # A template tag or variable may hold ">" (e.g. {% if a > b %}); it does not end the tag.
 FORM_TAG = re.compile(r"<form\b(?:\{%.*?%\}|\{\{.*?\}\}|[^>])*>", re.IGNORECASE | re.DOTALL)
 METHOD_POST = re.compile(r"""\bmethod\s*=\s*["']?post\b""", re.IGNORECASE)
@@ -20,7 +21,7 @@ HTMX_WRITE = re.compile(r"\bhx-(post|put|patch|delete)\s*=", re.IGNORECASE)
 
 
 def _templates():
-    return sorted(p for p in TEMPLATES.rglob("*.html") if "emails" not in p.parts)
+    return sorted(p for d in TEMPLATE_DIRS for p in d.rglob("*.html") if "emails" not in p.parts)
 
 
 def _forms(text: str):
@@ -90,7 +91,7 @@ def test_the_rule_on_samples(text, found):
 
 
 def test_base_template_sends_the_token_with_every_htmx_request():
-    base = (TEMPLATES / "base.html").read_text()
+    base = (ROOT / "templates" / "base.html").read_text()
     assert re.search(r"""<body[^>]*hx-headers='\{"X-CSRFToken": "\{\{ csrf_token \}\}"\}'""", base)
 
 
