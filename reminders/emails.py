@@ -38,6 +38,7 @@ from initiatives.models import Initiative
 from initiatives.overdue import candidates_q, is_overdue
 from objectives import permissions
 from objectives.models import Cycle, KeyResult, Membership, Team, User
+from reminders.unsubscribe import unsubscribe_token
 
 Kind = ReminderDelivery.Kind
 ATTENTION_LIMIT = 25  # a digest names this many troubled key results, then counts the rest
@@ -425,8 +426,6 @@ def _message(
     message_id: str | None,
     test: bool,
 ) -> ReminderMessage:
-    from checkins.reminders import unsubscribe_token  # reminders imports this module
-
     unsubscribe_url = absolute_url(reverse("reminder_unsubscribe", args=[unsubscribe_token(user)]))
     if test:
         subject = _("[Test] %(subject)s") % {"subject": subject}
@@ -448,12 +447,14 @@ def _message(
         headers["Message-ID"] = message_id
     message = ReminderMessage(
         subject=subject,
-        body=render_to_string(f"emails/{template}.txt", context),
+        body=render_to_string(f"reminders/emails/{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],
         headers=headers,
     )
-    message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
+    message.attach_alternative(
+        render_to_string(f"reminders/emails/{template}.html", context), "text/html"
+    )
     return message
 
 

@@ -15,8 +15,8 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from checkins.models import ReminderDelivery, ReminderHeartbeat, ReminderPolicy
-from checkins.reminders import Decision, Reason, plan_deliveries
 from objectives.ids import is_id
+from reminders.schedule import Decision, Reason, plan_deliveries
 
 # --- Are reminders running? ----------------------------------------------------------------------
 
@@ -53,7 +53,7 @@ class RemindersHealth:
 
 
 def reminders_health(*, now: datetime) -> RemindersHealth:
-    """The heartbeats the sweeper and the workers leave (checkins/tasks.py); one query."""
+    """The heartbeats the sweeper and the workers leave (reminders/delivery.py); one query."""
     beats = {beat.part: beat for beat in ReminderHeartbeat.objects.all()}
     sweep = beats.get(ReminderHeartbeat.Part.SWEEP)
     worker = beats.get(ReminderHeartbeat.Part.WORKER)
@@ -177,7 +177,7 @@ class DeliveryTable(tables.Table):
         sequence = [*fields, "last_error"]
         order_by = "-claimed_at"
         attrs = {"class": "deliveries-table"}
-        template_name = "checkins/_deliveries_table.html"
+        template_name = "reminders/_deliveries_table.html"
         empty_text = _("No reminder has been claimed yet.")
 
     def render_user(self, record: ReminderDelivery) -> str:

@@ -1,28 +1,30 @@
-"""Celery tasks for reminders: thin wrappers that call the services in checkins/reminders.py.
+"""Celery tasks for reminders: each calls one service of reminders/delivery.py and nothing more.
 
 Every task is safe to run twice, late or at the same time as itself: the sweeper claims through
 a unique constraint and the send through conditional UPDATEs. Late acknowledgement (set in
 settings and repeated here so the guarantee travels with the task) means a worker that dies
 mid-task leaves the message to be delivered again.
+
+The services are imported inside each task body: this module is imported when the app is ready
+and by the worker's task discovery, and the services queue these tasks by name (reminders/jobs.py)
+rather than importing them back.
 """
 
 import logging
 import socket
 
-from celery import shared_task
+from celery import Task, shared_task
 from celery.signals import worker_ready
 from django.conf import settings
 from django.db import DatabaseError
-from django.utils import timezone
 
-from checkins import reminders
-from checkins.models import ReminderHeartbeat
+from reminders import jobs
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(
-    name="checkins.sweep_reminders",
+    name=jobs.SWEEP_REMINDERS,
     acks_late=True,
     reject_on_worker_lost=True,
     ignore_result=True,
@@ -32,43 +34,42 @@ logger = logging.getLogger(__name__)
 )
 def sweep_reminders() -> int:
     """Claim and queue every reminder, nudge and digest owed right now; returns how many."""
-    result = reminders.sweep_reminders()
-    reminders.record_heartbeat(
-        part=ReminderHeartbeat.Part.SWEEP,
-        detail=f"claimed {len(result.claimed)}, re-queued {len(result.requeued)}",
-    )
-    return len(result.claimed) + len(result.requeued)
+    from reminders.delivery import run_sweep
+
+    return run_sweep()
 
 
 @shared_task(
-    name="checkins.record_worker_heartbeat",
+    name=jobs.RECORD_WORKER_HEARTBEAT,
     ignore_result=True,
     # Only a fresh one says anything about now: one that waited in the queue is dropped.
     expires=settings.WORKER_HEARTBEAT_SECONDS,
 )
 def record_worker_heartbeat() -> None:
     """A worker took a message and ran it: note when (the Reminders page shows it)."""
-    reminders.record_heartbeat(part=ReminderHeartbeat.Part.WORKER, detail=socket.gethostname())
+    from reminders.delivery import record_worker_alive
+
+    record_worker_alive(host=socket.gethostname())
 
 
 @worker_ready.connect
 def record_worker_start(**kwargs: object) -> None:
     # Until its first sweep, a worker that just started is not "stalled".
-    now = timezone.now()
+    from reminders.delivery import record_worker_started
+
     try:
-        for part in (ReminderHeartbeat.Part.WORKER_STARTED, ReminderHeartbeat.Part.WORKER):
-            reminders.record_heartbeat(part=part, now=now, detail=socket.gethostname())
+        record_worker_started(host=socket.gethostname())
     except DatabaseError:
         logger.exception("reminders: could not record that the worker started")
 
 
 @shared_task(
     bind=True,
-    name="checkins.send_reminder_delivery",
+    name=jobs.SEND_REMINDER_DELIVERY,
     acks_late=True,
     reject_on_worker_lost=True,
     ignore_result=True,
-    autoretry_for=(reminders.DeliveryFailed,),
+    autoretry_for=(jobs.DeliveryFailed,),
     retry_backoff=settings.REMINDER_RETRY_BACKOFF_SECONDS,
     retry_backoff_max=settings.REMINDER_RETRY_BACKOFF_MAX_SECONDS,
     retry_jitter=True,
@@ -78,9 +79,11 @@ def record_worker_start(**kwargs: object) -> None:
     soft_time_limit=settings.REMINDER_SEND_SOFT_TIME_LIMIT_SECONDS,
     time_limit=settings.REMINDER_SEND_TIME_LIMIT_SECONDS,
 )
-def send_reminder_delivery(self, delivery_id: int) -> str:  # noqa: ANN001 - Celery's bound task
+def send_reminder_delivery(self: Task, delivery_id: int) -> str:
     """Send one claimed delivery (by id) unless it was sent already."""
-    outcome = reminders.send_delivery(delivery_id=delivery_id)
+    from reminders.delivery import send_delivery
+
+    outcome = send_delivery(delivery_id=delivery_id)
     if outcome.retry_in is not None:
         # Another worker holds a live lease; look again once it would have expired.
         raise self.retry(countdown=outcome.retry_in)

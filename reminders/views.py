@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from checkins import reminder_selectors, reminders
-from checkins.forms import ReminderPolicyForm, TestReminderForm
 from checkins.models import ReminderPolicy
 from objectives import permissions
 from objectives.models import User
+from reminders import selectors, services
+from reminders.forms import ReminderPolicyForm, TestReminderForm
+from reminders.unsubscribe import user_for_unsubscribe_token
 
-SETTINGS_TEMPLATE = "checkins/reminder_settings.html"
+SETTINGS_TEMPLATE = "reminders/settings.html"
 PREVIEW_PAGE_SIZE = 50
 
 
@@ -54,8 +55,8 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ReminderPolicyForm(request.POST, instance=policy)
         if form.is_valid():
-            values = {name: form.cleaned_data[name] for name in reminders.POLICY_FIELDS}
-            policy = reminders.update_reminder_policy(actor=request.user, **values)
+            values = {name: form.cleaned_data[name] for name in services.POLICY_FIELDS}
+            policy = services.update_reminder_policy(actor=request.user, **values)
             if request.htmx:
                 return _settings_response(
                     request,
@@ -81,7 +82,7 @@ def send_test_reminder(request: HttpRequest) -> HttpResponse:
     status, sent_to, failure = 422, None, None
     if test_form.is_valid():
         try:
-            sent_to = reminders.send_test_reminder(
+            sent_to = services.send_test_reminder(
                 actor=request.user, kind=test_form.cleaned_data["kind"]
             )
             status = 200
@@ -114,12 +115,12 @@ def send_test_reminder(request: HttpRequest) -> HttpResponse:
 def reminder_preview(request: HttpRequest) -> HttpResponse:
     """Who the next sweep would e-mail right now, and why everyone else would not."""
     _ensure_can_manage_reminders(request)
-    preview = reminder_selectors.preview(
+    preview = selectors.preview(
         policy=ReminderPolicy.current(), show=request.GET.get("show"), now=timezone.now()
     )
     page = Paginator(preview.shown, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"preview": preview, "page": page}
-    template = "checkins/reminder_preview.html"
+    template = "reminders/preview.html"
     if request.htmx and not request.htmx.boosted:
         template += "#decisions"
     return render(request, template, context)
@@ -129,10 +130,10 @@ def reminder_preview(request: HttpRequest) -> HttpResponse:
 def reminder_deliveries(request: HttpRequest) -> HttpResponse:
     """The deliveries log: who, what, which week, status, attempts, the last error."""
     _ensure_can_manage_reminders(request)
-    log = reminder_selectors.deliveries_log(
+    log = selectors.deliveries_log(
         params=request.GET, page=request.GET.get("page"), sort=request.GET.get("sort")
     )
-    template = "checkins/reminder_deliveries.html"
+    template = "reminders/deliveries.html"
     if request.htmx:
         template += "#log"
     status = 422 if log.filter.errors else 200
@@ -140,7 +141,7 @@ def reminder_deliveries(request: HttpRequest) -> HttpResponse:
 
 
 def _user_for_token(token: str) -> User:
-    user = reminders.user_for_unsubscribe_token(token)
+    user = user_for_unsubscribe_token(token)
     if user is None:
         raise Http404(_("This unsubscribe link is not valid."))
     return user
@@ -157,10 +158,10 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     changed = False
     if request.method == "POST":
         opted_out = request.POST.get("action") != "resubscribe"
-        user = reminders.set_reminder_opt_out(actor=user, opted_out=opted_out)
+        user = services.set_reminder_opt_out(actor=user, opted_out=opted_out)
         changed = True
     return render(
         request,
-        "checkins/unsubscribe.html",
+        "reminders/unsubscribe.html",
         {"person": user, "token": token, "changed": changed},
     )

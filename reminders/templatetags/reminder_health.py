@@ -7,8 +7,8 @@ body share it); nobody else pays anything.
 from django import template
 from django.utils import timezone
 
-from checkins.reminder_selectors import RemindersHealth, reminders_health
 from objectives import permissions
+from reminders.selectors import RemindersHealth, reminders_health
 
 register = template.Library()
 

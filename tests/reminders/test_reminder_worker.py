@@ -4,7 +4,7 @@ acks, visibility timeout), takes over the dead worker's lease, and exactly one e
 A duplicated task and another sweep afterwards add nothing.
 
 The worker is a separate process, so it cannot share the test's in-memory mailbox or SQLite
-database: it writes e-mail as files to a temp dir (tests/checkins/reminder_worker_settings.py)
+database: it writes e-mail as files to a temp dir (tests/reminders/reminder_worker_settings.py)
 and uses the PostgreSQL test database this transactional test commits to.
 """
 
@@ -22,12 +22,12 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from checkins import reminders
 from checkins.models import ReminderDelivery
-from checkins.tasks import send_reminder_delivery
 from okr_site.celery import app as celery_app
-from tests.checkins.reminder_helpers import owned_key_result, person, wait_for
+from reminders.delivery import sweep_reminders
+from reminders.tasks import send_reminder_delivery
 from tests.factories import CycleFactory, ReminderPolicyFactory
+from tests.reminders.reminder_helpers import owned_key_result, person, wait_for
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -91,7 +91,7 @@ def worker_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     queue = f"okr-reminder-test-{uuid.uuid4().hex}"
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.checkins.reminder_worker_settings",
+        "DJANGO_SETTINGS_MODULE": "tests.reminders.reminder_worker_settings",
         "DJANGO_SECRET_KEY": settings.SECRET_KEY,
         "DJANGO_DEBUG": "0",
         "PYTHONPATH": str(ROOT),
@@ -126,7 +126,7 @@ def test_a_worker_killed_mid_send_still_delivers_exactly_one_email(worker_env, t
     first = Worker(worker_env, log)
     second = None
     try:
-        result = reminders.sweep_reminders()  # commits, then publishes the send to Redis
+        result = sweep_reminders()  # commits, then publishes the send to Redis
         [delivery_id] = result.claimed
 
         # The first worker takes the lease and stalls inside the mail backend: kill it there.
@@ -157,7 +157,7 @@ def test_a_worker_killed_mid_send_still_delivers_exactly_one_email(worker_env, t
         # A duplicated task and another sweep change nothing.
         done_before = second.succeeded()
         send_reminder_delivery.delay(delivery_id)
-        assert reminders.sweep_reminders().claimed == []
+        assert sweep_reminders().claimed == []
         wait_for(lambda: second.succeeded() > done_before, timeout=20, what="the duplicate task")
         assert len(_mail_files(worker_env)) == 1
         assert ReminderDelivery.objects.get(pk=delivery_id).attempts == 2

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.checkins.reminder_helpers import wait_for
+from tests.reminders.reminder_helpers import wait_for
 
 pytestmark = [
     pytest.mark.slow,
@@ -64,7 +64,7 @@ class Install:
 
     def feed(self, *args: str, timeout: float = 180) -> list[str]:
         return self._run(
-            "-m", "tests.checkins.embedded_reminders_feeder", *args, timeout=timeout
+            "-m", "tests.reminders.embedded_reminders_feeder", *args, timeout=timeout
         ).split()
 
     def query(self, sql: str) -> list[tuple]:
@@ -199,7 +199,7 @@ def test_a_worker_killed_mid_send_is_restarted_and_the_email_still_goes_out_once
 ):
     install = _make_install(
         tmp_path,
-        DJANGO_SETTINGS_MODULE="tests.checkins.embedded_worker_settings",
+        DJANGO_SETTINGS_MODULE="tests.reminders.embedded_worker_settings",
         OKR_WORKER_STALL_MARKER=str(tmp_path / "stalled"),
     )
     process = supervisor(install)

@@ -12,21 +12,22 @@ import time_machine
 from django.core import mail
 from django.utils import translation
 
-from checkins import reminder_emails, reminders
 from checkins.models import ReminderDelivery
 from dashboards.selectors.team import team_dashboard
 from objectives.models import Membership
-from tests.checkins.reminder_helpers import owned_key_result, person, year_cycle
+from reminders import emails
+from reminders.services import send_test_reminder
+from tests.factories import MembershipFactory
+from tests.reminders.reminder_helpers import owned_key_result, person, year_cycle
 
 # The English suite's week, site and helpers.
-from tests.checkins.test_reminder_emails import (  # noqa: F401 - organisation is a fixture
+from tests.reminders.test_reminder_emails import (  # noqa: F401 - organisation is a fixture
     SITE,
     WEDNESDAY,
     _html,
     _send,
     organisation,
 )
-from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +154,7 @@ def test_the_digest_summary_is_written_in_the_managers_language(organisation):  
     lead.language = "ko"
     lead.save(update_fields=["language"])
     with time_machine.travel(WEDNESDAY, tick=False):
-        [digest] = reminder_emails.team_digests(manager=lead, now=WEDNESDAY)
+        [digest] = emails.team_digests(manager=lead, now=WEDNESDAY)
         with translation.override("ko"):
             dashboard = team_dashboard(
                 team=organisation["platform"], viewer=lead, include_sub_teams=True, now=WEDNESDAY
@@ -170,8 +171,8 @@ def test_a_korean_admins_test_emails(organisation, admin):  # noqa: F811
     admin.save(update_fields=["email", "language"])
     MembershipFactory(user=admin, team=organisation["platform"], role=Membership.Role.MANAGER)
     with time_machine.travel(WEDNESDAY, tick=False):
-        reminders.send_test_reminder(actor=admin, kind=Kind.REMINDER)
-        reminders.send_test_reminder(actor=admin, kind=Kind.DIGEST)
+        send_test_reminder(actor=admin, kind=Kind.REMINDER)
+        send_test_reminder(actor=admin, kind=Kind.DIGEST)
     reminder, digest = mail.outbox
     assert reminder.subject.startswith("[테스트] 체크인 시간입니다: ")
     assert "[알림 설정 페이지에서 보낸 테스트 이메일입니다.]" in reminder.body

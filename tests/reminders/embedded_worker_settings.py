@@ -1,4 +1,4 @@
-"""Settings for the supervised worker that tests/checkins/test_embedded_reminders.py kills: the
+"""Settings for the supervised worker that tests/reminders/test_embedded_reminders.py kills: the
 embedded default (okr_site.settings, as `make run` has it), with e-mail written by a backend
 that stalls on its first send (so the test can kill the worker mid-send) and the recovery
 timeouts cut from minutes to seconds."""
@@ -9,7 +9,7 @@ from okr_site.settings import *  # noqa: F403
 
 MAILERS = {
     "default": {
-        "BACKEND": "tests.checkins.reminder_worker_mail.StallOnceFileBackend",
+        "BACKEND": "tests.reminders.reminder_worker_mail.StallOnceFileBackend",
         "OPTIONS": {"file_path": os.path.join(os.environ["OKR_VAR_DIR"], "mail")},
     }
 }

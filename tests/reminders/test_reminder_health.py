@@ -9,10 +9,11 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from checkins import reminders, tasks
 from checkins.models import ReminderHeartbeat
-from checkins.reminder_selectors import reminders_health
-from tests.checkins.reminder_helpers import utc
+from reminders import tasks
+from reminders.delivery import record_heartbeat
+from reminders.selectors import reminders_health
+from tests.reminders.reminder_helpers import utc
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ WARNING = '<a class="header-alert" href="/reminders/">Reminders are not running<
 
 
 def _beat(part: str, ago: timedelta) -> None:
-    reminders.record_heartbeat(part=part, now=NOW - ago, detail="test")
+    record_heartbeat(part=part, now=NOW - ago, detail="test")
 
 
 @pytest.fixture
@@ -47,7 +48,7 @@ def test_the_sweep_task_and_the_worker_leave_heartbeats(at_noon):
     tasks.record_worker_start()  # on the worker_ready signal
     assert ReminderHeartbeat.objects.get(part=Part.WORKER_STARTED).at == NOW
     later = NOW + timedelta(minutes=5)
-    reminders.record_heartbeat(part=Part.SWEEP, now=later)  # one row per part, moved on
+    record_heartbeat(part=Part.SWEEP, now=later)  # one row per part, moved on
     assert ReminderHeartbeat.objects.filter(part=Part.SWEEP).get().at == later
 
 
@@ -105,7 +106,7 @@ def test_the_reminders_pages_warn_when_sweeps_stopped(client, admin, interval, a
 def test_every_page_warns_admins_in_the_header_and_nobody_else(client, admin, owner, interval):
     client.force_login(admin)
     assert WARNING in client.get(reverse("my_week")).content.decode()  # never swept
-    reminders.record_heartbeat(part=Part.SWEEP, now=timezone.now())
+    record_heartbeat(part=Part.SWEEP, now=timezone.now())
     assert WARNING not in client.get(reverse("my_week")).content.decode()
     ReminderHeartbeat.objects.all().delete()
     client.force_login(owner)

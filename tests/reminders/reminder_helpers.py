@@ -9,8 +9,8 @@ from decimal import Decimal
 import time_machine
 from django.core import mail
 
-from checkins import reminders
 from objectives.models import Cycle, KeyResult, Objective, User
+from reminders.delivery import SweepResult, sweep_reminders
 from tests.factories import CycleFactory, KeyResultFactory, ObjectiveFactory, UserFactory
 
 
@@ -58,13 +58,11 @@ def individual_objective(owner: User, cycle: Cycle) -> Objective:
     return ObjectiveFactory(cycle=cycle, owner_user=owner, owner_team=None)
 
 
-def sweep_at(
-    moment: datetime, capture: Callable
-) -> tuple[reminders.SweepResult, list[mail.EmailMessage]]:
+def sweep_at(moment: datetime, capture: Callable) -> tuple[SweepResult, list[mail.EmailMessage]]:
     """Run the sweeper at `moment` and its queued sends (eagerly); the e-mails it sent."""
     before = len(mail.outbox)
     with time_machine.travel(moment, tick=False), capture(execute=True):
-        result = reminders.sweep_reminders()
+        result = sweep_reminders()
     return result, mail.outbox[before:]
 
 

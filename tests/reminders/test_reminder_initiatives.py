@@ -9,17 +9,18 @@ import time_machine
 from django.core import mail
 from django.utils import timezone, translation
 
-from checkins import reminder_emails, reminders
 from checkins.models import ReminderDelivery
 from initiatives.models import Initiative
 from objectives.models import Cycle, Objective
-from tests.checkins.reminder_helpers import owned_key_result, person, utc, year_cycle
+from reminders import emails
+from reminders.delivery import send_delivery
 from tests.factories import (
     InitiativeFactory,
     KeyResultFactory,
     ObjectiveFactory,
     ReminderDeliveryFactory,
 )
+from tests.reminders.reminder_helpers import owned_key_result, person, utc, year_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def cycle_2026():
 def _compose(user, at):
     delivery = ReminderDeliveryFactory(user=user, kind=Kind.REMINDER, period=date(2026, 3, 16))
     with time_machine.travel(at, tick=False):
-        return reminder_emails.compose(delivery=delivery, now=timezone.now())
+        return emails.compose(delivery=delivery, now=timezone.now())
 
 
 def _html(message) -> str:
@@ -101,8 +102,8 @@ def test_an_initiative_turns_overdue_at_the_persons_midnight(cycle_2026, zone, t
     kr = owned_key_result(owner, cycle_2026)
     InitiativeFactory(key_result=kr, title="Due on the 17th", due_date=DUE)
     before = turns_overdue_at - timedelta(seconds=1)
-    assert reminder_emails.person_overdue_initiatives(user=owner, now=before) == []
-    [item] = reminder_emails.person_overdue_initiatives(user=owner, now=turns_overdue_at)
+    assert emails.person_overdue_initiatives(user=owner, now=before) == []
+    [item] = emails.person_overdue_initiatives(user=owner, now=turns_overdue_at)
     assert item.initiative.title == "Due on the 17th"
     assert "Due on the 17th" not in _compose(owner, before).body
     ReminderDelivery.objects.all().delete()
@@ -130,7 +131,7 @@ def test_only_their_own_initiatives_in_open_cycles_private_objectives_included(c
     )
     old = owned_key_result(owner, closed, title="Last year")
     InitiativeFactory(key_result=old, title="From last year", due_date=date(2025, 6, 1))
-    listed = reminder_emails.person_overdue_initiatives(user=owner, now=utc(2026, 3, 20))
+    listed = emails.person_overdue_initiatives(user=owner, now=utc(2026, 3, 20))
     assert [item.initiative.title for item in listed] == ["On a private objective"]
 
 
@@ -185,7 +186,7 @@ def test_sending_runs_a_fixed_number_of_queries(
         time_machine.travel(utc(2026, 3, 18, 12), tick=False),
         django_assert_num_queries(6) as captured,
     ):
-        assert reminders.send_delivery(delivery_id=delivery.pk).status == "sent"
+        assert send_delivery(delivery_id=delivery.pk).status == "sent"
     assert any("initiatives_initiative" in q["sql"] for q in captured.captured_queries)
     assert f"{3 * initiatives_each} of your initiatives are overdue" in mail.outbox[-1].body
 
@@ -201,5 +202,5 @@ def test_the_manager_digest_says_which_key_results_have_overdue_initiatives(cycl
     kr = KeyResultFactory(objective=objective, owner=lead, title="Reduce churn")
     for _n in range(3):
         InitiativeFactory(key_result=kr, due_date=DUE - timedelta(days=1))
-    [digest] = reminder_emails.team_digests(manager=lead, now=utc(2026, 3, 18, 12))
+    [digest] = emails.team_digests(manager=lead, now=utc(2026, 3, 18, 12))
     assert "3 initiatives on “Reduce churn” are overdue." in digest.summary

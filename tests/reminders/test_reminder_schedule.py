@@ -7,24 +7,23 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from checkins import reminders
 from checkins.models import ReminderDelivery, Weekday
-from checkins.reminders import Reason
 from checkins.services import record_checkin
 from objectives.models import Cycle, Membership
-from tests.checkins.reminder_helpers import (
+from reminders.schedule import Reason, plan_deliveries
+from tests.factories import (
+    MembershipFactory,
+    ReminderDeliveryFactory,
+    ReminderPolicyFactory,
+    TeamFactory,
+)
+from tests.reminders.reminder_helpers import (
     owned_key_result,
     person,
     recipients,
     sweep_at,
     utc,
     year_cycle,
-)
-from tests.factories import (
-    MembershipFactory,
-    ReminderDeliveryFactory,
-    ReminderPolicyFactory,
-    TeamFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +53,7 @@ def new_york(cycle_2026):
 def _plan(moment, policy=None):
     policy = policy or ReminderPolicyFactory()
     with time_machine.travel(moment, tick=False):
-        return {(d.recipient.id, d.kind): d for d in reminders.plan_deliveries(policy=policy)}
+        return {(d.recipient.id, d.kind): d for d in plan_deliveries(policy=policy)}
 
 
 def test_seoul_and_new_york_each_get_theirs_at_ten_local(

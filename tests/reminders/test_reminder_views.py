@@ -11,10 +11,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from checkins import reminders
 from checkins.models import ReminderDelivery, ReminderPolicy, Weekday
-from tests.checkins.reminder_helpers import owned_key_result, person, utc, year_cycle
+from reminders.schedule import Reason
+from reminders.unsubscribe import unsubscribe_token
 from tests.factories import ReminderDeliveryFactory, ReminderPolicyFactory
+from tests.reminders.reminder_helpers import owned_key_result, person, utc, year_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -248,7 +249,7 @@ def test_preview_copes_with_nonsense_parameters(client, admin):
     client.force_login(admin)
     response = client.get(reverse("reminder_preview"), {"show": "<script>", "page": "x"})
     assert response.status_code == 200
-    assert response.context["preview"].show == reminders.Reason.DUE
+    assert response.context["preview"].show == Reason.DUE
 
 
 def _deliveries(count: int) -> None:
@@ -316,7 +317,7 @@ def test_a_sort_that_names_no_column_sorts_the_default_way(client, admin, nonsen
 
 def test_unsubscribe_needs_no_login_and_a_get_changes_nothing(owner):
     client = Client()
-    url = reverse("reminder_unsubscribe", args=[reminders.unsubscribe_token(owner)])
+    url = reverse("reminder_unsubscribe", args=[unsubscribe_token(owner)])
     response = client.get(url)
     assert response.status_code == 200
     assert "Stop the weekly check-in reminders" in response.content.decode()
@@ -326,7 +327,7 @@ def test_unsubscribe_needs_no_login_and_a_get_changes_nothing(owner):
 
 def test_unsubscribe_and_undo(owner):
     client = Client(enforce_csrf_checks=True)  # as a mail client's one-click POST would be
-    url = reverse("reminder_unsubscribe", args=[reminders.unsubscribe_token(owner)])
+    url = reverse("reminder_unsubscribe", args=[unsubscribe_token(owner)])
     response = client.post(url, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
     assert "Done: you will get no more reminder" in response.content.decode()
@@ -348,7 +349,7 @@ def test_a_bad_unsubscribe_link_is_not_found(owner, token):
 
 
 def test_a_token_for_one_person_cannot_touch_another(owner, teammate):
-    token = reminders.unsubscribe_token(owner)
+    token = unsubscribe_token(owner)
     Client().post(reverse("reminder_unsubscribe", args=[token]))
     teammate.refresh_from_db()
     assert not teammate.reminders_opt_out

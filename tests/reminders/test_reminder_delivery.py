@@ -11,10 +11,22 @@ import time_machine
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 
-from checkins import reminders, tasks
 from checkins.models import ReminderDelivery, ReminderPolicy
 from checkins.services import record_checkin
-from tests.checkins.reminder_helpers import (
+from okr_site.celery import app as celery_app
+from reminders import tasks
+from reminders.delivery import (
+    _finish,
+    claim_deliveries,
+    requeue_after,
+    send_delivery,
+    send_lease,
+    sweep_reminders,
+)
+from reminders.jobs import DeliveryFailed
+from reminders.services import set_reminder_opt_out
+from tests.factories import ReminderDeliveryFactory, ReminderPolicyFactory
+from tests.reminders.reminder_helpers import (
     owned_key_result,
     person,
     recipients,
@@ -22,7 +34,6 @@ from tests.checkins.reminder_helpers import (
     utc,
     year_cycle,
 )
-from tests.factories import ReminderDeliveryFactory, ReminderPolicyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -84,16 +95,16 @@ def test_two_sweeps_in_one_transaction_claim_once(worker, django_capture_on_comm
         time_machine.travel(MONDAY_NOON, tick=False),
         django_capture_on_commit_callbacks(execute=True) as callbacks,
     ):
-        assert len(reminders.sweep_reminders().claimed) == 1
-        assert reminders.sweep_reminders().claimed == []
+        assert len(sweep_reminders().claimed) == 1
+        assert sweep_reminders().claimed == []
     assert len(callbacks) == 1
     assert len(mail.outbox) == 1
 
 
 def test_claiming_is_insert_or_nothing(worker):
     wanted = [(worker.pk, "reminder", MONDAY), (worker.pk, "nudge", MONDAY)]
-    first = reminders.claim_deliveries(wanted, now=MONDAY_NOON)
-    again = reminders.claim_deliveries(wanted, now=MONDAY_NOON)
+    first = claim_deliveries(wanted, now=MONDAY_NOON)
+    again = claim_deliveries(wanted, now=MONDAY_NOON)
     assert len(first) == 2 and again == []
     assert set(ReminderDelivery.objects.values_list("kind", "status")) == {
         ("reminder", Status.QUEUED),
@@ -105,7 +116,7 @@ def test_a_duplicated_task_never_sends_twice(worker):
     delivery = _delivery(worker)
     assert _send(delivery.pk).get() == Status.SENT
     assert _send(delivery.pk).get() == Status.SENT  # found sent: nothing to do
-    assert reminders.send_delivery(delivery_id=delivery.pk).status == Status.SENT
+    assert send_delivery(delivery_id=delivery.pk).status == Status.SENT
     assert len(mail.outbox) == 1
     delivery.refresh_from_db()
     assert delivery.attempts == 1
@@ -114,14 +125,14 @@ def test_a_duplicated_task_never_sends_twice(worker):
 def test_a_task_for_a_row_another_worker_is_sending_waits_for_its_lease(worker):
     delivery = _delivery(worker, status=Status.SENDING, attempts=1, updated_at=MONDAY_NOON)
     with time_machine.travel(MONDAY_NOON + timedelta(minutes=1), tick=False):
-        outcome = reminders.send_delivery(delivery_id=delivery.pk)
+        outcome = send_delivery(delivery_id=delivery.pk)
     assert outcome.status == Status.SENDING
-    assert outcome.retry_in == pytest.approx(reminders.send_lease().total_seconds() - 60)
+    assert outcome.retry_in == pytest.approx(send_lease().total_seconds() - 60)
     assert mail.outbox == []
     # Once the lease has expired the holder is presumed dead and the send is taken over.
-    after_lease = MONDAY_NOON + reminders.send_lease() + timedelta(seconds=1)
+    after_lease = MONDAY_NOON + send_lease() + timedelta(seconds=1)
     with time_machine.travel(after_lease, tick=False):
-        assert reminders.send_delivery(delivery_id=delivery.pk).status == Status.SENT
+        assert send_delivery(delivery_id=delivery.pk).status == Status.SENT
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (Status.SENT, 2)
     assert len(mail.outbox) == 1
@@ -131,7 +142,7 @@ def test_the_holder_whose_lease_was_taken_over_cannot_mark_the_row(worker):
     delivery = _delivery(worker, status=Status.SENDING, attempts=1, updated_at=MONDAY_NOON)
     stale_view = ReminderDelivery.objects.get(pk=delivery.pk)
     ReminderDelivery.objects.filter(pk=delivery.pk).update(attempts=2)  # someone took over
-    assert not reminders._finish(stale_view, status=Status.SENT, sent_at=MONDAY_NOON)
+    assert not _finish(stale_view, status=Status.SENT, sent_at=MONDAY_NOON)
     delivery.refresh_from_db()
     assert delivery.status == Status.SENDING
 
@@ -152,8 +163,8 @@ def test_a_failed_send_is_retried_and_records_attempts_and_error(worker, flaky_m
 def test_the_service_records_a_failure_before_asking_for_a_retry(worker, flaky_mail):
     flaky_mail(1, ConnectionRefusedError(111, "Connection refused"))
     delivery = _delivery(worker)
-    with time_machine.travel(MONDAY_NOON, tick=False), pytest.raises(reminders.DeliveryFailed):
-        reminders.send_delivery(delivery_id=delivery.pk)
+    with time_machine.travel(MONDAY_NOON, tick=False), pytest.raises(DeliveryFailed):
+        send_delivery(delivery_id=delivery.pk)
     delivery.refresh_from_db()
     assert delivery.status == Status.RETRYING
     assert delivery.attempts == 1
@@ -161,12 +172,25 @@ def test_the_service_records_a_failure_before_asking_for_a_retry(worker, flaky_m
     assert mail.outbox == []
 
 
+def test_the_tasks_keep_the_names_queued_messages_and_the_beat_schedule_carry(settings):
+    # The names date from when reminders lived in the checkins app: messages already in the
+    # broker name them, so renaming would strand those messages.
+    assert tasks.sweep_reminders.name == "checkins.sweep_reminders"
+    assert tasks.record_worker_heartbeat.name == "checkins.record_worker_heartbeat"
+    assert tasks.send_reminder_delivery.name == "checkins.send_reminder_delivery"
+    # What a worker discovers at start-up covers every task beat sends it.
+    celery_app.loader.import_default_modules()
+    assert {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()} <= set(
+        celery_app.tasks
+    )
+
+
 def test_retries_back_off_exponentially_with_late_acks():
     task = tasks.send_reminder_delivery
-    assert task.autoretry_for == (reminders.DeliveryFailed,)
+    assert task.autoretry_for == (DeliveryFailed,)
     assert (task.retry_backoff, task.retry_backoff_max, task.retry_jitter) == (30, 600, True)
     assert task.acks_late and task.reject_on_worker_lost
-    assert task.time_limit < reminders.send_lease().total_seconds()
+    assert task.time_limit < send_lease().total_seconds()
     assert tasks.sweep_reminders.acks_late
 
 
@@ -199,13 +223,13 @@ def test_a_send_lost_by_the_broker_is_requeued_by_a_later_sweep(
 ):
     capture = django_capture_on_commit_callbacks
     with time_machine.travel(MONDAY_NOON, tick=False), capture(execute=False):
-        reminders.sweep_reminders()  # claimed, but the queued message is lost
+        sweep_reminders()  # claimed, but the queued message is lost
     delivery = ReminderDelivery.objects.get()
     assert delivery.status == Status.QUEUED
-    soon = MONDAY_NOON + reminders.requeue_after() - timedelta(seconds=1)
+    soon = MONDAY_NOON + requeue_after() - timedelta(seconds=1)
     result, sent = sweep_at(soon, capture)
     assert result.requeued == [] and sent == []
-    later = MONDAY_NOON + reminders.requeue_after() + timedelta(seconds=1)
+    later = MONDAY_NOON + requeue_after() + timedelta(seconds=1)
     result, sent = sweep_at(later, capture)
     assert result.requeued == [delivery.pk]
     assert recipients(sent) == ["worker@example.com"]
@@ -220,7 +244,7 @@ def test_a_worker_that_died_mid_send_is_taken_over_after_its_lease(
     delivery = _delivery(worker, status=Status.SENDING, attempts=1, updated_at=MONDAY_NOON)
     result, sent = sweep_at(MONDAY_NOON + timedelta(minutes=5), capture)
     assert result.requeued == [] and sent == []  # the lease still stands
-    after_lease = MONDAY_NOON + reminders.send_lease() + timedelta(minutes=1)
+    after_lease = MONDAY_NOON + send_lease() + timedelta(minutes=1)
     result, sent = sweep_at(after_lease, capture)
     assert result.requeued == [delivery.pk]
     assert len(sent) == 1
@@ -234,7 +258,7 @@ def test_retries_exhausted_in_celery_are_picked_up_by_the_sweeper(
     delivery = _delivery(
         worker, status=Status.RETRYING, attempts=4, last_error="timeout", updated_at=MONDAY_NOON
     )
-    later = MONDAY_NOON + reminders.requeue_after() + timedelta(seconds=1)
+    later = MONDAY_NOON + requeue_after() + timedelta(seconds=1)
     result, sent = sweep_at(later, django_capture_on_commit_callbacks)
     assert result.requeued == [delivery.pk]
     assert len(sent) == 1
@@ -262,7 +286,7 @@ def test_a_send_no_longer_wanted_is_skipped(worker, change, note):
             now=MONDAY_NOON - timedelta(hours=1),
         )
     elif change == "opted_out":
-        reminders.set_reminder_opt_out(actor=worker, opted_out=True)
+        set_reminder_opt_out(actor=worker, opted_out=True)
     elif change == "deactivated":
         worker.is_active = False
         worker.save(update_fields=["is_active"])
@@ -288,7 +312,7 @@ def test_a_send_that_comes_after_the_week_ended_is_dropped(worker):
 
 
 def test_a_deleted_row_is_nothing_to_send(worker):
-    assert reminders.send_delivery(delivery_id=987654).status == "gone"
+    assert send_delivery(delivery_id=987654).status == "gone"
 
 
 def test_policy_defaults_apply_until_saved():

@@ -10,10 +10,10 @@ import time_machine
 from django.core import mail
 from django.db import connection, connections
 
-from checkins import reminders
 from checkins.models import ReminderDelivery
-from tests.checkins.reminder_helpers import owned_key_result, person, utc, year_cycle
+from reminders.delivery import claim_deliveries, send_delivery, sweep_reminders
 from tests.factories import ReminderPolicyFactory
+from tests.reminders.reminder_helpers import owned_key_result, person, utc, year_cycle
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -66,7 +66,7 @@ def people(db):
 
 
 def test_concurrent_sweeps_send_each_reminder_once(people):
-    results = _race(reminders.sweep_reminders)
+    results = _race(sweep_reminders)
     claimed = [pk for result in results for pk in result.claimed]
     assert len(claimed) == PEOPLE == len(set(claimed))
     # The sends ran (eagerly) after each sweep's commit, in whichever thread claimed them.
@@ -80,7 +80,7 @@ def test_concurrent_sweeps_send_each_reminder_once(people):
 def test_concurrent_claims_of_the_same_rows_split_them(people):
     monday = MONDAY_NOON.date()
     wanted = [(user.pk, ReminderDelivery.Kind.REMINDER, monday) for user in people]
-    results = _race(lambda: reminders.claim_deliveries(wanted, now=MONDAY_NOON))
+    results = _race(lambda: claim_deliveries(wanted, now=MONDAY_NOON))
     claimed = [pk for result in results for pk in result]
     assert len(claimed) == PEOPLE == len(set(claimed))
     assert ReminderDelivery.objects.count() == PEOPLE
@@ -88,10 +88,10 @@ def test_concurrent_claims_of_the_same_rows_split_them(people):
 
 def test_concurrent_sends_of_one_delivery_send_one_email(people):
     with time_machine.travel(MONDAY_NOON, tick=False):
-        [delivery_id] = reminders.claim_deliveries(
+        [delivery_id] = claim_deliveries(
             [(people[0].pk, ReminderDelivery.Kind.REMINDER, MONDAY_NOON.date())], now=MONDAY_NOON
         )
-    outcomes = _race(lambda: reminders.send_delivery(delivery_id=delivery_id))
+    outcomes = _race(lambda: send_delivery(delivery_id=delivery_id))
     assert len(mail.outbox) == 1
     statuses = Counter(outcome.status for outcome in outcomes)
     # One sent it; the others found it being sent (and would retry after the lease) or sent.

@@ -10,11 +10,11 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from checkins import reminders
 from checkins.models import ReminderDelivery
 from objectives.models import KeyResult, Membership, Objective, Team, User
-from tests.checkins.reminder_helpers import utc, year_cycle
+from reminders.delivery import sweep_reminders
 from tests.factories import ReminderPolicyFactory, RootTeamFactory
+from tests.reminders.reminder_helpers import utc, year_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +77,7 @@ def test_the_sweeper_runs_a_fixed_number_of_queries(
         django_assert_num_queries(SWEEP_QUERIES),
     ):
         started = time.perf_counter()
-        result = reminders.sweep_reminders()
+        result = sweep_reminders()
         elapsed = time.perf_counter() - started
     assert len(result.claimed) == due
     assert len(queued) == due  # one send task queued per claimed reminder, on commit
@@ -92,7 +92,7 @@ def test_the_sweeper_runs_a_fixed_number_of_queries(
         django_capture_on_commit_callbacks(execute=False),
         CaptureQueriesContext(connection) as second,
     ):
-        again = reminders.sweep_reminders()
+        again = sweep_reminders()
     assert again.claimed == []
     # No claim INSERT when nothing is owed: one query fewer.
     assert len(second.captured_queries) == SWEEP_QUERIES - 1

@@ -1,4 +1,4 @@
-"""Settings for the real Celery worker that tests/checkins/test_reminder_worker.py starts.
+"""Settings for the real Celery worker that tests/reminders/test_reminder_worker.py starts.
 
 The production settings (Redis from REDIS_URL, PostgreSQL from DATABASE_URL), pointed at the test
 database the test process created, e-mail written as files to a temp dir by a backend that
@@ -15,7 +15,7 @@ DATABASES["default"]["NAME"] = os.environ["OKR_WORKER_DATABASE"]
 DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
 MAILERS = {
     "default": {
-        "BACKEND": "tests.checkins.reminder_worker_mail.StallOnceFileBackend",
+        "BACKEND": "tests.reminders.reminder_worker_mail.StallOnceFileBackend",
         "OPTIONS": {"file_path": os.environ["OKR_WORKER_MAIL_DIR"]},
     }
 }

@@ -10,11 +10,13 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from checkins import reminder_emails, reminders
 from checkins.models import ReminderDelivery
 from checkins.services import record_checkin
 from objectives.models import KeyResult, Membership, Objective
-from tests.checkins.reminder_helpers import owned_key_result, person, sweep_at, utc, year_cycle
+from reminders import emails
+from reminders.delivery import send_delivery
+from reminders.services import send_test_reminder
+from reminders.unsubscribe import unsubscribe_token
 from tests.factories import (
     KeyResultFactory,
     MembershipFactory,
@@ -23,6 +25,7 @@ from tests.factories import (
     RootTeamFactory,
     TeamFactory,
 )
+from tests.reminders.reminder_helpers import owned_key_result, person, sweep_at, utc, year_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +48,7 @@ def cycle_2026():
 def _send(user, kind=Kind.REMINDER, at=WEDNESDAY) -> mail.EmailMessage:
     delivery = ReminderDeliveryFactory(user=user, kind=kind, period=utc(2026, 3, 16).date())
     with time_machine.travel(at, tick=False):
-        assert reminders.send_delivery(delivery_id=delivery.pk).status == "sent"
+        assert send_delivery(delivery_id=delivery.pk).status == "sent"
     return mail.outbox[-1]
 
 
@@ -106,7 +109,7 @@ def test_the_reminder_lists_due_key_results_with_value_target_status_and_link(cy
     # The status and its reason are scoring's, as My week shows them.
     view = next(
         row
-        for row in reminder_emails.person_key_results(user=owner, now=WEDNESDAY)
+        for row in emails.person_key_results(user=owner, now=WEDNESDAY)
         if row.key_result.pk == revenue.pk
     )
     assert view.status.status == "behind"
@@ -119,7 +122,7 @@ def test_every_email_carries_an_unsubscribe_link_and_header_that_work(client, cy
     owner = person("ben")
     owned_key_result(owner, cycle_2026)
     message = _send(owner)
-    token = reminders.unsubscribe_token(owner)
+    token = unsubscribe_token(owner)
     link = f"{SITE}/reminders/unsubscribe/{token}/"
     assert link in message.body and link in _html(message)
     headers = message.extra_headers
@@ -137,10 +140,10 @@ def test_every_attempt_at_one_delivery_carries_the_same_message_id(cycle_2026):
     owner = person("cleo")
     owned_key_result(owner, cycle_2026)
     delivery = ReminderDeliveryFactory(user=owner, period=utc(2026, 3, 16).date())
-    message_id = reminder_emails.delivery_message_id(delivery)
+    message_id = emails.delivery_message_id(delivery)
     assert message_id == f"<okr-reminder-{delivery.pk}-20260316@okr.example.com>"
     with time_machine.travel(WEDNESDAY, tick=False):
-        reminders.send_delivery(delivery_id=delivery.pk)
+        send_delivery(delivery_id=delivery.pk)
     assert mail.outbox[0].extra_headers["Message-ID"] == message_id
     assert mail.outbox[0].message()["Message-ID"] == message_id
 
@@ -217,7 +220,7 @@ def organisation(cycle_2026):
 
 def test_the_digest_counts_the_teams_key_results_with_scoring(organisation):
     lead = organisation["lead"]
-    [digest] = reminder_emails.team_digests(manager=lead, now=WEDNESDAY)
+    [digest] = emails.team_digests(manager=lead, now=WEDNESDAY)
     assert digest.team == organisation["platform"]
     # Platform's own key results and Infra's (rolled up); not Sales', not the private one.
     assert digest.total == 3
@@ -250,7 +253,7 @@ def test_the_digest_email(organisation, cycle_2026):
         assert f"{SITE}/teams/platform/?subteams=1" in body
         assert "Close Acme" not in body and "Secret sideline" not in body
         assert "/reminders/unsubscribe/" in body
-    for sentence in reminder_emails.team_digests(manager=lead, now=WEDNESDAY)[0].summary:
+    for sentence in emails.team_digests(manager=lead, now=WEDNESDAY)[0].summary:
         assert sentence in text
 
 
@@ -259,7 +262,7 @@ def test_a_manager_with_nothing_to_report_gets_no_digest(cycle_2026):
     MembershipFactory(user=lead, team=TeamFactory(), role=Membership.Role.MANAGER)
     delivery = ReminderDeliveryFactory(user=lead, kind=Kind.DIGEST, period=utc(2026, 3, 16).date())
     with time_machine.travel(WEDNESDAY, tick=False):
-        assert reminders.send_delivery(delivery_id=delivery.pk).status == "skipped"
+        assert send_delivery(delivery_id=delivery.pk).status == "skipped"
     delivery.refresh_from_db()
     assert delivery.note == "Nothing to report: no key results in an active cycle."
     assert mail.outbox == []
@@ -274,9 +277,9 @@ def test_the_sweep_sends_the_digest_end_to_end(organisation, django_capture_on_c
 def test_a_test_email_is_marked_and_sent_at_once(organisation, admin):
     admin.email = "admin@example.com"
     with time_machine.travel(WEDNESDAY, tick=False):
-        assert reminders.send_test_reminder(actor=admin, kind=Kind.REMINDER) == admin.email
+        assert send_test_reminder(actor=admin, kind=Kind.REMINDER) == admin.email
         # An admin who leads no team gets the whole company's digest as the sample.
-        reminders.send_test_reminder(actor=admin, kind=Kind.DIGEST)
+        send_test_reminder(actor=admin, kind=Kind.DIGEST)
     reminder, digest = mail.outbox
     assert reminder.subject.startswith("[Test] ")
     assert "This is a test e-mail" in reminder.body

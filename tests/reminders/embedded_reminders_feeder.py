@@ -1,4 +1,4 @@
-"""Run in a process of its own by tests/checkins/test_embedded_reminders.py, against the temporary
+"""Run in a process of its own by tests/reminders/test_embedded_reminders.py, against the temporary
 install that test set up (its environment names the settings, database and var/ folder).
 
 `setup`: reminders due from Monday 00:00 (so every owner of a key result is due at once), no nudge
@@ -16,8 +16,8 @@ import django
 def main(argv: list[str]) -> None:
     django.setup()
     from objectives.models import Cycle
-    from tests.checkins.reminder_helpers import owned_key_result, person
     from tests.factories import CycleFactory, ReminderPolicyFactory
+    from tests.reminders.reminder_helpers import owned_key_result, person
 
     if argv[0] == "setup":
         ReminderPolicyFactory(local_time=clock_time(0, 0), nudge_after_days=0, digest_enabled=False)
