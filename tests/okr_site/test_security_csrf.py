@@ -4,12 +4,22 @@ import re
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
+# With our apps' own templates folders (the reminders app keeps its pages there).
+TEMPLATE_FOLDERS = [
+    TEMPLATES,
+    *(
+        Path(app.path) / "templates"
+        for app in apps.get_app_configs()
+        if Path(app.path).parent == ROOT and (Path(app.path) / "templates").is_dir()
+    ),
+]
 # A template tag or variable may hold ">" (e.g. {% if a > b %}); it does not end the tag.
 FORM_TAG = re.compile(r"<form\b(?:\{%.*?%\}|\{\{.*?\}\}|[^>])*>", re.IGNORECASE | re.DOTALL)
 METHOD_POST = re.compile(r"""\bmethod\s*=\s*["']?post\b""", re.IGNORECASE)
@@ -20,7 +30,9 @@ HTMX_WRITE = re.compile(r"\bhx-(post|put|patch|delete)\s*=", re.IGNORECASE)
 
 
 def _templates():
-    return sorted(p for p in TEMPLATES.rglob("*.html") if "emails" not in p.parts)
+    return sorted(
+        p for folder in TEMPLATE_FOLDERS for p in folder.rglob("*.html") if "emails" not in p.parts
+    )
 
 
 def _forms(text: str):
@@ -33,6 +45,7 @@ def _forms(text: str):
 def test_the_scan_finds_forms():
     forms = [form for path in _templates() for form in _forms(path.read_text())]
     assert len(forms) > 20
+    assert ROOT / "reminders" / "templates" / "reminders" / "unsubscribe.html" in _templates()
     assert all(tag.lower().startswith("<form") for tag, _, _ in forms)
 
 
