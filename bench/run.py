@@ -346,14 +346,14 @@ def measure_sweeper(rounds: int = 3) -> list[dict]:
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
-    from checkins import reminders
+    from reminders.delivery import sweep_reminders
 
     results = []
     with transaction.atomic():
         for _ in range(rounds):
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
-                outcome = reminders.sweep_reminders()
+                outcome = sweep_reminders()
                 elapsed = time.perf_counter() - started
             results.append(
                 {

@@ -142,7 +142,7 @@ class ReminderDelivery(models.Model):
     Whoever inserts the (user, kind, period) row owns that e-mail; the unique constraint turns
     every other attempt (a second sweeper, beat firing twice) into a no-op. The status then moves
     queued → sending → sent with conditional UPDATEs, so a duplicated or retried task never
-    sends twice (see checkins/reminders.py for the whole protocol).
+    sends twice (see reminders/delivery.py for the whole protocol).
     """
 
     class Kind(models.TextChoices):

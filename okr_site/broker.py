@@ -8,7 +8,7 @@ Three things that transport leaves to us:
   `make run` calls, and the worker supervisor).
 - Consumed messages stay in the table (marked invisible); `purge_consumed()` deletes them.
 - A message held by a worker that was killed (SIGKILL) never comes back; the reminder sweeper
-  re-queues every delivery left unsent (checkins/reminders.py, "Recovery").
+  re-queues every delivery left unsent (reminders/delivery.py, "Recovery").
 
 With Redis (REDIS_URL set) none of this applies and every function here does nothing.
 """

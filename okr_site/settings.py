@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "dashboards",
     "initiatives",
     "audit",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -237,7 +238,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_TIMEZONE = "UTC"
 
-# Reminders (checkins/reminders.py). The sweeper decides who is due from the database, so the
+# Reminders (reminders/delivery.py). The sweeper decides who is due from the database, so the
 # beat schedule is one static entry; nothing is scheduled per person.
 REMINDER_SWEEP_INTERVAL_SECONDS = env.int("OKR_REMINDER_SWEEP_SECONDS", default=300)
 # A worker proves it is alive by running this task (a row in the database: the SQL broker has no
@@ -245,6 +246,8 @@ REMINDER_SWEEP_INTERVAL_SECONDS = env.int("OKR_REMINDER_SWEEP_SECONDS", default=
 # has run for twice the sweep interval.
 WORKER_HEARTBEAT_SECONDS = min(60, REMINDER_SWEEP_INTERVAL_SECONDS)
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # The reminder tasks (reminders/tasks.py) keep the names they had in the checkins app, which
+    # messages already queued carry (reminders/jobs.py).
     "sweep-reminders": {
         "task": "checkins.sweep_reminders",
         "schedule": float(REMINDER_SWEEP_INTERVAL_SECONDS),

@@ -31,7 +31,7 @@ WHITENOISE_USE_FINDERS = True
 # Under pytest-xdist every worker process gets a Redis database of its own for the cache: tests
 # clear the cache (FLUSHDB empties the whole database), and one worker's clear must empty neither
 # another worker's cache nor REDIS_URL's own database, where the real Celery worker of
-# tests/checkins/test_reminder_worker.py keeps its unacknowledged messages.
+# tests/reminders/test_reminder_worker.py keeps its unacknowledged messages.
 _xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
 if REDIS_URL and _xdist_worker.startswith("gw"):  # noqa: F405
     from urllib.parse import urlsplit, urlunsplit

@@ -7,6 +7,7 @@ from okr_site import language, password_reset, views
 urlpatterns = [
     path("", include("dashboards.urls")),
     path("", include("checkins.urls")),
+    path("", include("reminders.urls")),
     path("", include("objectives.urls")),
     path("", include("audit.urls")),
     path("", include("initiatives.urls")),

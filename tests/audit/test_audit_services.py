@@ -10,9 +10,9 @@ from django.db import transaction
 
 from audit.models import AuditEvent
 from audit.services import diff, display, record_event, snapshot
-from checkins.reminders import update_reminder_policy
 from objectives import cycle_services, people_services, services
 from objectives.models import Cycle, KeyResult, Membership, Objective
+from reminders.services import update_reminder_policy
 from tests.factories import CycleFactory, ObjectiveFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, override
 
-from checkins import reminders
 from checkins.models import ReminderDelivery
 from objectives.models import KeyResult
-from tests.checkins.reminder_helpers import owned_key_result, person, utc, year_cycle
+from reminders.unsubscribe import unsubscribe_token
 from tests.factories import ReminderDeliveryFactory, ReminderPolicyFactory, speaking_korean
+from tests.reminders.reminder_helpers import owned_key_result, person, utc, year_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -225,7 +225,7 @@ def test_the_deliveries_log_in_korean(client, korean_admin):
 
 
 def test_the_unsubscribe_page_follows_the_browser_language(client, owner):
-    url = reverse("reminder_unsubscribe", args=[reminders.unsubscribe_token(owner)])
+    url = reverse("reminder_unsubscribe", args=[unsubscribe_token(owner)])
     html = client.get(url, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert "<h1>Owner 님의 알림 이메일</h1>" in html
     assert ">알림 이메일 그만 받기</button>" in html

@@ -12,7 +12,7 @@ from django.conf import settings
 )
 def test_the_cache_never_flushes_the_brokers_or_another_workers_database():
     """Tests clear the cache (FLUSHDB): on the broker's database that drops the messages a real
-    Celery worker holds unacknowledged (tests/checkins/test_reminder_worker.py), and on another
+    Celery worker holds unacknowledged (tests/reminders/test_reminder_worker.py), and on another
     worker's database that worker's cache."""
     worker = int(os.environ["PYTEST_XDIST_WORKER"].removeprefix("gw"))
     cache_db = int(settings.CACHES["default"]["LOCATION"].rsplit("/", 1)[1])

@@ -4,15 +4,25 @@ import re
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.urls import reverse
 from django.utils.csp import CSP
 
 ROOT = Path(__file__).resolve().parents[2]
+# The project's templates folder and our apps' own (the reminders app keeps its pages there).
+TEMPLATE_FOLDERS = [
+    ROOT / "templates",
+    *(
+        Path(app.path) / "templates"
+        for app in apps.get_app_configs()
+        if Path(app.path).parent == ROOT and (Path(app.path) / "templates").is_dir()
+    ),
+]
 # E-mail is read in a mail client, not under our policy (and needs inline styling there).
 PAGE_TEMPLATES = sorted(
     path
-    for folder in [ROOT / "templates", *sorted(ROOT.glob("*/templates"))]
+    for folder in TEMPLATE_FOLDERS
     for path in folder.rglob("*.html")
     if "emails" not in path.parts and not path.name.endswith("_email.html")
 )
@@ -49,6 +59,7 @@ def _markup_offences(text: str) -> list[str]:
 def test_the_scan_covers_every_page_template():
     assert len(PAGE_TEMPLATES) > 30
     assert ROOT / "templates" / "base.html" in PAGE_TEMPLATES
+    assert ROOT / "reminders" / "templates" / "reminders" / "settings.html" in PAGE_TEMPLATES
 
 
 @pytest.mark.parametrize("path", PAGE_TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))

@@ -19,10 +19,10 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from checkins.reminders import unsubscribe_token
 from checkins.services import record_checkin
 from initiatives.models import Initiative
 from objectives.models import Cycle, KeyResult, Membership, Objective, Team, User
+from reminders.unsubscribe import unsubscribe_token
 from tests.factories import (
     CycleFactory,
     KeyResultFactory,

@@ -37,10 +37,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from checkins.reminder_emails import compose_test
 from checkins.services import record_checkin
 from objectives import permissions
 from objectives.models import Cycle, KeyResult, Membership, Objective, ObjectiveTemplate, User
+from reminders.emails import compose_test
 from tests.factories import (
     CycleFactory,
     InitiativeFactory,

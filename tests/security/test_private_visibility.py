@@ -26,9 +26,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from checkins.reminder_emails import compose_test
 from checkins.services import record_checkin
 from objectives.models import Objective
+from reminders.emails import compose_test
 from tests.factories import KeyResultFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db
