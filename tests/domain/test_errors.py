@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import translation
 
 from domain.errors import Conflict, CycleStateError, DomainError, Invalid, NotAllowed, NotFound
@@ -18,6 +18,7 @@ from objectives.models import Objective
 from okr_site import errors
 from okr_site.urls import handler400, handler403, handler404, handler500  # noqa: F401
 from okr_site.urls import urlpatterns as site_urlpatterns
+from tests.factories import InitiativeFactory
 
 HTMX = {"HX-Request": "true", "HX-Current-URL": "http://testserver/plan/?cycle=1"}
 
@@ -57,6 +58,7 @@ urlpatterns = [
     path("decorated/", _decorated),
     *site_urlpatterns,
 ]
+pytestmark = pytest.mark.urls(__name__)
 
 
 # --- The errors themselves ------------------------------------------------------------------------
@@ -227,9 +229,6 @@ def test_htmx_refusals_go_to_the_views_own_region_when_it_named_one(request_for)
 # --- From a view, through the middleware ----------------------------------------------------------
 
 
-pytestmark = pytest.mark.urls(__name__)
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("url", "status", "text"),
@@ -282,3 +281,41 @@ def test_other_failures_are_left_to_the_server_error_answer(client: Client, owne
     response = client.get("/raise/crash/", headers=HTMX)
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
+
+
+# --- The site's own pages: where each answers a refusal to HTMX ----------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("okr_site.urls")
+def test_each_page_answers_htmx_refusals_where_its_page_shows_them(
+    client: Client, owner, teammate, stranger, key_result
+):
+    initiative = InitiativeFactory(key_result=key_result)
+    cases = [
+        # Pages without a place of their own: the page's alert region.
+        (teammate, "grade_key_result", key_result.pk, "#alert-region", "You may not grade"),
+        (owner, "person_new", None, "#alert-region", "Only admins manage people and teams."),
+        # Planning: the page's #plan-alert, also when the service refuses (archiving).
+        (owner, "objective_archive", key_result.objective_id, "#plan-alert", "may not edit"),
+        # An initiative panel: its own alert region.
+        (
+            stranger,
+            "initiative_status",
+            initiative.pk,
+            f"#kr-{key_result.pk}-initiatives-alert",
+            "You may not change this initiative.",
+        ),
+    ]
+    for user, name, pk, region, text in cases:
+        client.force_login(user)
+        url = reverse(name, args=[pk] if pk else [])
+        response = client.post(url, {"status": "done"}, headers=HTMX)
+        assert response.status_code == 403, name
+        assert response["HX-Retarget"] == region, name
+        assert text in response.content.decode(), name
+    # A check-in row shows its refusal in the row it swaps.
+    client.force_login(teammate)
+    row = client.post(reverse("check_in", args=[key_result.pk]), {"value": "1"}, headers=HTMX)
+    assert row.status_code == 403 and not row.has_header("HX-Retarget")
+    assert row.content.decode().lstrip().startswith(f'<article id="kr-{key_result.pk}"')
