@@ -12,8 +12,7 @@ from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-# Where a ValidationError-based one keeps the message Django's ValidationError stores in
-# `message` (see DomainError.message).
+# Where a ValidationError-based one keeps the single message Django stores in `message`.
 _DJANGO_MESSAGE = "_django_message"
 
 
@@ -25,16 +24,27 @@ class DomainError(Exception):
 
     @property
     def message(self) -> str:
-        # Django's ValidationError keeps the one message it was raised with in `message` and
-        # reads it back (with its params, which ours never need: they are raised with finished
-        # text); with several messages (a dict or list) it keeps none, and all of them are the
-        # reason.
-        if _DJANGO_MESSAGE in self.__dict__:
-            return str(self.__dict__[_DJANGO_MESSAGE])
-        if isinstance(self, ValidationError):
-            return " ".join(self.messages)
         words = " ".join(str(arg) for arg in self.args if arg)
         return words or str(self.default_message)
+
+
+class _DomainValidationError(DomainError, ValidationError):
+    """A domain error that is Django's ValidationError too, so code that catches ValidationError
+    around a write still catches it.
+
+    Django keeps the one message such an error is raised with in `message` and reads it back
+    there (with its params, which ours never need: raise it with finished text); raised with
+    several (a list or a dict of them), all of them are its message. `code` and `params` are then
+    None, so a ValidationError made from it reads it as that one message."""
+
+    code: str | None = None
+    params: dict | None = None
+
+    @property
+    def message(self) -> str:
+        if _DJANGO_MESSAGE in self.__dict__:
+            return str(self.__dict__[_DJANGO_MESSAGE])
+        return " ".join(self.messages)
 
     @message.setter
     def message(self, value: str | Promise) -> None:
@@ -62,17 +72,14 @@ class Conflict(DomainError):
     default_message = _("This changed after the page was loaded. Reload the page and try again.")
 
 
-class CycleStateError(DomainError, ValidationError):
-    """The cycle's state does not allow this change (closed, not grading, moved on meanwhile).
-
-    A ValidationError as well, so code that catches ValidationError around a write still catches
-    it; raise it with finished text."""
+class CycleStateError(_DomainValidationError):
+    """The cycle's state does not allow this change (closed, not grading, moved on meanwhile)."""
 
     @property
     def text(self) -> str:
         return " ".join(self.messages)
 
 
-class Invalid(DomainError, ValidationError):
+class Invalid(_DomainValidationError):
     """The input is wrong; `message_dict` has the messages by field when it was raised with a
     dict of them."""

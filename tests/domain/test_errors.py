@@ -84,6 +84,23 @@ def test_a_cycle_state_error_is_still_caught_as_a_validation_error():
     assert caught.value.text == caught.value.message == "The cycle “2026 Q4” is closed."
 
 
+def test_the_validation_errors_still_behave_as_djangos_own():
+    """Django reads `message`, `code` and `params` of a ValidationError it is given."""
+    several = Invalid(["Too long.", "Too late."])
+    assert several.messages == ["Too long.", "Too late."]
+    assert ValidationError(several).messages == ["Too long. Too late."]
+    assert ValidationError([CycleStateError("Closed."), several]).messages == [
+        "Closed.",
+        "Too long.",
+        "Too late.",
+    ]
+    assert Invalid({"title": ["Give it a title."]}).update_error_dict({}) == {
+        "title": [ValidationError("Give it a title.")]
+    }
+    assert {CycleStateError("Closed."), CycleStateError("Closed.")} == {CycleStateError("Closed.")}
+    assert hash(several) == hash(Invalid(["Too long.", "Too late."]))
+
+
 def test_the_message_is_the_reason_raised_or_the_general_words():
     assert NotAllowed("Only admins manage cycles.").message == "Only admins manage cycles."
     assert NotAllowed().message == "You may not do this. Nothing was changed."
