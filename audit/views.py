@@ -1,10 +1,9 @@
 """The audit trail in the browser: the admins' list of every change (/audit/) and the "show
 older changes" fragments of the objective and key result pages' History sections."""
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -13,10 +12,10 @@ from django.views.decorators.http import require_GET
 from audit import selectors
 from audit.filters import AuditEventFilter
 from audit.models import AuditEvent
-from dashboards.selectors import load_key_result
+from domain.errors import NotAllowed
 from objectives import permissions
+from objectives.access import access_key_result, access_objective
 from objectives.ids import is_id
-from objectives.models import KeyResult, Objective
 
 PAGE_SIZE = 50
 MAX_OFFSET = 1_000_000
@@ -24,23 +23,7 @@ MAX_OFFSET = 1_000_000
 
 def _ensure_admin(request: HttpRequest) -> None:
     if not permissions.can_read_audit_trail(request.user):
-        raise PermissionDenied(_("Only admins read the whole audit trail."))
-
-
-def _get_objective_for_user(request: HttpRequest, pk: int) -> Objective:
-    objective = get_object_or_404(
-        Objective.objects.select_related("owner_team", "owner_user"), pk=pk
-    )
-    if not permissions.can_view_objective(request.user, objective):
-        raise Http404
-    return objective
-
-
-def _get_key_result_for_user(request: HttpRequest, pk: int) -> KeyResult:
-    key_result = load_key_result(pk)
-    if key_result is None or not permissions.can_view_key_result(request.user, key_result):
-        raise Http404
-    return key_result
+        raise NotAllowed(_("Only admins read the whole audit trail."))
 
 
 def _offset(request: HttpRequest) -> int:
@@ -91,7 +74,7 @@ def _older(request: HttpRequest, history: selectors.History, url: str, title: st
 
 @require_GET
 def objective_history(request: HttpRequest, pk: int) -> HttpResponse:
-    objective = _get_objective_for_user(request, pk)
+    objective = access_objective(user=request.user, pk=pk)
     history = selectors.objective_history(
         objective=objective,
         viewer=request.user,
@@ -104,7 +87,7 @@ def objective_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def key_result_history(request: HttpRequest, pk: int) -> HttpResponse:
-    key_result = _get_key_result_for_user(request, pk)
+    key_result = access_key_result(user=request.user, pk=pk)
     history = selectors.key_result_history(
         key_result=key_result,
         viewer=request.user,

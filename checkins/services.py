@@ -3,12 +3,13 @@
 from datetime import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from checkins.models import CheckIn
+from domain.errors import NotAllowed
 from objectives import permissions
 from objectives.models import MAX_ABS_VALUE, KeyResult, User
 
@@ -45,17 +46,17 @@ def checkin_errors(
 
 
 def ensure_can_check_in(*, actor: User, key_result: KeyResult) -> None:
-    """Raise PermissionDenied, with the reason, unless `actor` may check in on it now."""
+    """Raise NotAllowed, with the reason, unless `actor` may check in on it now."""
     if not permissions.can_check_in(actor, key_result):
-        raise PermissionDenied(_("You may not check in on this key result."))
+        raise NotAllowed(_("You may not check in on this key result."))
     cycle = key_result.objective.cycle
     if not cycle.accepts_checkins:
-        raise PermissionDenied(
+        raise NotAllowed(
             _("Check-ins are closed: the cycle “%(cycle)s” is %(state)s.")
             % {"cycle": cycle.name, "state": cycle.get_state_display()}
         )
     if key_result.archived or key_result.objective.archived:
-        raise PermissionDenied(_("This key result is archived."))
+        raise NotAllowed(_("This key result is archived."))
 
 
 def record_checkin(
@@ -75,7 +76,7 @@ def record_checkin(
     key result ends up showing the last of them. `locked`: the caller already loaded
     `key_result` (with its objective and cycle) with `select_for_update` in the transaction it
     has open, and it is not loaded again (the check-in view, which loads it once). Raises
-    PermissionDenied (not allowed, or the cycle is not active) or ValidationError (bad values);
+    NotAllowed (not allowed, or the cycle is not active) or ValidationError (bad values);
     either way nothing is written.
     """
     errors = checkin_errors(

@@ -7,10 +7,10 @@ the objective's progress and the week's summary out of band), the key result pag
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -20,28 +20,14 @@ from checkins.forms import CheckInForm
 from checkins.services import ensure_can_check_in, record_checkin
 from dashboards import selectors
 from dashboards.views import key_result_context
-from objectives import permissions
+from domain.errors import NotAllowed
+from objectives.access import access_key_result
 from objectives.models import KeyResult
 
 ROW_TEMPLATE = "dashboards/my_week.html#kr_row"
 KEY_RESULT_LIVE_TEMPLATE = "dashboards/key_result.html#live"
 # The value of the form's hidden `context` field when it comes from the key result page.
 KEY_RESULT_CONTEXT = "key_result"
-
-
-def _get_key_result_for_user(
-    request: HttpRequest, pk: int, *, for_update: bool = False
-) -> KeyResult:
-    """The key result, or 404 when it does not exist or the user may not see it. (The checks
-    read the objective's owner ids, visibility and cycle; nothing here names the owners.)
-    `for_update`: its row locked until the open transaction ends."""
-    found = KeyResult.objects.select_related("objective__cycle")
-    if for_update:
-        found = found.select_for_update(of=("self",))
-    key_result = get_object_or_404(found, pk=pk)
-    if not permissions.can_view_key_result(request.user, key_result):
-        raise Http404
-    return key_result
 
 
 def _field_ids(key_result: KeyResult) -> str:
@@ -94,12 +80,12 @@ def _record_in_one_load(request: HttpRequest, pk: int) -> KeyResult | None:
     if not form.is_valid():
         return None
     with transaction.atomic():
-        key_result = _get_key_result_for_user(request, pk, for_update=True)
+        key_result = access_key_result(user=request.user, pk=pk, for_update=True)
         try:
             record_checkin(
                 actor=request.user, key_result=key_result, locked=True, **form.cleaned_data
             )
-        except (PermissionDenied, ValidationError):
+        except (NotAllowed, ValidationError):
             # Nothing was written; the transaction ends rolled back.
             return None
     return key_result
@@ -121,15 +107,19 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
         if key_result is not None:
             return _saved_response(request, key_result)
     # A form, or a refusal or an invalid form told with its reason.
-    key_result = _get_key_result_for_user(request, pk)
+    key_result = access_key_result(user=request.user, pk=pk)
     on_key_result_page = _from_key_result_page(request)
     try:
         ensure_can_check_in(actor=request.user, key_result=key_result)
-    except PermissionDenied as refusal:
+    except NotAllowed as refusal:
+        # HTMX shows the refusal inside the part of the page it swaps (the row, or the key
+        # result page's live part) in place of the form; a page load gets the error page.
         if on_key_result_page:
-            return _key_result_page_response(request, key_result, status=403, refusal=str(refusal))
+            return _key_result_page_response(
+                request, key_result, status=403, refusal=refusal.message
+            )
         if request.htmx:
-            return _row_response(request, key_result, status=403, refusal=str(refusal))
+            return _row_response(request, key_result, status=403, refusal=refusal.message)
         raise
 
     if request.method == "POST":

@@ -1,4 +1,4 @@
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,8 +20,8 @@ from dashboards.selectors.common import request_cycles
 from dashboards.selectors.scope import TeamTree
 from dashboards.selectors.team_initiatives import TeamInitiatives, overdue_clock, team_initiatives
 from dashboards.tables import key_result_table
-from objectives import permissions
-from objectives.models import KeyResult, Membership, Objective, Team
+from objectives.access import access_key_result, access_objective
+from objectives.models import Membership, Team
 
 
 @require_GET
@@ -56,13 +56,7 @@ def my_week(request: HttpRequest) -> HttpResponse:
 @require_GET
 def key_result_row(request: HttpRequest, pk: int) -> HttpResponse:
     """One My week row, closed: what "Cancel" on the inline check-in form swaps back in."""
-    key_result = (
-        KeyResult.objects.select_related("objective__owner_team", "objective__owner_user")
-        .filter(pk=pk)
-        .first()
-    )
-    if key_result is None or not permissions.can_view_key_result(request.user, key_result):
-        raise Http404
+    access_key_result(user=request.user, pk=pk)  # 404 unless theirs to see; the row reads it
     row = selectors.key_result_view(key_result_id=pk, viewer=request.user)
     return render(request, "dashboards/my_week.html#kr_row", {"row": row})
 
@@ -86,23 +80,6 @@ def _vary_on_htmx(response: HttpResponse) -> HttpResponse:
 def _cycle_query(request: HttpRequest) -> str:
     cycle = request.GET.get("cycle", "")
     return f"?{urlencode({'cycle': cycle})}" if cycle.isdigit() else ""
-
-
-def _get_objective_for_user(request: HttpRequest, pk: int) -> Objective:
-    """The objective, or 404 when it does not exist or the user may not see it."""
-    objective = get_object_or_404(
-        Objective.objects.select_related("cycle", "owner_team", "owner_user"), pk=pk
-    )
-    if not permissions.can_view_objective(request.user, objective):
-        raise Http404
-    return objective
-
-
-def _get_key_result_for_user(request: HttpRequest, pk: int) -> KeyResult:
-    key_result = selectors.load_key_result(pk)
-    if key_result is None or not permissions.can_view_key_result(request.user, key_result):
-        raise Http404
-    return key_result
 
 
 # --- Teams --------------------------------------------------------------------------------------
@@ -306,7 +283,7 @@ def company(request: HttpRequest) -> HttpResponse:
 @require_GET
 def objective_children(request: HttpRequest, pk: int) -> HttpResponse:
     """The objectives aligned to one, for a lazily opened branch of the alignment tree."""
-    objective = _get_objective_for_user(request, pk)
+    objective = access_objective(user=request.user, pk=pk)
     nodes = selectors.objective_children(objective=objective, viewer=request.user)
     return render(request, "dashboards/widgets.html#tree_children", {"nodes": nodes})
 
@@ -316,7 +293,7 @@ def objective_children(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def key_result_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    key_result = _get_key_result_for_user(request, pk)
+    key_result = access_key_result(user=request.user, pk=pk)
 
     def context() -> dict[str, object]:
         page = selectors.key_result_page(key_result=key_result, viewer=request.user)
@@ -367,7 +344,7 @@ def key_result_context(
 
 @require_GET
 def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    objective = _get_objective_for_user(request, pk)
+    objective = access_objective(user=request.user, pk=pk)
     page = selectors.objective_page(objective=objective, viewer=request.user)
     history = audit_selectors.objective_history(objective=objective, viewer=request.user)
     return render(request, "dashboards/objective.html", {"page": page, "history": history})

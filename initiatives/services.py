@@ -10,7 +10,7 @@ Initiatives never touch their key result: its progress and score come from check
 
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from audit import services as audit
 from audit.models import AuditEvent
+from domain.errors import NotAllowed
 from initiatives.models import Initiative
 from objectives import permissions
 from objectives.cycle_services import ensure_cycle_open
@@ -124,7 +125,7 @@ def archived_message(key_result: KeyResult) -> str:
 def _ensure_not_archived(key_result: KeyResult) -> None:
     message = archived_message(key_result)
     if message:
-        raise PermissionDenied(message)
+        raise NotAllowed(message)
 
 
 def _owner_sees(owner: User, key_result: KeyResult, errors: dict[str, list[str]]) -> None:
@@ -160,7 +161,7 @@ def create_initiative(
     now: datetime | None = None,
 ) -> Initiative:
     """Add an initiative to a key result. Raises ValidationError (bad values, field by field),
-    PermissionDenied (not theirs to plan, or archived) or CycleStateError (a closed cycle);
+    NotAllowed (not theirs to plan, or archived) or CycleStateError (a closed cycle);
     nothing is written then."""
     errors = initiative_errors(
         title=title, owner=owner, due_date=due_date, status=status, priority=priority, link=link
@@ -168,7 +169,7 @@ def create_initiative(
     with transaction.atomic():
         locked = _lock_writable_key_result(key_result.pk)
         if not permissions.can_add_initiative(actor, locked):
-            raise PermissionDenied(_("You may not add initiatives to this key result."))
+            raise NotAllowed(_("You may not add initiatives to this key result."))
         _ensure_not_archived(locked)
         _owner_sees(owner, locked, errors)
         if errors:
@@ -216,14 +217,14 @@ def update_initiative(
 ) -> Initiative:
     """Change an initiative. Its owner (when they do not edit the key result) may change
     everything but who owns it; handing it to someone else is for those who edit the key result.
-    Raises ValidationError, PermissionDenied or CycleStateError; nothing changes then."""
+    Raises ValidationError, NotAllowed or CycleStateError; nothing changes then."""
     errors = initiative_errors(
         title=title, owner=owner, due_date=due_date, status=status, priority=priority, link=link
     )
     with transaction.atomic():
         locked = _lock_initiative(initiative)
         if not permissions.can_edit_initiative(actor, locked):
-            raise PermissionDenied(_("You may not edit this initiative."))
+            raise NotAllowed(_("You may not edit this initiative."))
         _ensure_not_archived(locked.key_result)
         if owner is not None and owner.pk != locked.owner_id:
             if not permissions.can_add_initiative(actor, locked.key_result):
@@ -267,12 +268,12 @@ def set_initiative_status(
     *, actor: User, initiative: Initiative, status: str, now: datetime | None = None
 ) -> Initiative:
     """Move an initiative to another status (done stamps completed_at; leaving done clears it).
-    Raises ValidationError (an unknown status), PermissionDenied or CycleStateError."""
+    Raises ValidationError (an unknown status), NotAllowed or CycleStateError."""
     problems = status_errors(status)
     with transaction.atomic():
         locked = _lock_initiative(initiative)
         if not permissions.can_edit_initiative(actor, locked):
-            raise PermissionDenied(_("You may not change this initiative."))
+            raise NotAllowed(_("You may not change this initiative."))
         _ensure_not_archived(locked.key_result)
         if problems:
             raise ValidationError({"status": problems})

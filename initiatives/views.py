@@ -3,9 +3,10 @@ editing and moving their status in place, and My week's "overdue and blocked" se
 
 Every view: find what was asked for (404 when the user may not see it) → permission (403 with
 the reason) → cycle state (409 when closed) → service or selector → render. HTMX callers get
-their panel (or section) back; a refusal goes into the panel's alert region; bad input comes
-back as the form with messages next to its fields (422). Without JavaScript every form is a
-page of its own and a write redirects to a safe `next`.
+their panel (or section) back; a refusal, raised here or by the services and answered by
+okr_site/errors.py, goes into the panel's alert region; bad input comes back as the form with
+messages next to its fields (422). Without JavaScript every form is a page of its own and a
+write redirects to a safe `next`.
 
 After a write the answer also raises a client event: `initiatives-changed` (My week's section
 refreshes itself) from a panel, `initiatives-changed-kr-<id>` (that key result's panel refreshes)
@@ -13,23 +14,27 @@ from the section.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import reswap, retarget, trigger_client_event
+from django_htmx.http import trigger_client_event
 
 from dashboards.selectors.common import local_today, resolve_cycle
+from domain.errors import DomainError, NotAllowed
 from initiatives import selectors, services
+from initiatives.access import access_initiative
 from initiatives.forms import InitiativeForm, initial_for
 from initiatives.models import Initiative
 from objectives import permissions
-from objectives.cycle_services import CycleStateError, closed_cycle_message
+from objectives.access import access_key_result
+from objectives.cycle_services import ensure_cycle_open
 from objectives.models import Cycle, KeyResult
-from objectives.view_helpers import add_service_errors, current_page_path, refusal
+from objectives.view_helpers import add_service_errors, current_page_path
+from okr_site.errors import refusals_into
 
 PANEL = "initiatives/panel.html#panel"
 SECTION = "initiatives/panel.html#mine"
@@ -39,25 +44,6 @@ FROM_SECTION = "mine"
 
 
 # --- Finding things -----------------------------------------------------------------------------
-
-
-def _get_key_result_for_user(request: HttpRequest, pk: int) -> KeyResult:
-    """The key result with its objective, cycle and owner; 404 when the user may not see it."""
-    key_result = KeyResult.objects.select_related("objective__cycle", "owner").filter(pk=pk).first()
-    if key_result is None or not permissions.can_view_key_result(request.user, key_result):
-        raise Http404
-    return key_result
-
-
-def _get_initiative_for_user(request: HttpRequest, pk: int) -> Initiative:
-    initiative = (
-        Initiative.objects.select_related("key_result__objective__cycle", "owner")
-        .filter(pk=pk)
-        .first()
-    )
-    if initiative is None or not permissions.can_view_initiative(request.user, initiative):
-        raise Http404
-    return initiative
 
 
 def _section_cycle(request: HttpRequest) -> Cycle | None:
@@ -120,30 +106,22 @@ def _section(request: HttpRequest, *, status: int = 200, **extra: object) -> Htt
     return render(request, SECTION, context, status=status)
 
 
-def _refuse(
-    request: HttpRequest, key_result: KeyResult, message: str, *, status: int
-) -> HttpResponse:
-    """A refusal with its reason; an HTMX caller shows it in its panel's (or the section's)
-    alert region and keeps what it had open."""
-    response = refusal(request, message, status=status)
-    if request.htmx:
-        region = (
-            "#my-initiatives-alert"
-            if _from_section(request)
-            else f"#kr-{key_result.pk}-initiatives-alert"
-        )
-        response = reswap(retarget(response, region), "innerHTML")
-    return response
+def _refusals_into_panel(request: HttpRequest, key_result: KeyResult) -> None:
+    """An HTMX caller shows a refusal in its panel's (or the section's) alert region and keeps
+    what it had open."""
+    if _from_section(request):
+        refusals_into(request, "#my-initiatives-alert")
+    else:
+        refusals_into(request, f"#kr-{key_result.pk}-initiatives-alert")
 
 
-def _write_refusal(key_result: KeyResult) -> tuple[str, int] | None:
-    """Why nothing about this key result's initiatives may change now (409 closed, 403
-    archived); None when changes are welcome."""
-    objective = key_result.objective
-    if objective.cycle.is_closed:
-        return closed_cycle_message(objective.cycle), 409
+def _ensure_open_for_changes(key_result: KeyResult) -> None:
+    """Refuse when nothing about this key result's initiatives may change now: its cycle is
+    closed (409) or it is archived (403)."""
+    ensure_cycle_open(key_result.objective.cycle)
     archived = services.archived_message(key_result)
-    return (archived, 403) if archived else None
+    if archived:
+        raise NotAllowed(archived)
 
 
 def _saved(request: HttpRequest, key_result: KeyResult, note: str) -> HttpResponse:
@@ -187,23 +165,13 @@ def _form_response(
     return render(request, FORM_PAGE, context, status=status)
 
 
-def _service_refusal(
-    request: HttpRequest, key_result: KeyResult, error: Exception
-) -> HttpResponse | None:
-    if isinstance(error, CycleStateError):
-        return _refuse(request, key_result, error.text, status=409)
-    if isinstance(error, PermissionDenied):
-        return _refuse(request, key_result, str(error), status=403)
-    return None
-
-
 # --- Views --------------------------------------------------------------------------------------
 
 
 @require_GET
 def initiative_list(request: HttpRequest, pk: int) -> HttpResponse:
     """A key result's panel, open (`expanded=1`, the default) or closed to its counts line."""
-    key_result = _get_key_result_for_user(request, pk)
+    key_result = access_key_result(user=request.user, pk=pk)
     if not request.htmx:
         return redirect(reverse("key_result", args=[pk]) + "#initiatives")
     return _panel(request, key_result, expanded=_flag(request, "expanded", True))
@@ -211,14 +179,11 @@ def initiative_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def initiative_new(request: HttpRequest, pk: int) -> HttpResponse:
-    key_result = _get_key_result_for_user(request, pk)
+    key_result = access_key_result(user=request.user, pk=pk)
+    _refusals_into_panel(request, key_result)
     if not permissions.can_add_initiative(request.user, key_result):
-        return _refuse(
-            request, key_result, _("You may not add initiatives to this key result."), status=403
-        )
-    refused = _write_refusal(key_result)
-    if refused is not None:
-        return _refuse(request, key_result, refused[0], status=refused[1])
+        raise NotAllowed(_("You may not add initiatives to this key result."))
+    _ensure_open_for_changes(key_result)
     action = reverse("initiative_new", args=[pk])
     auto_id = f"id_kr{pk}_new_%s"
     if request.method == "GET":
@@ -230,8 +195,6 @@ def initiative_new(request: HttpRequest, pk: int) -> HttpResponse:
             initiative = services.create_initiative(
                 actor=request.user, key_result=key_result, **form.service_values()
             )
-        except (CycleStateError, PermissionDenied) as error:
-            return _service_refusal(request, key_result, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -242,13 +205,12 @@ def initiative_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = _get_initiative_for_user(request, pk)
+    initiative = access_initiative(user=request.user, pk=pk)
     key_result = initiative.key_result
+    _refusals_into_panel(request, key_result)
     if not permissions.can_edit_initiative(request.user, initiative):
-        return _refuse(request, key_result, _("You may not edit this initiative."), status=403)
-    refused = _write_refusal(key_result)
-    if refused is not None:
-        return _refuse(request, key_result, refused[0], status=refused[1])
+        raise NotAllowed(_("You may not edit this initiative."))
+    _ensure_open_for_changes(key_result)
     action = reverse("initiative_edit", args=[pk])
     auto_id = f"id_initiative{pk}_%s"
     if request.method == "GET":
@@ -262,8 +224,6 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.update_initiative(
                 actor=request.user, initiative=initiative, **form.service_values()
             )
-        except (CycleStateError, PermissionDenied) as error:
-            return _service_refusal(request, key_result, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -275,27 +235,22 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def initiative_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Move an initiative to another status; "Mark done" posts status=done."""
-    initiative = _get_initiative_for_user(request, pk)
+    initiative = access_initiative(user=request.user, pk=pk)
     key_result = initiative.key_result
-    if not permissions.can_edit_initiative(request.user, initiative):
-        return _refuse(request, key_result, _("You may not change this initiative."), status=403)
-    refused = _write_refusal(key_result)
-    if refused is not None:
-        return _refuse(request, key_result, refused[0], status=refused[1])
+    _refusals_into_panel(request, key_result)
     status = request.POST.get("status", "").strip()
     try:
+        # The service refuses (a closed cycle, not theirs to change, archived) with the reason.
         updated = services.set_initiative_status(
             actor=request.user, initiative=initiative, status=status
         )
-    except (CycleStateError, PermissionDenied) as error:
-        return _service_refusal(request, key_result, error)
     except ValidationError as error:
+        if isinstance(error, DomainError) or not request.htmx:
+            raise  # a refusal, or a page of its own that says what was wrong
         problems = {initiative.pk: error.messages}
         if _from_section(request):
             return _section(request, status=422, status_errors=problems)
-        if request.htmx:
-            return _panel(request, key_result, status=422, status_errors=problems)
-        return refusal(request, " ".join(error.messages), status=422)
+        return _panel(request, key_result, status=422, status_errors=problems)
     note = _("“%(title)s” is now %(status)s.") % {
         "title": updated.title,
         "status": updated.get_status_display().lower(),

@@ -15,10 +15,13 @@ from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from domain.errors import Conflict
 
-class EditConflict(Exception):
+
+class EditConflict(Conflict):
     """Someone else saved this objective or key result after the form was rendered; nothing was
-    written. `current` is the row as it now is (locked, freshly read)."""
+    written. `current` is the row as it now is (locked, freshly read). The edit forms catch it to
+    show both versions; anywhere else it answers 409 like any Conflict."""
 
     def __init__(self, *, current: Model, seen_version: int) -> None:
         self.current = current

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 import scoring
 from audit import services as audit
 from audit.models import AuditEvent
+from domain.errors import CycleStateError, NotAllowed
 from objectives import permissions
 from objectives.models import (
     CYCLE_NEXT_STATE,
@@ -39,14 +40,6 @@ MAX_CYCLE_DAYS = 731  # two years: anything longer is a typo in the year
 OFF_SCHEDULE_DAYS = 7
 
 
-class CycleStateError(ValidationError):
-    """The cycle's state does not allow this change; nothing was written. Views answer 409."""
-
-    @property
-    def text(self) -> str:
-        return " ".join(self.messages)
-
-
 def closed_cycle_message(cycle: Cycle) -> str:
     return _("The cycle “%(cycle)s” is closed: everything in it is read-only.") % {
         "cycle": cycle.name
@@ -61,7 +54,7 @@ def ensure_cycle_open(cycle: Cycle) -> None:
 
 def _ensure_admin(actor: User) -> None:
     if not permissions.can_manage_cycles(actor):
-        raise PermissionDenied(_("Only admins manage cycles."))
+        raise NotAllowed(_("Only admins manage cycles."))
 
 
 def cycle_errors(
@@ -108,7 +101,7 @@ def create_cycle(
     auto_transition: bool = False,
     now: datetime | None = None,
 ) -> Cycle:
-    """Create a cycle in planning. Raises PermissionDenied (not an admin) or ValidationError."""
+    """Create a cycle in planning. Raises NotAllowed (not an admin) or ValidationError."""
     _ensure_admin(actor)
     errors = cycle_errors(name=name, start_date=start_date, end_date=end_date)
     if errors:
@@ -172,7 +165,7 @@ def transition_cycle(
 ) -> CycleTransition:
     """Move `cycle` one step on (an admin's deliberate action), recorded with actor and time.
 
-    Raises PermissionDenied (not an admin) or CycleStateError (closed, a skip, a step back, or
+    Raises NotAllowed (not an admin) or CycleStateError (closed, a skip, a step back, or
     someone else moved it first); either way nothing changes.
     """
     _ensure_admin(actor)

@@ -54,9 +54,10 @@ from django.utils.translation import override, pgettext_lazy
 import scoring
 from dashboards.selectors.common import score_key_result, with_threshold_counts
 from dashboards.selectors.scope import cycle_clock
+from domain.errors import CycleStateError
 from initiatives.models import Initiative
 from objectives import permissions, services
-from objectives.cycle_services import CycleStateError, ensure_cycle_open
+from objectives.cycle_services import ensure_cycle_open
 from objectives.models import Cycle, KeyResult, Objective, Team, User
 from objectives.planning_selectors import _tree_order
 

@@ -10,7 +10,7 @@ from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from audit import services as audit
 from audit.models import AuditEvent
+from domain.errors import Conflict, NotAllowed
 from objectives import permissions
 from objectives.models import Membership, Team, User
 from objectives.titles import title_errors
@@ -28,7 +29,7 @@ LANGUAGE_CODES = {"", *(code for code, _name in settings.LANGUAGES)}
 
 def _ensure_admin(actor: User) -> None:
     if not permissions.can_manage_people(actor):
-        raise PermissionDenied(_("Only admins manage people and teams."))
+        raise NotAllowed(_("Only admins manage people and teams."))
 
 
 # --- People ----------------------------------------------------------------------------------
@@ -171,13 +172,14 @@ def update_person(
 @transaction.atomic
 def deactivate_person(*, actor: User, person: User, now: datetime | None = None) -> User:
     """Stop a person signing in, keeping everything they did; their memberships, objectives and
-    key results stay as they were, so the People page can list what needs a new owner."""
+    key results stay as they were, so the People page can list what needs a new owner. Raises
+    Conflict for themselves or someone already deactivated."""
     _ensure_admin(actor)
     if person.pk == actor.pk:
-        raise ValidationError(_("You cannot deactivate yourself; ask another admin."))
+        raise Conflict(_("You cannot deactivate yourself; ask another admin."))
     locked = User.objects.select_for_update().get(pk=person.pk)
     if not locked.is_active:
-        raise ValidationError(_("%(name)s is already deactivated.") % {"name": locked})
+        raise Conflict(_("%(name)s is already deactivated.") % {"name": locked})
     locked.is_active = False
     locked.deactivated_at = now or timezone.now()
     locked.deactivated_by = actor
@@ -191,11 +193,11 @@ def deactivate_person(*, actor: User, person: User, now: datetime | None = None)
 
 @transaction.atomic
 def reactivate_person(*, actor: User, person: User) -> User:
-    """Let a deactivated person sign in again."""
+    """Let a deactivated person sign in again (Conflict when they are active)."""
     _ensure_admin(actor)
     locked = User.objects.select_for_update().get(pk=person.pk)
     if locked.is_active:
-        raise ValidationError(_("%(name)s is active.") % {"name": locked})
+        raise Conflict(_("%(name)s is active.") % {"name": locked})
     locked.is_active = True
     locked.deactivated_at = None
     locked.deactivated_by = None

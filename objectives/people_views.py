@@ -3,19 +3,24 @@ history) and reassign what they leave open, place them in teams with roles, and 
 move teams in the tree.
 
 Only admins change anything here; anyone else signed in gets a 403 that says so (the pages exist
-for them, they just are not theirs). Bad input re-renders the form with messages, 422.
+for them, they just are not theirs). Refusals are raised and answered by okr_site/errors.py; bad
+input re-renders the form with messages, 422.
 """
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from domain.errors import NotAllowed
 from objectives import people_services, permissions, selectors, services
-from objectives.cycle_services import CycleStateError
+from objectives.access import access_key_result, access_membership, access_person, access_team
 from objectives.forms import (
     MembershipForm,
     MembershipRoleForm,
@@ -24,13 +29,8 @@ from objectives.forms import (
     ReassignForm,
     TeamForm,
 )
-from objectives.models import Membership, Team, User
-from objectives.view_helpers import (
-    add_service_errors,
-    get_key_result_for_user,
-    refusal,
-    safe_next_url,
-)
+from objectives.models import Membership, User
+from objectives.view_helpers import add_service_errors, refusal, safe_next_url
 
 PERSON = "objectives/person.html"
 
@@ -38,24 +38,28 @@ PERSON = "objectives/person.html"
 # --- People ----------------------------------------------------------------------------------
 
 
-def _people_refusal(request: HttpRequest) -> HttpResponse | None:
-    """None for an admin; for anyone else the 403 that says why (the pages exist for them)."""
-    if permissions.can_manage_people(request.user):
-        return None
-    return refusal(request, _("Only admins manage people and teams."), status=403)
+def _admins_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Anyone but an admin gets the 403 that says why (the pages exist for them), before
+    anything is looked up."""
+
+    @wraps(view)
+    def admins_view(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if not permissions.can_manage_people(request.user):
+            raise NotAllowed(_("Only admins manage people and teams."))
+        return view(request, *args, **kwargs)
+
+    return admins_view
 
 
 @require_GET
+@_admins_only
 def people(request: HttpRequest) -> HttpResponse:
-    if refused := _people_refusal(request):
-        return refused
     return render(request, "objectives/people.html", {"people": selectors.people_list()})
 
 
 @require_http_methods(["GET", "POST"])
+@_admins_only
 def person_new(request: HttpRequest) -> HttpResponse:
-    if refused := _people_refusal(request):
-        return refused
     status = 200
     if request.method == "POST":
         form = PersonCreateForm(request.POST)
@@ -96,18 +100,16 @@ def _person_context(person: User, **extra: object) -> dict:
 
 
 @require_GET
+@_admins_only
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if refused := _people_refusal(request):
-        return refused
-    person = get_object_or_404(User, pk=pk)
+    person = access_person(user=request.user, pk=pk)
     return render(request, PERSON, _person_context(person))
 
 
 @require_POST
+@_admins_only
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    if refused := _people_refusal(request):
-        return refused
-    person = get_object_or_404(User, pk=pk)
+    person = access_person(user=request.user, pk=pk)
     form = PersonForm(request.POST)
     if form.is_valid():
         try:
@@ -121,15 +123,11 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@_admins_only
 def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    if refused := _people_refusal(request):
-        return refused
-    person = get_object_or_404(User, pk=pk)
+    person = access_person(user=request.user, pk=pk)
     if request.method == "POST":
-        try:
-            people_services.deactivate_person(actor=request.user, person=person)
-        except ValidationError as error:
-            return refusal(request, " ".join(error.messages), status=409)
+        people_services.deactivate_person(actor=request.user, person=person)
         messages.success(
             request,
             _(
@@ -147,23 +145,18 @@ def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@_admins_only
 def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    if refused := _people_refusal(request):
-        return refused
-    person = get_object_or_404(User, pk=pk)
-    try:
-        people_services.reactivate_person(actor=request.user, person=person)
-    except ValidationError as error:
-        return refusal(request, " ".join(error.messages), status=409)
+    person = access_person(user=request.user, pk=pk)
+    people_services.reactivate_person(actor=request.user, person=person)
     messages.success(request, _("%(name)s can sign in again.") % {"name": person.name})
     return redirect("person_detail", pk=person.pk)
 
 
 @require_POST
+@_admins_only
 def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
-    if refused := _people_refusal(request):
-        return refused
-    person = get_object_or_404(User, pk=pk)
+    person = access_person(user=request.user, pk=pk)
     form = MembershipForm(request.POST)
     if form.is_valid():
         try:
@@ -181,10 +174,9 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@_admins_only
 def membership_role(request: HttpRequest, pk: int) -> HttpResponse:
-    if refused := _people_refusal(request):
-        return refused
-    membership = get_object_or_404(Membership.objects.select_related("user", "team"), pk=pk)
+    membership = access_membership(user=request.user, pk=pk)
     form = MembershipRoleForm(request.POST)
     if form.is_valid():
         people_services.change_membership_role(
@@ -209,10 +201,9 @@ def membership_role(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@_admins_only
 def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    if refused := _people_refusal(request):
-        return refused
-    membership = get_object_or_404(Membership.objects.select_related("user", "team"), pk=pk)
+    membership = access_membership(user=request.user, pk=pk)
     people_services.remove_membership(actor=request.user, membership=membership)
     messages.success(
         request,
@@ -223,9 +214,9 @@ def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def key_result_reassign(request: HttpRequest, pk: int) -> HttpResponse:
-    key_result = get_key_result_for_user(request, pk)
+    key_result = access_key_result(user=request.user, pk=pk)
     if not permissions.can_reassign_key_result(request.user, key_result):
-        return refusal(request, _("You may not reassign this key result."), status=403)
+        raise NotAllowed(_("You may not reassign this key result."))
     previous_owner = key_result.owner
     back = safe_next_url(request, reverse("person_detail", args=[previous_owner.pk]))
     form = ReassignForm(request.POST)
@@ -235,10 +226,6 @@ def key_result_reassign(request: HttpRequest, pk: int) -> HttpResponse:
             services.reassign_key_result(
                 actor=request.user, key_result=key_result, new_owner=new_owner
             )
-        except CycleStateError as conflict:
-            return refusal(request, conflict.text, status=409)
-        except PermissionDenied as denied:
-            return refusal(request, str(denied), status=403)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -276,16 +263,14 @@ def _teams_context(**extra: object) -> dict:
 
 
 @require_GET
+@_admins_only
 def teams(request: HttpRequest) -> HttpResponse:
-    if refused := _people_refusal(request):
-        return refused
     return render(request, "objectives/teams.html", _teams_context())
 
 
 @require_POST
+@_admins_only
 def team_new(request: HttpRequest) -> HttpResponse:
-    if refused := _people_refusal(request):
-        return refused
     form = TeamForm(request.POST)
     if form.is_valid():
         try:
@@ -303,10 +288,9 @@ def team_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@_admins_only
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if refused := _people_refusal(request):
-        return refused
-    team = get_object_or_404(Team.objects.select_related("parent"), pk=pk)
+    team = access_team(user=request.user, pk=pk)
     status = 200
     if request.method == "POST":
         form = TeamForm(request.POST)

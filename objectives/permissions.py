@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from objectives.models import KeyResult, Membership, Objective, Team, User
+from objectives.models import Cycle, KeyResult, Membership, Objective, Team, User
 
 if TYPE_CHECKING:  # initiatives.models imports objectives.models
     from initiatives.models import Initiative
@@ -260,6 +260,23 @@ def can_save_as_template(user: User, objective: Objective) -> bool:
     template manager's, and only a public objective (a private one's titles would be published
     to everyone)."""
     return can_manage_templates(user) and objective.visibility == Objective.Visibility.PUBLIC
+
+
+def can_view_cycle(user: User, cycle: Cycle) -> bool:
+    """Every cycle is everyone's to browse once signed in; what its pages list is filtered by
+    the rules above."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_view_team(user: User, team: Team) -> bool:
+    """The team tree is everyone's to see once signed in."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_view_person(user: User, person: User) -> bool:
+    """Who people are and which teams they are in is everyone's to see once signed in (the
+    pages that change them are the admins', can_manage_people)."""
+    return bool(user.is_authenticated and user.is_active)
 
 
 def can_manage_cycles(user: User) -> bool:

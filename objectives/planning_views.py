@@ -3,7 +3,8 @@ start from a template, export and import a cycle's OKRs.
 
 Every view: parse → find what was asked for (404 when the user may not see it) → permission (403
 with the reason) → service or selector → render. A closed cycle refuses every write with 409 and
-its reason; bad input re-renders the form with messages next to the fields (422), nothing
+its reason. Refusals are raised and answered by okr_site/errors.py, for HTMX in the page's
+#plan-alert; bad input re-renders the form with messages next to the fields (422), nothing
 changed. Coaching hints come from GET endpoints the forms call as people type: they never block
 a save. HTMX swaps rows and lists in place; without JavaScript every form is a page of its own.
 """
@@ -11,9 +12,9 @@ a save. HTMX swaps rows and lists in place; without JavaScript every form is a p
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -27,10 +28,12 @@ from audit.models import AuditEvent
 from audit.selectors import conflict_view
 from audit.services import KEY_RESULT_FIELDS, OBJECTIVE_FIELDS
 from dashboards.selectors.common import resolve_cycle
+from domain.errors import Conflict, CycleStateError, Invalid, NotAllowed
 from objectives import coaching, okr_io, permissions, services
 from objectives import planning_selectors as selectors
+from objectives.access import access_cycle, access_key_result, access_objective
 from objectives.concurrency import EditConflict
-from objectives.cycle_services import CycleStateError, closed_cycle_message
+from objectives.cycle_services import ensure_cycle_open
 from objectives.forms import (
     ImportConfirmForm,
     ImportForm,
@@ -45,25 +48,18 @@ from objectives.forms import (
 )
 from objectives.ids import is_id
 from objectives.models import Cycle, KeyResult, Objective, ObjectiveTemplate, Team, User
-from objectives.view_helpers import add_service_errors, get_key_result_for_user, refusal
+from objectives.view_helpers import add_service_errors
+from okr_site.errors import refusals_answered_in
 
 FORM_PAGE = "objectives/planning/objective_form.html"
 OBJECTIVE_PAGE = "objectives/planning/objective.html"
 PLAN_PAGE = "objectives/planning/plan.html"
 IMPORT_PAGE = "objectives/planning/import.html"
+# The planning pages' own place for refusals: the form or row someone was working in stays.
 ALERT = "#plan-alert"
 
 
 # --- Shared helpers ----------------------------------------------------------------------------
-
-
-def _refuse(request: HttpRequest, message: str, *, status: int) -> HttpResponse:
-    """A refusal with its reason; an HTMX caller shows it in the page's alert region instead of
-    the row or list it aimed at."""
-    response = refusal(request, message, status=status)
-    if request.htmx:
-        response = reswap(retarget(response, ALERT), "innerHTML")
-    return response
 
 
 def _scope(request: HttpRequest) -> permissions.PermissionScope:
@@ -92,17 +88,14 @@ def _cycle_from(request: HttpRequest) -> Cycle:
     requested = request.POST.get("cycle") or request.GET.get("cycle") or ""
     if not is_id(requested):
         raise Http404
-    return get_object_or_404(Cycle, pk=int(requested))
+    return access_cycle(user=request.user, pk=int(requested))
 
 
-def _get_objective_for_user(request: HttpRequest, pk: int) -> Objective:
-    objective = get_object_or_404(
-        Objective.objects.select_related("cycle", "owner_team", "owner_user", "parent"), pk=pk
-    )
+def _objective(request: HttpRequest, pk: int) -> Objective:
+    """The objective, asked for once the viewer's scope is built, whose building fills the
+    cache of the teams they manage that the visibility check then reads (no query of its own)."""
     _scope(request)
-    if not permissions.can_view_objective(request.user, objective):
-        raise Http404
-    return objective
+    return access_objective(user=request.user, pk=pk)
 
 
 def _objective_form(
@@ -242,6 +235,7 @@ def _posted_initial(request: HttpRequest) -> tuple[dict, list[dict], int]:
 
 
 @require_http_methods(["GET", "POST"])
+@refusals_answered_in(ALERT)
 def objective_new(request: HttpRequest) -> HttpResponse:
     cycle = (
         _cycle_from(request) if request.method == "POST" else _plan_cycle(request.GET.get("cycle"))
@@ -249,9 +243,8 @@ def objective_new(request: HttpRequest) -> HttpResponse:
     if cycle is None:
         raise Http404
     if not permissions.can_create_objectives(request.user):
-        return _refuse(request, _("Your account is read-only."), status=403)
-    if cycle.is_closed:
-        return _refuse(request, closed_cycle_message(cycle), status=409)
+        raise NotAllowed(_("Your account is read-only."))
+    ensure_cycle_open(cycle)
     template = None
     status = 200
     if request.method == "POST" and "add_row" in request.POST:
@@ -273,10 +266,6 @@ def objective_new(request: HttpRequest) -> HttpResponse:
                     key_results=rows.drafts(default_owner=default_owner),
                     **values,
                 )
-            except CycleStateError as conflict:
-                return _refuse(request, conflict.text, status=409)
-            except PermissionDenied as denied:
-                return _refuse(request, str(denied), status=403)
             except ValidationError as error:
                 details = error.message_dict if hasattr(error, "error_dict") else {}
                 if not rows.add_service_errors(details):
@@ -334,28 +323,19 @@ def _edit_initial(objective: Objective) -> dict:
     }
 
 
-def _may_write_objective(request: HttpRequest, objective: Objective) -> HttpResponse | None:
-    """The refusal for a write to this objective, or None when it may go ahead."""
-    if not permissions.can_edit_objective(request.user, objective):
-        return _refuse(request, _("You may not edit this objective."), status=403)
-    if objective.cycle.is_closed:
-        return _refuse(request, closed_cycle_message(objective.cycle), status=409)
-    return None
+def _archived_message(title: str) -> str:
+    return _("“%(title)s” is archived: restore it before changing it.") % {"title": title}
 
 
 @require_http_methods(["GET", "POST"])
+@refusals_answered_in(ALERT)
 def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    objective = _get_objective_for_user(request, pk)
-    refused = _may_write_objective(request, objective)
-    if refused:
-        return refused
+    objective = _objective(request, pk)
+    if not permissions.can_edit_objective(request.user, objective):
+        raise NotAllowed(_("You may not edit this objective."))
+    ensure_cycle_open(objective.cycle)
     if objective.archived:
-        return _refuse(
-            request,
-            _("“%(title)s” is archived: restore it before changing it.")
-            % {"title": objective.title},
-            status=403,
-        )
+        raise NotAllowed(_archived_message(objective.title))
     cycle = objective.cycle
     status = 200
     conflict_context: dict = {}
@@ -386,10 +366,6 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     objective=current,
                     data=_with_version(request.POST, current.version),
                 )
-            except CycleStateError as conflict:
-                return _refuse(request, conflict.text, status=409)
-            except PermissionDenied as denied:
-                return _refuse(request, str(denied), status=403)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -443,22 +419,15 @@ def _objective_page_context(request: HttpRequest, objective: Objective, **extra:
 
 @require_GET
 def objective_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    objective = _get_objective_for_user(request, pk)
+    objective = _objective(request, pk)
     return render(request, OBJECTIVE_PAGE, _objective_page_context(request, objective))
 
 
 def _archive_toggle(request: HttpRequest, pk: int, *, archive: bool) -> HttpResponse:
-    objective = _get_objective_for_user(request, pk)
-    refused = _may_write_objective(request, objective)
-    if refused:
-        return refused
+    objective = _objective(request, pk)
     service = services.archive_objective if archive else services.restore_objective
-    try:
-        service(actor=request.user, objective=objective)
-    except CycleStateError as conflict:
-        return _refuse(request, conflict.text, status=409)
-    except PermissionDenied as denied:
-        return _refuse(request, str(denied), status=403)
+    # The service refuses, with the reason: a closed cycle, or not theirs to edit.
+    service(actor=request.user, objective=objective)
     if archive:
         text = _("“%(title)s” is archived: it no longer counts in %(cycle)s. Restore it any time.")
     else:
@@ -468,11 +437,13 @@ def _archive_toggle(request: HttpRequest, pk: int, *, archive: bool) -> HttpResp
 
 
 @require_POST
+@refusals_answered_in(ALERT)
 def objective_archive(request: HttpRequest, pk: int) -> HttpResponse:
     return _archive_toggle(request, pk, archive=True)
 
 
 @require_POST
+@refusals_answered_in(ALERT)
 def objective_restore(request: HttpRequest, pk: int) -> HttpResponse:
     return _archive_toggle(request, pk, archive=False)
 
@@ -485,7 +456,7 @@ def _editor_response(
 ) -> HttpResponse:
     """The objective's key result editor (rows, archived rows, the add slot and the hints),
     freshly loaded: what every key result change swaps in."""
-    objective = _get_objective_for_user(request, objective.pk)
+    objective = _objective(request, objective.pk)
     context = _objective_page_context(request, objective, **extra)
     return render(request, f"{OBJECTIVE_PAGE}#kr_editor", context, status=status)
 
@@ -516,19 +487,14 @@ def _key_result_form(
 
 
 @require_http_methods(["GET", "POST"])
+@refusals_answered_in(ALERT)
 def key_result_new(request: HttpRequest, pk: int) -> HttpResponse:
-    objective = _get_objective_for_user(request, pk)
+    objective = _objective(request, pk)
     if not permissions.can_manage_key_results(request.user, objective):
-        return _refuse(request, _("You may not add key results to this objective."), status=403)
-    if objective.cycle.is_closed:
-        return _refuse(request, closed_cycle_message(objective.cycle), status=409)
+        raise NotAllowed(_("You may not add key results to this objective."))
+    ensure_cycle_open(objective.cycle)
     if objective.archived:
-        return _refuse(
-            request,
-            _("“%(title)s” is archived: restore it before changing it.")
-            % {"title": objective.title},
-            status=403,
-        )
+        raise NotAllowed(_archived_message(objective.title))
     if request.method == "GET" and request.htmx and request.GET.get("cancel"):
         return _editor_response(request, objective)
     status = 200
@@ -539,10 +505,6 @@ def key_result_new(request: HttpRequest, pk: int) -> HttpResponse:
                 key_result = services.add_key_result(
                     actor=request.user, objective=objective, **form.service_values()
                 )
-            except CycleStateError as conflict:
-                return _refuse(request, conflict.text, status=409)
-            except PermissionDenied as denied:
-                return _refuse(request, str(denied), status=403)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -574,20 +536,17 @@ def key_result_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@refusals_answered_in(ALERT)
 def key_result_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    key_result = get_key_result_for_user(request, pk)
+    key_result = access_key_result(user=request.user, pk=pk)
     objective = key_result.objective
     _scope(request)
     if not permissions.can_edit_key_result(request.user, key_result):
-        return _refuse(request, _("You may not edit this key result."), status=403)
-    if objective.cycle.is_closed:
-        return _refuse(request, closed_cycle_message(objective.cycle), status=409)
+        raise NotAllowed(_("You may not edit this key result."))
+    ensure_cycle_open(objective.cycle)
     if objective.archived or key_result.archived:
-        return _refuse(
-            request,
-            _("“%(title)s” is archived: restore it before changing it.")
-            % {"title": key_result.title if key_result.archived else objective.title},
-            status=403,
+        raise NotAllowed(
+            _archived_message(key_result.title if key_result.archived else objective.title)
         )
     if request.method == "GET" and request.htmx and request.GET.get("cancel"):
         return _editor_response(request, objective)
@@ -625,10 +584,6 @@ def key_result_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     key_result=current,
                     can_reassign=can_reassign,
                 )
-            except CycleStateError as conflict:
-                return _refuse(request, conflict.text, status=409)
-            except PermissionDenied as denied:
-                return _refuse(request, str(denied), status=403)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -656,33 +611,25 @@ def key_result_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _key_result_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    key_result = get_key_result_for_user(request, pk)
+    key_result = access_key_result(user=request.user, pk=pk)
     objective = key_result.objective
     _scope(request)
     if not permissions.can_manage_key_results(request.user, objective):
-        return _refuse(
-            request,
-            _("Only those who edit the objective may reorder, archive or restore its key results."),
-            status=403,
+        raise NotAllowed(
+            _("Only those who edit the objective may reorder, archive or restore its key results.")
         )
-    if objective.cycle.is_closed:
-        return _refuse(request, closed_cycle_message(objective.cycle), status=409)
-    try:
-        if action == "move":
-            direction = request.POST.get("direction", "")
-            if direction not in ("up", "down"):
-                return _refuse(request, _("Move a key result up or down."), status=422)
-            services.move_key_result(
-                actor=request.user, key_result=key_result, offset=-1 if direction == "up" else 1
-            )
-        elif action == "archive":
-            services.archive_key_result(actor=request.user, key_result=key_result)
-        else:
-            services.restore_key_result(actor=request.user, key_result=key_result)
-    except CycleStateError as conflict:
-        return _refuse(request, conflict.text, status=409)
-    except PermissionDenied as denied:
-        return _refuse(request, str(denied), status=403)
+    ensure_cycle_open(objective.cycle)
+    if action == "move":
+        direction = request.POST.get("direction", "")
+        if direction not in ("up", "down"):
+            raise Invalid(_("Move a key result up or down."))
+        services.move_key_result(
+            actor=request.user, key_result=key_result, offset=-1 if direction == "up" else 1
+        )
+    elif action == "archive":
+        services.archive_key_result(actor=request.user, key_result=key_result)
+    else:
+        services.restore_key_result(actor=request.user, key_result=key_result)
     if request.htmx:
         return _editor_response(request, objective, saved=key_result.pk)
     done = {
@@ -695,16 +642,19 @@ def _key_result_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
 
 
 @require_POST
+@refusals_answered_in(ALERT)
 def key_result_move(request: HttpRequest, pk: int) -> HttpResponse:
     return _key_result_action(request, pk, "move")
 
 
 @require_POST
+@refusals_answered_in(ALERT)
 def key_result_archive(request: HttpRequest, pk: int) -> HttpResponse:
     return _key_result_action(request, pk, "archive")
 
 
 @require_POST
+@refusals_answered_in(ALERT)
 def key_result_restore(request: HttpRequest, pk: int) -> HttpResponse:
     return _key_result_action(request, pk, "restore")
 
@@ -719,7 +669,7 @@ def alignment_picker(request: HttpRequest) -> HttpResponse:
     objective = None
     requested = request.GET.get("objective", "")
     if is_id(requested):
-        objective = _get_objective_for_user(request, int(requested))
+        objective = _objective(request, int(requested))
         if objective.cycle_id != cycle.pk:
             raise Http404
     selected = request.GET.get("parent", "")
@@ -797,7 +747,7 @@ def objective_hints(request: HttpRequest) -> HttpResponse:
     objective = None
     requested = request.GET.get("objective", "")
     if is_id(requested):
-        objective = _get_objective_for_user(request, int(requested))
+        objective = _objective(request, int(requested))
     # The form's words and owner as typed; an existing objective's key results as saved.
     hints = _live_objective_hints(
         cycle=cycle, objective=objective, data=request.GET, viewer=request.user
@@ -884,12 +834,13 @@ def template_library(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@refusals_answered_in(ALERT)
 def objective_save_template(request: HttpRequest, pk: int) -> HttpResponse:
-    objective = _get_objective_for_user(request, pk)
+    objective = _objective(request, pk)
     if not permissions.can_manage_templates(request.user):
-        return _refuse(request, _("Only admins add templates to the library."), status=403)
+        raise NotAllowed(_("Only admins add templates to the library."))
     if not permissions.can_save_as_template(request.user, objective):
-        return _refuse(request, services.private_template_message(), status=409)
+        raise Conflict(services.private_template_message())
     status = 200
     if request.method == "POST":
         form = SaveTemplateForm(request.POST)
@@ -901,8 +852,6 @@ def objective_save_template(request: HttpRequest, pk: int) -> HttpResponse:
                     department=form.cleaned_data["department"],
                     title=form.cleaned_data["title"],
                 )
-            except PermissionDenied as denied:
-                return _refuse(request, str(denied), status=403)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -957,6 +906,7 @@ def okr_export_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@refusals_answered_in(ALERT)
 def okr_import(request: HttpRequest) -> HttpResponse:
     """Upload → dry run (what would be created, every error by row and column) → confirm. The
     confirmation carries the file's text back and is checked again from scratch."""
@@ -966,22 +916,19 @@ def okr_import(request: HttpRequest) -> HttpResponse:
     if cycle is None:
         raise Http404
     if not permissions.can_create_objectives(request.user):
-        return _refuse(request, _("Your account is read-only."), status=403)
+        raise NotAllowed(_("Your account is read-only."))
     context: dict = {"cycle": cycle, "page_cycle": cycle, "form": ImportForm()}
     if request.method == "GET":
         return render(request, IMPORT_PAGE, context)
-    try:
-        okr_io.ensure_cycle_accepts_import(cycle)
-    except CycleStateError as conflict:
-        return _refuse(request, conflict.text, status=409)
+    okr_io.ensure_cycle_accepts_import(cycle)
     if request.POST.get("action") == "confirm":
         confirm = ImportConfirmForm(request.POST)
         content = confirm.data.get("content", "").encode("utf-8")
         try:
             created = okr_io.import_okrs(actor=request.user, cycle=cycle, content=content)
-        except CycleStateError as conflict:
-            return _refuse(request, conflict.text, status=409)
-        except (ValidationError, PermissionDenied):
+        except (ValidationError, NotAllowed) as refused:
+            if isinstance(refused, CycleStateError):
+                raise  # the cycle moved on since the check above: its own status
             plan = okr_io.plan_import(actor=request.user, cycle=cycle, content=content)
             context.update(plan=plan, content=content.decode("utf-8"))
             return render(request, IMPORT_PAGE, context, status=422)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 import scoring
 from audit import services as audit
 from audit.models import AuditEvent
+from domain.errors import CycleStateError, NotAllowed
 from initiatives.models import Initiative
 from objectives import permissions
 from objectives.concurrency import conditional_update, ensure_version
-from objectives.cycle_services import CycleStateError, ensure_cycle_open
+from objectives.cycle_services import ensure_cycle_open
 from objectives.ids import FOREIGN_DIGITS_MESSAGE
 from objectives.models import (
     MAX_ABS_VALUE,
@@ -197,10 +198,10 @@ def grade_key_result(
             .get(pk=key_result.pk)
         )
         if not permissions.can_grade_key_result(actor, locked):
-            raise PermissionDenied(_("You may not grade this key result."))
+            raise NotAllowed(_("You may not grade this key result."))
         ensure_cycle_grading(locked.objective.cycle)
         if locked.archived or locked.objective.archived:
-            raise PermissionDenied(_("This key result is archived."))
+            raise NotAllowed(_("This key result is archived."))
         before = audit.capture(locked, audit.GRADE_FIELDS)
         locked.final_grade = grade
         locked.grade_note = note.strip()
@@ -276,10 +277,10 @@ def save_reflection(
             .get(pk=objective.pk)
         )
         if not permissions.can_write_reflection(actor, locked):
-            raise PermissionDenied(_("You may not write the reflection on this objective."))
+            raise NotAllowed(_("You may not write the reflection on this objective."))
         ensure_cycle_grading(locked.cycle)
         if locked.archived:
-            raise PermissionDenied(_("This objective is archived."))
+            raise NotAllowed(_("This objective is archived."))
         errors = reflection_errors(
             score=live_objective_score(locked),
             what_worked=what_worked,
@@ -456,7 +457,7 @@ def _check_carry(
     already: set[int],
 ) -> None:
     if not permissions.can_carry_over(actor, source):
-        raise PermissionDenied(_("You may not carry over “%(title)s”.") % {"title": source.title})
+        raise NotAllowed(_("You may not carry over “%(title)s”.") % {"title": source.title})
     if source.cycle.state not in CARRY_FROM_STATES:
         raise CycleStateError(
             _(
@@ -531,7 +532,7 @@ def reassign_key_result(*, actor: User, key_result: KeyResult, new_owner: User) 
             .get(pk=key_result.pk)
         )
         if not permissions.can_reassign_key_result(actor, locked):
-            raise PermissionDenied(_("You may not reassign this key result."))
+            raise NotAllowed(_("You may not reassign this key result."))
         ensure_cycle_open(locked.objective.cycle)
         if not new_owner.is_active:
             raise ValidationError(
@@ -703,7 +704,7 @@ def _owner_checks(actor: User, owner_team: Team | None, owner_user: User | None)
             }
         )
     if not permissions.can_create_objective(actor, owner_team=owner_team, owner_user=owner_user):
-        raise PermissionDenied(
+        raise NotAllowed(
             _("You may not write objectives for %(owner)s.") % {"owner": owner_team or owner_user}
         )
 
@@ -721,7 +722,7 @@ def parent_errors(*, actor: User, objective: Objective, parent: Objective | None
 
 def _ensure_not_archived(objective: Objective) -> None:
     if objective.archived:
-        raise PermissionDenied(
+        raise NotAllowed(
             _("“%(title)s” is archived: restore it before changing it.")
             % {"title": objective.title}
         )
@@ -858,7 +859,7 @@ def edit_objective(
             .get(pk=objective.pk)
         )
         if not permissions.can_edit_objective(actor, locked):
-            raise PermissionDenied(_("You may not edit this objective."))
+            raise NotAllowed(_("You may not edit this objective."))
         _ensure_not_archived(locked)
         ensure_version(current=locked, seen_version=expected_version)
         before = audit.capture(locked, audit.OBJECTIVE_FIELDS)
@@ -908,7 +909,7 @@ def _set_objective_archived(*, actor: User, objective: Objective, archived: bool
         _lock_open_cycle(objective.cycle_id)
         locked = Objective.objects.select_for_update(of=("self",)).get(pk=objective.pk)
         if not permissions.can_edit_objective(actor, locked):
-            raise PermissionDenied(_("You may not edit this objective."))
+            raise NotAllowed(_("You may not edit this objective."))
         if locked.archived != archived:
             locked.archived = archived
             # Archiving moves the version: an edit opened before it must not land unnoticed.
@@ -970,7 +971,7 @@ def add_key_result(
         _lock_open_cycle(objective.cycle_id)
         locked = Objective.objects.select_for_update(of=("self",)).get(pk=objective.pk)
         if not permissions.can_manage_key_results(actor, locked):
-            raise PermissionDenied(_("You may not add key results to this objective."))
+            raise NotAllowed(_("You may not add key results to this objective."))
         _ensure_not_archived(locked)
         if errors:
             raise ValidationError(errors)
@@ -1017,17 +1018,17 @@ def edit_key_result(
     with transaction.atomic():
         locked = _lock_key_result(key_result)
         if not permissions.can_edit_key_result(actor, locked):
-            raise PermissionDenied(_("You may not edit this key result."))
+            raise NotAllowed(_("You may not edit this key result."))
         _ensure_not_archived(locked.objective)
         if locked.archived:
-            raise PermissionDenied(
+            raise NotAllowed(
                 _("“%(title)s” is archived: restore it before changing it.")
                 % {"title": locked.title}
             )
         ensure_version(current=locked, seen_version=expected_version)
         if owner.pk != locked.owner_id:
             if not permissions.can_reassign_key_result(actor, locked):
-                raise PermissionDenied(
+                raise NotAllowed(
                     _("Only those who edit the objective may give its key results to others.")
                 )
             if not owner.is_active:
@@ -1064,7 +1065,7 @@ def move_key_result(*, actor: User, key_result: KeyResult, offset: int) -> list[
         locked = _lock_key_result(key_result)
         objective = locked.objective
         if not permissions.can_manage_key_results(actor, objective):
-            raise PermissionDenied(_("You may not reorder this objective's key results."))
+            raise NotAllowed(_("You may not reorder this objective's key results."))
         _ensure_not_archived(objective)
         siblings = list(
             KeyResult.objects.select_for_update()
@@ -1073,7 +1074,7 @@ def move_key_result(*, actor: User, key_result: KeyResult, offset: int) -> list[
         )
         index = next((i for i, kr in enumerate(siblings) if kr.pk == locked.pk), None)
         if index is None:
-            raise PermissionDenied(
+            raise NotAllowed(
                 _("“%(title)s” is archived: restore it before moving it.") % {"title": locked.title}
             )
         target = index + offset
@@ -1098,7 +1099,7 @@ def _set_key_result_archived(*, actor: User, key_result: KeyResult, archived: bo
     with transaction.atomic():
         locked = _lock_key_result(key_result)
         if not permissions.can_manage_key_results(actor, locked.objective):
-            raise PermissionDenied(
+            raise NotAllowed(
                 _("Only those who edit the objective may archive or restore its key results.")
             )
         _ensure_not_archived(locked.objective)
@@ -1157,7 +1158,7 @@ def save_objective_as_template(
     cycle, so this works whatever the cycle's state.
     """
     if not permissions.can_manage_templates(actor):
-        raise PermissionDenied(_("Only admins add templates to the library."))
+        raise NotAllowed(_("Only admins add templates to the library."))
     title = (title or objective.title).strip()
     errors: dict[str, list[str]] = {}
     if department not in ObjectiveTemplate.Department.values:

@@ -1,16 +1,15 @@
 """What the views of objectives/ share: refusals with their reason, service errors onto form
-fields, safe "next" links, and finding a key result the user may see."""
+fields, and safe "next" links."""
 
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from objectives import permissions
-from objectives.models import KeyResult
+from domain.errors import DomainError
 
 
 def refusal(request: HttpRequest, message: str, *, status: int) -> HttpResponse:
@@ -22,7 +21,13 @@ def refusal(request: HttpRequest, message: str, *, status: int) -> HttpResponse:
 
 
 def add_service_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's ValidationError onto the form's fields (or the form as a whole)."""
+    """Put a service's ValidationError onto the form's fields (or the form as a whole).
+
+    A refusal that is a ValidationError too (CycleStateError: the cycle's state forbids the
+    change) is about no field of the form: it is raised on, to be answered with its own status
+    (okr_site/errors.py), so `except ValidationError` around a form's save stays this one call."""
+    if isinstance(error, DomainError):
+        raise error
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -62,15 +67,3 @@ def current_page_path(request: HttpRequest) -> str | None:
     if request.headers.get("HX-Request") != "true":
         return None
     return same_site_path(request, request.headers.get("HX-Current-URL"))
-
-
-def get_key_result_for_user(request: HttpRequest, pk: int) -> KeyResult:
-    key_result = get_object_or_404(
-        KeyResult.objects.select_related(
-            "objective__cycle", "objective__owner_team", "objective__owner_user", "owner"
-        ),
-        pk=pk,
-    )
-    if not permissions.can_view_key_result(request.user, key_result):
-        raise Http404
-    return key_result

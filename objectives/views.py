@@ -1,18 +1,19 @@
 """Pages of the quarter's life: cycles and their transitions, grading and reflections, carrying
 objectives over, the cycle report. People and teams live in people_views.py.
 
-Every view: parse → find what was asked for (404 when the user may not see it) → permission (403
-with the reason when they may see but not change) → service or selector → render. A refusal
-because of the cycle's state (closed, not grading, moved on meanwhile) answers 409 with the
-reason; bad input re-renders the form with messages next to the fields, 422, nothing changed.
+Every view: parse → find what was asked for (objectives/access.py: 404 when the user may not see
+it) → permission (403 with the reason when they may see but not change) → service or selector →
+render. A refusal because of the cycle's state (closed, not grading, moved on meanwhile) is 409
+with the reason. Refusals are raised, here or by the services, and answered by okr_site/errors.py;
+bad input re-renders the form with messages next to the fields, 422, nothing changed.
 """
 
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -26,8 +27,9 @@ from dashboards.cache import ReadKey
 from dashboards.selectors import cycle_report as build_cycle_report
 from dashboards.selectors import resolve_cycle
 from dashboards.selectors.cycle_report import cycle_report_page
+from domain.errors import CycleStateError, NotAllowed
 from objectives import cycle_services, permissions, selectors, services
-from objectives.cycle_services import CycleStateError
+from objectives.access import access_cycle, access_key_result, access_objective
 from objectives.forms import (
     CarryOverForm,
     CycleCreateForm,
@@ -44,11 +46,7 @@ from objectives.models import (
     Objective,
     ProgrammeSettings,
 )
-from objectives.view_helpers import (
-    add_service_errors,
-    get_key_result_for_user,
-    refusal,
-)
+from objectives.view_helpers import add_service_errors
 
 GRADING = "objectives/grading.html"
 
@@ -65,11 +63,6 @@ def _with_cycle(url_name: str, cycle: Cycle) -> str:
     return f"{reverse(url_name)}?cycle={cycle.pk}"
 
 
-def _get_cycle(pk: int) -> Cycle:
-    # Every signed-in person may browse every cycle.
-    return get_object_or_404(Cycle, pk=pk)
-
-
 def _requested_cycle(request: HttpRequest) -> Cycle | None:
     """The cycle of a page that reads ?cycle=: the one asked for, else the current one, else
     the most recent that has started, else any."""
@@ -77,16 +70,12 @@ def _requested_cycle(request: HttpRequest) -> Cycle | None:
     return cycle or selectors.latest_started_cycle(today=_today())
 
 
-def _get_objective_for_user(request: HttpRequest, pk: int) -> Objective:
-    objective = get_object_or_404(
-        Objective.objects.select_related("cycle", "owner_team", "owner_user"), pk=pk
-    )
-    if not permissions.can_view_objective(request.user, objective):
-        raise Http404
-    return objective
-
-
 # --- Cycles ----------------------------------------------------------------------------------
+
+
+def _ensure_manages_cycles(request: HttpRequest) -> None:
+    if not permissions.can_manage_cycles(request.user):
+        raise NotAllowed(_("Only admins manage cycles."))
 
 
 def _cycles_context(request: HttpRequest, **extra: object) -> dict:
@@ -110,8 +99,7 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def fiscal_year(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_manage_cycles(request.user):
-        return refusal(request, _("Only admins manage cycles."), status=403)
+    _ensure_manages_cycles(request)
     form = FiscalYearForm(request.POST)
     if form.is_valid():
         try:
@@ -130,8 +118,7 @@ def fiscal_year(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def cycle_new(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_manage_cycles(request.user):
-        return refusal(request, _("Only admins manage cycles."), status=403)
+    _ensure_manages_cycles(request)
     start_month = ProgrammeSettings.current().fiscal_year_start_month
     status = 200
     if request.method == "POST" and "fill" in request.POST:
@@ -219,16 +206,15 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     requested = request.GET.get("cycle", "")
     if is_id(requested) and int(requested) != pk:
         # The header's switcher asks for another cycle: show that one's page.
-        return redirect("cycle_detail", pk=_get_cycle(int(requested)).pk)
-    cycle = _get_cycle(pk)
+        return redirect("cycle_detail", pk=access_cycle(user=request.user, pk=int(requested)).pk)
+    cycle = access_cycle(user=request.user, pk=pk)
     return render(request, "objectives/cycle_detail.html", _cycle_detail_context(request, cycle))
 
 
 @require_POST
 def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = _get_cycle(pk)
-    if not permissions.can_manage_cycles(request.user):
-        return refusal(request, _("Only admins manage cycles."), status=403)
+    cycle = access_cycle(user=request.user, pk=pk)
+    _ensure_manages_cycles(request)
     form = CycleForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -241,15 +227,12 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 end_date=data["end_date"],
                 auto_transition=data["auto_transition"],
             )
-        except CycleStateError as conflict:
-            return refusal(request, conflict.text, status=409)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("“%(name)s” is saved.") % {"name": cycle.name})
             return redirect("cycle_detail", pk=cycle.pk)
-    if cycle.is_closed:
-        return refusal(request, cycle_services.closed_cycle_message(cycle), status=409)
+    cycle_services.ensure_cycle_open(cycle)
     return render(
         request,
         "objectives/cycle_detail.html",
@@ -262,19 +245,15 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def cycle_transition(request: HttpRequest, pk: int, to_state: str) -> HttpResponse:
     if to_state not in Cycle.State.values:
         raise Http404
-    cycle = _get_cycle(pk)
+    cycle = access_cycle(user=request.user, pk=pk)
     if not permissions.can_manage_cycles(request.user):
-        return refusal(
-            request, _("Only admins move cycles from one state to the next."), status=403
-        )
+        raise NotAllowed(_("Only admins move cycles from one state to the next."))
     if request.method == "POST":
         form = TransitionForm(request.POST)
         if not form.is_valid() or form.cleaned_data["from_state"] != cycle.state:
-            return refusal(
-                request,
+            raise CycleStateError(
                 _("“%(cycle)s” changed meanwhile: it is now %(state)s. Nothing was done.")
-                % {"cycle": cycle.name, "state": cycle.get_state_display()},
-                status=409,
+                % {"cycle": cycle.name, "state": cycle.get_state_display()}
             )
         off_schedule = cycle_services.off_schedule(cycle=cycle, to_state=to_state, today=_today())
         unconfirmed = off_schedule is not None and not form.cleaned_data["confirm"]
@@ -283,10 +262,7 @@ def cycle_transition(request: HttpRequest, pk: int, to_state: str) -> HttpRespon
             # view: ask again, with the dates, and change nothing. (A move it may not make is
             # the service's refusal below.)
             return _transition_page(request, cycle=cycle, to_state=to_state)
-        try:
-            cycle_services.transition_cycle(actor=request.user, cycle=cycle, to_state=to_state)
-        except CycleStateError as conflict:
-            return refusal(request, conflict.text, status=409)
+        cycle_services.transition_cycle(actor=request.user, cycle=cycle, to_state=to_state)
         messages.success(
             request,
             _("“%(cycle)s” is now %(state)s.")
@@ -299,15 +275,13 @@ def cycle_transition(request: HttpRequest, pk: int, to_state: str) -> HttpRespon
             message = _("“%(cycle)s” is closed: closing is final and its scores are frozen.")
         else:
             message = _("“%(cycle)s” is %(state)s: it can move to %(next)s only.")
-        return refusal(
-            request,
+        raise CycleStateError(
             message
             % {
                 "cycle": cycle.name,
                 "state": cycle.get_state_display(),
                 "next": Cycle.State(cycle.next_state).label if cycle.next_state else "",
-            },
-            status=409,
+            }
         )
     return _transition_page(request, cycle=cycle, to_state=to_state)
 
@@ -371,14 +345,11 @@ def _grade_row_response(
 
 @require_http_methods(["GET", "POST"])
 def grade_key_result(request: HttpRequest, pk: int) -> HttpResponse:
-    key_result = get_key_result_for_user(request, pk)
+    key_result = access_key_result(user=request.user, pk=pk)
     cycle = key_result.objective.cycle
     if not permissions.can_grade_key_result(request.user, key_result):
-        return refusal(request, _("You may not grade this key result."), status=403)
-    try:
-        services.ensure_cycle_grading(cycle)
-    except CycleStateError as conflict:
-        return refusal(request, conflict.text, status=409)
+        raise NotAllowed(_("You may not grade this key result."))
+    services.ensure_cycle_grading(cycle)
     back = _with_cycle("grading", cycle)
     if request.method == "GET" and request.htmx and request.GET.get("cancel"):
         return _grade_row_response(request, key_result)
@@ -393,10 +364,6 @@ def grade_key_result(request: HttpRequest, pk: int) -> HttpResponse:
                     grade=form.cleaned_data["grade"],
                     note=form.cleaned_data["note"],
                 )
-            except CycleStateError as conflict:
-                return refusal(request, conflict.text, status=409)
-            except PermissionDenied as denied:
-                return refusal(request, str(denied), status=403)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -430,16 +397,11 @@ def grade_key_result(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def objective_reflection(request: HttpRequest, pk: int) -> HttpResponse:
-    objective = _get_objective_for_user(request, pk)
+    objective = access_objective(user=request.user, pk=pk)
     cycle = objective.cycle
     if not permissions.can_write_reflection(request.user, objective):
-        return refusal(
-            request, _("You may not write the reflection on this objective."), status=403
-        )
-    try:
-        services.ensure_cycle_grading(cycle)
-    except CycleStateError as conflict:
-        return refusal(request, conflict.text, status=409)
+        raise NotAllowed(_("You may not write the reflection on this objective."))
+    services.ensure_cycle_grading(cycle)
     back = _with_cycle("grading", cycle)
     auto_id = f"id_reflection{objective.pk}_%s"
     if request.method == "GET" and request.htmx and request.GET.get("cancel"):
@@ -452,10 +414,6 @@ def objective_reflection(request: HttpRequest, pk: int) -> HttpResponse:
                 services.save_reflection(
                     actor=request.user, objective=objective, **form.cleaned_data
                 )
-            except CycleStateError as conflict:
-                return refusal(request, conflict.text, status=409)
-            except PermissionDenied as denied:
-                return refusal(request, str(denied), status=403)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -515,11 +473,11 @@ def _reflection_response(
 def carry_over(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         requested = request.POST.get("cycle", "")
-        cycle = _get_cycle(int(requested)) if is_id(requested) else None
-        if cycle is None:
+        if not is_id(requested):
             raise Http404
+        cycle = access_cycle(user=request.user, pk=int(requested))
         if not permissions.can_create_objectives(request.user):
-            return refusal(request, _("Your account is read-only."), status=403)
+            raise NotAllowed(_("Your account is read-only."))
     else:
         cycle = _requested_cycle(request)
     if cycle is None:
@@ -541,10 +499,6 @@ def carry_over(request: HttpRequest) -> HttpResponse:
                     into=form.cleaned_data["into"],
                     with_initiatives=form.cleaned_data["initiatives"],
                 )
-            except CycleStateError as conflict:
-                return refusal(request, conflict.text, status=409)
-            except PermissionDenied as denied:
-                return refusal(request, str(denied), status=403)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

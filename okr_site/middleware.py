@@ -1,5 +1,5 @@
-"""Ends idle and over-age sessions, keeps HTMX requests out of the login page, and keeps error
-pages out of HTMX swaps."""
+"""Ends idle and over-age sessions, keeps HTMX requests out of the login page, answers the
+refusals views let through, and keeps error pages out of HTMX swaps."""
 
 import re
 from collections.abc import Callable
@@ -8,12 +8,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
+from domain.errors import DomainError
 from objectives.view_helpers import current_page_path
-from okr_site import session_timeout, views
+from okr_site import errors, session_timeout
 
 
 class SessionTimeoutMiddleware:
@@ -93,7 +95,7 @@ _WHOLE_PAGE = re.compile(rb"\s*(<!doctype html|<html)", re.IGNORECASE)
 class HtmxErrorMiddleware:
     """A failed HTMX request never gets a whole error page swapped into the page it came from.
 
-    Our error handlers (okr_site/views.py) already answer HTMX with a message for the page's
+    Our error answers (okr_site/errors.py) already answer HTMX with a message for the page's
     alert region; this catches any other whole page sent with an error status to an HTMX
     request — Django's debug pages, a view that renders its page on a refusal — and answers
     the same message instead. Fragments (a refusal in place) and forms with their errors (422,
@@ -116,5 +118,23 @@ class HtmxErrorMiddleware:
             and response.get("Content-Type", "").startswith("text/html")
             and _WHOLE_PAGE.match(response.content[:512])
         ):
-            return views.htmx_alert(request, status=response.status_code)
+            return errors.htmx_alert(request, status=response.status_code)
         return response
+
+
+class ErrorAnswerMiddleware:
+    """A refusal a view lets through is answered here, so views do not catch them one by one: a
+    service's DomainError, or Django's PermissionDenied or ValidationError, gets its status and
+    its reason (okr_site/errors.py). A plain Http404 is left to Django, whose 404 handler gives
+    the same answer (and, with DEBUG on, its technical page)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DomainError | PermissionDenied | ValidationError):
+            return errors.error_response(request, exception)
+        return None

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Inside the CSP middleware, so the message it puts in place of an error page gets the policy.
     "okr_site.middleware.HtmxErrorMiddleware",
+    # Answers the refusals views let through (okr_site/errors.py), inside the two above.
+    "okr_site.middleware.ErrorAnswerMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "objectives.middleware.UserTimezoneMiddleware",
     # Last, as django-axes requires: it turns a lockout flagged during the login into its page.

@@ -1,21 +1,21 @@
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import (
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
-    HttpResponseForbidden,
-    HttpResponseNotFound,
     HttpResponseServerError,
 )
 from django.shortcuts import render
 from django.template import loader
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
 from objectives.view_helpers import current_page_path, same_site_path
+from okr_site import errors
 
 
 @login_not_required
@@ -40,13 +40,12 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     base.html swaps in place, so the message appears where the person acted; a plain form post
     gets a whole page. Both link to the page to reload, which brings a fresh token.
     """
-    is_htmx = request.headers.get("HX-Request") == "true"
     reload_url = (
         current_page_path(request)
         or same_site_path(request, request.headers.get("Referer", ""))
         or request.path
     )
-    template = "csrf_failure.html#message" if is_htmx else "csrf_failure.html"
+    template = "csrf_failure.html#message" if errors.is_htmx(request) else "csrf_failure.html"
     return render(request, template, {"reload_url": reload_url}, status=403)
 
 
@@ -56,73 +55,29 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 # fails a second time inside the 400 view and once more inside the 500 view, and the server
 # answers a bare text 500. These views read neither the body nor the database: the 400 and 500
 # pages are rendered without the request (no context processors), in our look, and the CSP
-# middleware still adds its header on the way out.
-
-# The page's region for messages about HTMX requests that failed (base.html); static/js/alerts.js
-# lets a response retargeted here swap whatever its status.
-ALERT_REGION = "#alert-region"
-
-
-def _status_message(status: int) -> str:
-    if status == 400:
-        return _(
-            "Your request could not be read, so nothing was changed. Reload the page and try again."
-        )
-    if status == 403:
-        return _("You may not do this. Nothing was changed.")
-    if status == 404:
-        return _(
-            "This is no longer there, or it is not yours to see. "
-            "Reload the page to see what is current."
-        )
-    if status == 409:
-        return _("This changed after the page was loaded. Reload the page and try again.")
-    if status >= 500:
-        return _("Something went wrong on our side. Please try again in a minute.")
-    return _("That did not work. Reload the page and try again.")
-
-
-def htmx_alert(request: HttpRequest, *, status: int, message: str = "") -> HttpResponse:
-    """A failed HTMX request's answer: a short message for the page's alert region (never an
-    error page swapped in where the fragment was meant to go)."""
-    context = {
-        "message": message or _status_message(status),
-        "status": status,
-        "reload_url": current_page_path(request) or "",
-    }
-    response = HttpResponse(loader.render_to_string("alert.html", context), status=status)
-    response["HX-Retarget"] = ALERT_REGION
-    response["HX-Reswap"] = "innerHTML"
-    return response
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
+# middleware still adds its header on the way out. A refusal or a "not there" is answered as
+# okr_site/errors.py answers those a view lets through, the same wherever it was raised.
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    if is_htmx(request):
-        return htmx_alert(request, status=400)
-    content = loader.render_to_string("400.html", {"message": _status_message(400)})
+    if errors.is_htmx(request):
+        return errors.htmx_alert(request, status=400)
+    content = loader.render_to_string("400.html", {"message": errors.status_message(400)})
     return HttpResponseBadRequest(content)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    if is_htmx(request):
-        # A PermissionDenied raised with a reason carries it; a bare one gets the general words.
-        return htmx_alert(request, status=403, message=str(exception or ""))
     # Django's own view would run a CSRF check first (see above); ours renders directly.
-    context = {"exception": str(exception or "")}
-    return HttpResponseForbidden(loader.render_to_string("403.html", context, request))
+    denied = exception if isinstance(exception, PermissionDenied) else PermissionDenied()
+    return errors.error_response(request, denied)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    if is_htmx(request):
-        return htmx_alert(request, status=404)
-    return HttpResponseNotFound(loader.render_to_string("404.html", {}, request))
+    missing = exception if isinstance(exception, Http404) else Http404()
+    return errors.error_response(request, missing)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    if is_htmx(request):
-        return htmx_alert(request, status=500)
+    if errors.is_htmx(request):
+        return errors.htmx_alert(request, status=500)
     return HttpResponseServerError(loader.render_to_string("500.html"))

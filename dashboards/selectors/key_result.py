@@ -82,8 +82,9 @@ def load_key_result(pk: int) -> KeyResult | None:
 def key_result_page(
     *, key_result: KeyResult, viewer: User, now: datetime | None = None
 ) -> KeyResultPage:
-    """The page of a key result the viewer may see (the caller checked); it must come from
-    `load_key_result`. One query: its check-ins."""
+    """The page of a key result the viewer may see (the caller checked); it must come with its
+    objective's cycle and its owner (`load_key_result`, `access_key_result`). One query: its
+    check-ins."""
     kr = key_result
     cycle = kr.objective.cycle
     clock = cycle_clock(cycle=cycle, now=now)

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from checkins.services import record_checkin
 from dashboards import selectors as dashboard_selectors
+from domain.errors import CycleStateError
 from initiatives import services
 from initiatives.models import Initiative
-from objectives.cycle_services import CycleStateError
 from objectives.models import KeyResult, Objective
 from tests.factories import (
     InitiativeFactory,

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 import scoring
 from checkins.services import record_checkin
+from domain.errors import CycleStateError
 from objectives import cycle_services
-from objectives.cycle_services import CycleStateError
 from objectives.models import Cycle, CycleTransition, KeyResult, ProgrammeSettings
 from tests.factories import CycleFactory, KeyResultFactory, ObjectiveFactory
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from checkins.services import record_checkin
+from domain.errors import CycleStateError
 from objectives import services
-from objectives.cycle_services import CycleStateError
 from objectives.models import Cycle, KeyResult, Objective, ObjectiveReflection
 from tests.factories import CycleFactory, KeyResultFactory, ObjectiveFactory
 

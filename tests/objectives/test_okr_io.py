@@ -12,8 +12,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from checkins.services import record_checkin
+from domain.errors import CycleStateError
 from objectives import okr_io
-from objectives.cycle_services import CycleStateError
 from objectives.models import Cycle, KeyResult, Objective
 from tests.factories import CycleFactory, KeyResultFactory, ObjectiveFactory
 

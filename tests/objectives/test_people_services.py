@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 
+from domain.errors import Conflict
 from objectives import people_services as people
 from objectives.models import Membership, Team, User
 
@@ -83,7 +84,7 @@ def test_deactivating_keeps_history_and_moves_nothing(admin, owner, key_result, 
     key_result.refresh_from_db()
     assert key_result.owner == owner  # listed for reassignment, not moved
     assert Membership.objects.filter(user=owner, team=product).exists()
-    with pytest.raises(ValidationError, match="already deactivated"):
+    with pytest.raises(Conflict, match="already deactivated"):
         people.deactivate_person(actor=admin, person=owner)
     people.reactivate_person(actor=admin, person=owner)
     owner.refresh_from_db()
@@ -91,7 +92,7 @@ def test_deactivating_keeps_history_and_moves_nothing(admin, owner, key_result, 
 
 
 def test_nobody_deactivates_themselves(admin):
-    with pytest.raises(ValidationError, match="yourself"):
+    with pytest.raises(Conflict, match="yourself"):
         people.deactivate_person(actor=admin, person=admin)
     assert User.objects.get(pk=admin.pk).is_active
 

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from domain.errors import CycleStateError
 from objectives import services
 from objectives.concurrency import EditConflict
-from objectives.cycle_services import CycleStateError
 from objectives.models import Cycle, KeyResult, Objective, ObjectiveReflection
 from tests.factories import CycleFactory, ObjectiveFactory
 
