@@ -19,7 +19,6 @@ from django.views.decorators.http import require_http_methods
 from checkins.forms import CheckInForm
 from checkins.services import ensure_can_check_in, record_checkin
 from dashboards import selectors
-from dashboards.views import key_result_context
 from domain.errors import NotAllowed
 from objectives.access import access_key_result
 from objectives.models import KeyResult
@@ -67,7 +66,7 @@ def _key_result_page_response(
     return render(
         request,
         KEY_RESULT_LIVE_TEMPLATE,
-        key_result_context(request, page, **context),
+        selectors.live_part_context(page=page, **context),
         status=status,
     )
 

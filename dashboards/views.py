@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 
 from audit import selectors as audit_selectors
-from checkins.forms import CheckInForm
 from dashboards import selectors
 from dashboards.cache import ReadKey, load, owner_scopes, store
 from dashboards.drawn import drawn
@@ -297,7 +296,7 @@ def key_result_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     def context() -> dict[str, object]:
         page = selectors.key_result_page(key_result=key_result, viewer=request.user)
-        context = key_result_context(request, page)
+        context = selectors.live_part_context(page=page)
         # Outside the live part the check-in swaps, so a check-in does not read the trail.
         context["history"] = audit_selectors.key_result_history(
             key_result=key_result, viewer=request.user
@@ -324,22 +323,6 @@ def key_result_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "dashboards/key_result.html",
         {"key_result": key_result, "page_content": content},
     )
-
-
-def key_result_context(
-    request: HttpRequest, page: selectors.KeyResultPage, **extra: object
-) -> dict[str, object]:
-    """What the key result page and its live part need; the check-in view renders the live
-    part with a bound form or a confirmation."""
-    kr = page.key_result
-    form = extra.pop("form", None)
-    if form is None and page.can_check_in:
-        initial = kr.start_value if kr.current_value is None else kr.current_value
-        form = CheckInForm(
-            initial={"value": format(initial.normalize(), "f"), "confidence": kr.last_confidence},
-            auto_id=f"id_kr{kr.pk}_%s",
-        )
-    return {"page": page, "form": form, "next": reverse("key_result", args=[kr.pk]), **extra}
 
 
 @require_GET

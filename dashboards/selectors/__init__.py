@@ -14,7 +14,12 @@ from dashboards.selectors.common import (
 )
 from dashboards.selectors.company import CompanyDashboard, company_dashboard, objective_children
 from dashboards.selectors.cycle_report import CycleReport, cycle_report
-from dashboards.selectors.key_result import KeyResultPage, key_result_page, load_key_result
+from dashboards.selectors.key_result import (
+    KeyResultPage,
+    key_result_page,
+    live_part_context,
+    load_key_result,
+)
 from dashboards.selectors.my_week import MyWeek, WeekHead, my_week, my_week_scopes, week_head
 from dashboards.selectors.objective import ObjectivePage, objective_page
 from dashboards.selectors.okr_health import okr_health as okr_health
@@ -41,6 +46,7 @@ __all__ = [
     "TeamDashboard",
     "company_dashboard",
     "key_result_page",
+    "live_part_context",
     "load_key_result",
     "objective_children",
     "objective_page",

@@ -11,8 +11,10 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 import scoring
+from checkins.forms import CheckInForm
 from checkins.models import CheckIn
 from checkins.services import ensure_can_check_in
 from dashboards import charts
@@ -142,3 +144,18 @@ def key_result_page(
         refusal=reason,
         viewer=viewer,
     )
+
+
+def live_part_context(*, page: KeyResultPage, **extra: object) -> dict[str, object]:
+    """What the key result page's live part draws: the page, and the check-in form (as the page
+    first shows it, unless `extra` brings a bound one) for those who may check in. The page and
+    the check-in view, which redraws the part with a refusal or a confirmation, both use it."""
+    kr = page.key_result
+    form = extra.pop("form", None)
+    if form is None and page.can_check_in:
+        initial = kr.start_value if kr.current_value is None else kr.current_value
+        form = CheckInForm(
+            initial={"value": format(initial.normalize(), "f"), "confidence": kr.last_confidence},
+            auto_id=f"id_kr{kr.pk}_%s",
+        )
+    return {"page": page, "form": form, "next": reverse("key_result", args=[kr.pk]), **extra}
