@@ -22,6 +22,7 @@ from dashboards.selectors.team_initiatives import TeamInitiatives, overdue_clock
 from dashboards.tables import key_result_table
 from objectives import permissions
 from objectives.models import KeyResult, Membership, Objective, Team
+from objectives.scoring_inputs import value_or_start
 
 
 @require_GET
@@ -357,7 +358,7 @@ def key_result_context(
     kr = page.key_result
     form = extra.pop("form", None)
     if form is None and page.can_check_in:
-        initial = kr.start_value if kr.current_value is None else kr.current_value
+        initial = value_or_start(key_result=kr)
         form = CheckInForm(
             initial={"value": format(initial.normalize(), "f"), "confidence": kr.last_confidence},
             auto_id=f"id_kr{kr.pk}_%s",

@@ -31,6 +31,7 @@ from objectives.models import (
     Team,
     User,
 )
+from objectives.scoring_inputs import is_done, key_result_progress, live_kr_score, value_or_start
 from objectives.titles import title_errors
 
 MAX_TEXT_LENGTH = 4000
@@ -142,25 +143,11 @@ def create_key_result(
 # --- Grading ---------------------------------------------------------------------------------
 
 
-def _progress(key_result: KeyResult) -> Decimal:
-    """Progress of a key result loaded with the threshold-count annotations."""
-    return scoring.kr_progress(
-        kind=key_result.kind,
-        start=key_result.start_value,
-        target=key_result.target_value,
-        current=key_result.current_value,
-        checkins_met=getattr(key_result, "checkins_met", 0),
-        checkins_total=getattr(key_result, "checkins_total", 0),
-    )
-
-
 def _scored_key_results(objective_ids: Sequence[int]) -> list[KeyResult]:
-    from dashboards.selectors.common import with_threshold_counts
-
     return list(
-        with_threshold_counts(
-            KeyResult.objects.filter(objective_id__in=objective_ids, archived=False)
-        ).order_by("objective_id", "order", "pk")
+        KeyResult.objects.filter(objective_id__in=objective_ids, archived=False).order_by(
+            "objective_id", "order", "pk"
+        )
     )
 
 
@@ -251,7 +238,10 @@ def live_objective_score(objective: Objective) -> Decimal | None:
     if objective.cycle.is_closed:
         return objective.frozen_score
     scores = [
-        (kr.weight, scoring.kr_score(progress=_progress(kr), final_grade=kr.final_grade))
+        (
+            kr.weight,
+            live_kr_score(key_result=kr, progress=key_result_progress(key_result=kr)),
+        )
         for kr in _scored_key_results([objective.pk])
     ]
     return scoring.objective_score(key_results=scores)
@@ -340,12 +330,6 @@ CARRY_FROM_STATES = (Cycle.State.GRADING, Cycle.State.CLOSED)
 CARRY_INTO_STATES = (Cycle.State.PLANNING, Cycle.State.ACTIVE)
 
 
-def is_done(key_result: KeyResult, progress: Decimal) -> bool:
-    """Done as scoring means it: a metric or milestone at its target. Keeping a level
-    (at_least / at_most) is never finished."""
-    return key_result.kind in (KeyResult.Kind.METRIC, KeyResult.Kind.MILESTONE) and progress >= 1
-
-
 def carry_over_objectives(
     *,
     actor: User,
@@ -385,7 +369,9 @@ def carry_over_objectives(
         key_results = _scored_key_results([o.pk for o in sources])
         by_objective: dict[int, list[tuple[KeyResult, Decimal]]] = {}
         for kr in key_results:
-            by_objective.setdefault(kr.objective_id, []).append((kr, _progress(kr)))
+            by_objective.setdefault(kr.objective_id, []).append(
+                (kr, key_result_progress(key_result=kr))
+            )
         already = set(
             Objective.objects.filter(cycle=target, carried_over_from__in=sources).values_list(
                 "carried_over_from_id", flat=True
@@ -417,17 +403,18 @@ def carry_over_objectives(
             )
             copies[source.pk] = copy
             unfinished = [
-                kr for kr, progress in by_objective[source.pk] if not is_done(kr, progress)
+                kr
+                for kr, progress in by_objective[source.pk]
+                if not is_done(key_result=kr, progress=progress)
             ]
             for order, kr in enumerate(unfinished):
-                last = kr.start_value if kr.current_value is None else kr.current_value
                 new = KeyResult(
                     objective=copy,
                     title=kr.title,
                     owner_id=kr.owner_id,
                     kind=kr.kind,
                     unit=kr.unit,
-                    start_value=last,
+                    start_value=value_or_start(key_result=kr),
                     target_value=kr.target_value,
                     weight=kr.weight,
                     order=order,
@@ -514,7 +501,7 @@ def _check_carry(
                 ]
             }
         )
-    if all(is_done(kr, progress) for kr, progress in scored):
+    if all(is_done(key_result=kr, progress=progress) for kr, progress in scored):
         raise ValidationError(
             {
                 "objectives": [

@@ -63,10 +63,7 @@ class KeyResultPage:
 
     @property
     def score(self) -> Decimal:
-        # A closed cycle's scores were frozen when it closed; history is not rewritten.
-        frozen = self.view.key_result.frozen_score
-        if self.view.key_result.objective.cycle.is_closed and frozen is not None:
-            return frozen
+        # The row's score: a closed cycle's is the one frozen when it closed (`shown_kr_score`).
         return self.view.score
 
 

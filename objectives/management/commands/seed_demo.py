@@ -24,6 +24,7 @@ from initiatives.services import create_initiative
 from objectives import demo_data as demo
 from objectives.cycle_services import create_cycle, run_automatic_transitions, transition_cycle
 from objectives.models import Cycle, KeyResult, Membership, Objective, Team, User
+from objectives.scoring_inputs import progress_from_checkins
 from objectives.services import (
     create_key_result,
     create_objective,
@@ -469,13 +470,11 @@ class DemoSeeder:
 
     @staticmethod
     def _met(spec: demo.PastKeyResultSpec, value: Decimal) -> bool:
-        if spec.kind == demo.AT_LEAST:
-            return value >= spec.target
-        if spec.kind == demo.AT_MOST:
-            return value <= spec.target
-        if spec.kind == demo.MILESTONE:
-            return value >= 1
-        return (value - spec.target) * (1 if spec.target > spec.start else -1) >= 0
+        """The value alone reaches the target: a metric or milestone done, a level kept."""
+        progress = progress_from_checkins(
+            kind=spec.kind, start=spec.start, target=spec.target, values=[value]
+        )
+        return progress == 1
 
     def _past_confidence(
         self, *, spec: demo.PastKeyResultSpec, value: Decimal, is_last: bool

@@ -49,6 +49,7 @@ from objectives.models import (
     Team,
     User,
 )
+from objectives.scoring_inputs import progress_from_checkins
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -796,13 +797,8 @@ class Quarter:
     @staticmethod
     def _progress(kind: str, start: Decimal, target: Decimal, history: list[tuple]) -> Decimal:
         """Progress as the pages compute it from the stored rows."""
-        values = [row[1] for row in history]
-        if kind in (KeyResult.Kind.AT_LEAST, KeyResult.Kind.AT_MOST):
-            return scoring.kr_progress(
-                kind=kind, start=start, target=target, current=None, checkin_values=values
-            )
-        return scoring.kr_progress(
-            kind=kind, start=start, target=target, current=values[-1] if values else None
+        return progress_from_checkins(
+            kind=kind, start=start, target=target, values=[row[1] for row in history]
         )
 
     def _freeze(self) -> None:
