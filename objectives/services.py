@@ -69,77 +69,6 @@ def alignment_errors(*, objective: Objective, parent: Objective | None) -> list[
     return []
 
 
-@transaction.atomic
-def create_objective(
-    *,
-    cycle: Cycle,
-    title: str,
-    owner_team: Team | None = None,
-    owner_user: User | None = None,
-    parent: Objective | None = None,
-    objective_type: str = Objective.Type.ASPIRATIONAL,
-    visibility: str = Objective.Visibility.PUBLIC,
-    description: str = "",
-    actor: User | None = None,
-) -> Objective:
-    """Create an objective owned by a team (the root team: a company objective) or a person."""
-    ensure_cycle_open(cycle)
-    objective = Objective(
-        cycle=cycle,
-        title=title,
-        description=description,
-        owner_team=owner_team,
-        owner_user=owner_user,
-        parent=parent,
-        objective_type=objective_type,
-        visibility=visibility,
-    )
-    objective.full_clean()
-    objective.save()
-    audit.record_objective_event(actor=actor, action=AuditEvent.Action.CREATED, objective=objective)
-    return objective
-
-
-@transaction.atomic
-def create_key_result(
-    *,
-    objective: Objective,
-    title: str,
-    owner: User,
-    target_value: Decimal,
-    start_value: Decimal = Decimal(0),
-    kind: str = KeyResult.Kind.METRIC,
-    unit: str = "",
-    weight: Decimal = Decimal(1),
-    order: int | None = None,
-    actor: User | None = None,
-    now: datetime | None = None,
-) -> KeyResult:
-    """Add a key result to an objective, after the objective's other key results by default.
-    `now` is when it was written down (the demo plans its quarter before it started)."""
-    ensure_cycle_open(objective.cycle)
-    if order is None:
-        order = objective.key_results.count()
-    key_result = KeyResult(
-        objective=objective,
-        title=title,
-        owner=owner,
-        kind=kind,
-        unit=unit,
-        start_value=start_value,
-        target_value=target_value,
-        weight=weight,
-        order=order,
-        created_at=now or timezone.now(),
-    )
-    key_result.full_clean()
-    key_result.save()
-    audit.record_key_result_event(
-        actor=actor, action=AuditEvent.Action.CREATED, key_result=key_result
-    )
-    return key_result
-
-
 # --- Grading ---------------------------------------------------------------------------------
 
 
@@ -767,8 +696,10 @@ def add_objective(
     visibility: str = Objective.Visibility.PUBLIC,
     description: str = "",
     key_results: Sequence[KeyResultDraft] = (),
+    now: datetime | None = None,
 ) -> Objective:
-    """Write a new objective, with its first key results, for a team or a person.
+    """Write a new objective, with its first key results, for a team or a person. `now` is when
+    the key results were written down (the demo plans its quarters before they start).
 
     All or nothing: raises ValidationError (bad values, an invalid parent), PermissionDenied
     (an owner the actor may not write for) or CycleStateError (a closed cycle).
@@ -802,7 +733,7 @@ def add_objective(
             actor=actor, action=AuditEvent.Action.CREATED, objective=objective
         )
         for order, draft in enumerate(key_results):
-            key_result = _save_key_result(objective=objective, draft=draft, order=order)
+            key_result = _save_key_result(objective=objective, draft=draft, order=order, now=now)
             audit.record_key_result_event(
                 actor=actor, action=AuditEvent.Action.CREATED, key_result=key_result
             )
@@ -825,7 +756,9 @@ def _draft_errors(draft: KeyResultDraft) -> dict[str, list[str]]:
     return errors
 
 
-def _save_key_result(*, objective: Objective, draft: KeyResultDraft, order: int) -> KeyResult:
+def _save_key_result(
+    *, objective: Objective, draft: KeyResultDraft, order: int, now: datetime | None
+) -> KeyResult:
     start_value, target_value = milestone_values(draft.kind, draft.start_value, draft.target_value)
     key_result = KeyResult(
         objective=objective,
@@ -837,6 +770,7 @@ def _save_key_result(*, objective: Objective, draft: KeyResultDraft, order: int)
         target_value=target_value,
         weight=draft.weight,
         order=order,
+        created_at=now or timezone.now(),
     )
     key_result.save()
     return key_result
@@ -968,9 +902,11 @@ def add_key_result(
     kind: str = KeyResult.Kind.METRIC,
     unit: str = "",
     weight: Decimal | None = Decimal(1),
+    now: datetime | None = None,
 ) -> KeyResult:
-    """Add a key result after the objective's others. Raises ValidationError, PermissionDenied
-    (not theirs to edit, or archived) or CycleStateError; nothing is written then."""
+    """Add a key result after the objective's others; `now` is when it was written down. Raises
+    ValidationError, PermissionDenied (not theirs to edit, or archived) or CycleStateError;
+    nothing is written then."""
     draft = KeyResultDraft(
         title=title,
         owner=owner,
@@ -996,7 +932,7 @@ def add_key_result(
             .first()
         )
         key_result = _save_key_result(
-            objective=locked, draft=draft, order=0 if last is None else last + 1
+            objective=locked, draft=draft, order=0 if last is None else last + 1, now=now
         )
         audit.record_key_result_event(
             actor=actor, action=AuditEvent.Action.CREATED, key_result=key_result

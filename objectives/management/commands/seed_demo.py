@@ -26,8 +26,8 @@ from objectives.cycle_services import create_cycle, run_automatic_transitions, t
 from objectives.models import Cycle, KeyResult, Membership, Objective, Team, User
 from objectives.scoring_inputs import progress_from_checkins
 from objectives.services import (
-    create_key_result,
-    create_objective,
+    KeyResultDraft,
+    add_objective,
     grade_key_result,
     save_reflection,
 )
@@ -300,39 +300,66 @@ class DemoSeeder:
 
     # --- Objectives and key results -------------------------------------------------------------
 
-    def _objectives(self) -> None:
-        for spec in demo.OBJECTIVES:
-            objective = create_objective(
-                cycle=self.cycle,
-                title=spec.title,
-                description=spec.description,
-                owner_team=self.teams[spec.owner_team] if spec.owner_team else None,
-                owner_user=self.people[spec.owner_user] if spec.owner_user else None,
-                parent=self.objectives[spec.parent] if spec.parent else None,
-                objective_type=(
-                    Objective.Type.COMMITTED if spec.committed else Objective.Type.ASPIRATIONAL
-                ),
-                visibility=(
-                    Objective.Visibility.PRIVATE if spec.private else Objective.Visibility.PUBLIC
-                ),
-            )
-            self.objectives[spec.key] = objective
-            self.counts.objectives += 1
-            for order, kr_spec in enumerate(spec.key_results):
-                key_result = create_key_result(
-                    objective=objective,
+    def _owner(self, *, owner_team: str | None, owner_user: str | None) -> User:
+        """Who writes an objective and reflects on it: its person, or its team's manager."""
+        if owner_user:
+            return self.people[owner_user]
+        manager = next(team.manager for team in demo.TEAMS if team.slug == owner_team)
+        return self.people[manager]
+
+    def _add_objective(
+        self,
+        *,
+        cycle: Cycle,
+        spec: demo.ObjectiveSpec | demo.PastObjectiveSpec,
+        parent: Objective | None,
+        description: str = "",
+        private: bool = False,
+    ) -> Objective:
+        """The objective with its key results, written by its owner as on the planning page."""
+        objective = add_objective(
+            actor=self._owner(owner_team=spec.owner_team, owner_user=spec.owner_user),
+            cycle=cycle,
+            title=spec.title,
+            description=description,
+            owner_team=self.teams[spec.owner_team] if spec.owner_team else None,
+            owner_user=self.people[spec.owner_user] if spec.owner_user else None,
+            parent=parent,
+            objective_type=(
+                Objective.Type.COMMITTED if spec.committed else Objective.Type.ASPIRATIONAL
+            ),
+            visibility=Objective.Visibility.PRIVATE if private else Objective.Visibility.PUBLIC,
+            key_results=[
+                KeyResultDraft(
                     title=kr_spec.title,
                     owner=self.people[kr_spec.owner],
                     kind=kr_spec.kind,
                     unit=kr_spec.unit,
                     start_value=kr_spec.start,
                     target_value=kr_spec.target,
-                    order=order,
-                    # Planned before the quarter began, so one nobody checked in on since reads
-                    # as "no update", as it would in a real quarter.
-                    now=self._planned_at(self.cycle),
                 )
-                self.counts.key_results += 1
+                for kr_spec in spec.key_results
+            ],
+            # Planned before the quarter began, so a key result nobody checked in on since reads
+            # as "no update", as it would in a real quarter.
+            now=self._planned_at(cycle),
+        )
+        self.counts.objectives += 1
+        self.counts.key_results += len(spec.key_results)
+        return objective
+
+    def _objectives(self) -> None:
+        for spec in demo.OBJECTIVES:
+            objective = self._add_objective(
+                cycle=self.cycle,
+                spec=spec,
+                parent=self.objectives[spec.parent] if spec.parent else None,
+                description=spec.description,
+                private=spec.private,
+            )
+            self.objectives[spec.key] = objective
+            key_results = objective.key_results.order_by("order")
+            for key_result, kr_spec in zip(key_results, spec.key_results, strict=True):
                 self.key_results[kr_spec.title] = key_result
                 self._history(key_result=key_result, spec=kr_spec)
 
@@ -363,32 +390,15 @@ class DemoSeeder:
         objectives: dict[str, Objective] = {}
         key_results: list[tuple[KeyResult, demo.PastKeyResultSpec]] = []
         for spec in demo.PAST_OBJECTIVES:
-            objective = create_objective(
-                cycle=cycle,
-                title=spec.title,
-                owner_team=self.teams[spec.owner_team] if spec.owner_team else None,
-                owner_user=self.people[spec.owner_user] if spec.owner_user else None,
-                parent=objectives[spec.parent] if spec.parent else None,
-                objective_type=(
-                    Objective.Type.COMMITTED if spec.committed else Objective.Type.ASPIRATIONAL
-                ),
+            objective = self._add_objective(
+                cycle=cycle, spec=spec, parent=objectives[spec.parent] if spec.parent else None
             )
             objectives[spec.key] = objective
-            self.counts.objectives += 1
-            for order, kr_spec in enumerate(spec.key_results):
-                key_result = create_key_result(
-                    objective=objective,
-                    title=kr_spec.title,
-                    owner=self.people[kr_spec.owner],
-                    kind=kr_spec.kind,
-                    unit=kr_spec.unit,
-                    start_value=kr_spec.start,
-                    target_value=kr_spec.target,
-                    order=order,
-                    now=self._planned_at(cycle),
+            in_order = objective.key_results.order_by("order")
+            for key_result, kr_spec in zip(in_order, spec.key_results, strict=True):
+                self._past_history(
+                    cycle=cycle, key_result=key_result, spec=kr_spec, order=key_result.order
                 )
-                self.counts.key_results += 1
-                self._past_history(cycle=cycle, key_result=key_result, spec=kr_spec, order=order)
                 key_results.append((key_result, kr_spec))
 
         grading_at = min(
@@ -416,7 +426,7 @@ class DemoSeeder:
             moment += timedelta(seconds=30)
             reflection = spec.reflection
             save_reflection(
-                actor=self._reflector(spec),
+                actor=self._owner(owner_team=spec.owner_team, owner_user=spec.owner_user),
                 objective=objectives[spec.key],
                 what_worked=reflection.what_worked,
                 what_did_not=reflection.what_did_not,
@@ -426,13 +436,6 @@ class DemoSeeder:
             )
             self.counts.reflections += 1
         transition_cycle(actor=admin, cycle=cycle, to_state=Cycle.State.CLOSED, now=closed_at)
-
-    def _reflector(self, spec: demo.PastObjectiveSpec) -> User:
-        """Whoever owns the objective: its person, or its team's manager."""
-        if spec.owner_user:
-            return self.people[spec.owner_user]
-        manager = next(team.manager for team in demo.TEAMS if team.slug == spec.owner_team)
-        return self.people[manager]
 
     def _past_history(
         self, *, cycle: Cycle, key_result: KeyResult, spec: demo.PastKeyResultSpec, order: int
