@@ -12,6 +12,7 @@ COPY scoring scoring
 COPY dashboards dashboards
 COPY initiatives initiatives
 COPY audit audit
+COPY demo demo
 COPY templates templates
 COPY static static
 # The compiled Korean catalogue (django.mo) is committed, so the image needs no gettext.

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "dashboards",
     "initiatives",
     "audit",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -13,7 +13,7 @@ batched INSERT elsewhere), not through the services, which would take hours at t
 the rows the services would have written: the key result's latest value, confidence and time
 match its newest check-in (as `record_checkin` leaves them), blockers accompany every confidence of
 2 or less, and the closed quarters' frozen scores are computed by `scoring` exactly as
-`cycle_services.freeze_scores` computes them (tests/objectives/test_seed_load.py holds it to both).
+`cycle_services.freeze_scores` computes them (tests/demo/test_seed_load.py holds it to both).
 
 Every person's password is `load1234`. The command refuses a database that already holds people,
 teams, cycles or objectives unless `--wipe` is given, which first deletes everything in it.
