@@ -13,6 +13,7 @@ COPY dashboards dashboards
 COPY initiatives initiatives
 COPY audit audit
 COPY reminders reminders
+COPY demo demo
 COPY templates templates
 COPY static static
 # The compiled Korean catalogue (django.mo) is committed, so the image needs no gettext.

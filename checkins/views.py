@@ -22,6 +22,7 @@ from dashboards import selectors
 from domain.errors import NotAllowed
 from objectives.access import access_key_result
 from objectives.models import KeyResult
+from objectives.scoring_inputs import value_or_start
 
 ROW_TEMPLATE = "dashboards/my_week.html#kr_row"
 KEY_RESULT_LIVE_TEMPLATE = "dashboards/key_result.html#live"
@@ -132,9 +133,7 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
                 return _saved_response(request, key_result)
         status = 422
     else:
-        initial_value = key_result.current_value
-        if initial_value is None:
-            initial_value = key_result.start_value
+        initial_value = value_or_start(key_result=key_result)
         form = CheckInForm(
             # "14.7", not the stored "14.7000"
             initial={

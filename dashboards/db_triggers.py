@@ -387,10 +387,16 @@ def install_counts(connection: BaseDatabaseWrapper) -> list[str]:
         connection, count_triggers(connection.vendor), [_PG_RECOUNT, _PG_TOUCH]
     )
     if created:
-        with connection.cursor() as cursor:
-            # Rewriting the count recounts each key result (the trigger above).
-            cursor.execute("UPDATE objectives_keyresult SET checkins_total = checkins_total")
+        recount_checkins(connection)
     return created
+
+
+def recount_checkins(connection: BaseDatabaseWrapper) -> None:
+    """Recount every key result's check-ins, for rows written with the count triggers missing or
+    switched off (a bulk load): rewriting the count makes the key result's own trigger recount
+    it."""
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE objectives_keyresult SET checkins_total = checkins_total")
 
 
 def bump_generation(connection: BaseDatabaseWrapper) -> None:

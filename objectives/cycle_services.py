@@ -29,6 +29,7 @@ from objectives.models import (
     ProgrammeSettings,
     User,
 )
+from objectives.scoring_inputs import key_result_progress, live_kr_score
 from objectives.titles import title_errors
 
 MAX_CYCLE_DAYS = 731  # two years: anything longer is a typo in the year
@@ -250,24 +251,12 @@ def freeze_scores(*, cycle: Cycle) -> None:
 
     Called inside the closing transaction, with the cycle row locked.
     """
-    from dashboards.selectors.common import with_threshold_counts
-
     key_results = list(
-        with_threshold_counts(
-            KeyResult.objects.filter(objective__cycle=cycle, archived=False).order_by("pk")
-        )
+        KeyResult.objects.filter(objective__cycle=cycle, archived=False).order_by("pk")
     )
     weighted: dict[int, list[tuple[object, object]]] = {}
     for kr in key_results:
-        progress = scoring.kr_progress(
-            kind=kr.kind,
-            start=kr.start_value,
-            target=kr.target_value,
-            current=kr.current_value,
-            checkins_met=kr.checkins_met,
-            checkins_total=kr.checkins_total,
-        )
-        kr.frozen_score = scoring.kr_score(progress=progress, final_grade=kr.final_grade)
+        kr.frozen_score = live_kr_score(key_result=kr, progress=key_result_progress(key_result=kr))
         weighted.setdefault(kr.objective_id, []).append((kr.weight, kr.frozen_score))
     KeyResult.objects.bulk_update(key_results, ["frozen_score"], batch_size=500)
     objectives = list(Objective.objects.filter(cycle=cycle).only("pk").order_by("pk"))

@@ -41,7 +41,6 @@ import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -52,14 +51,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override, pgettext_lazy
 
 import scoring
-from dashboards.selectors.common import score_key_result, with_threshold_counts
-from dashboards.selectors.scope import cycle_clock
 from domain.errors import CycleStateError
 from initiatives.models import Initiative
 from objectives import permissions, services
 from objectives.cycle_services import ensure_cycle_open
 from objectives.models import Cycle, KeyResult, Objective, Team, User
 from objectives.planning_selectors import _tree_order
+from objectives.scoring_inputs import key_result_progress, shown_kr_score, shown_objective_score
 
 COLUMNS = [
     "objective_ref",
@@ -278,11 +276,10 @@ class ExportRow:
         return out
 
 
-def export_rows(*, cycle: Cycle, viewer: User, now: datetime | None = None) -> list[ExportRow]:
+def export_rows(*, cycle: Cycle, viewer: User) -> list[ExportRow]:
     """The cycle's live objectives the viewer may see and their live key results, parents before
-    children, with where they stand today, each key result followed by its initiatives. Three
-    queries (plus the viewer's managed teams)."""
-    clock = cycle_clock(cycle=cycle, now=now)
+    children, with where they stand, each key result followed by its initiatives. Three queries
+    (plus the viewer's managed teams)."""
     objectives = {
         o.pk: o
         for o in Objective.objects.filter(cycle=cycle, archived=False)
@@ -291,19 +288,13 @@ def export_rows(*, cycle: Cycle, viewer: User, now: datetime | None = None) -> l
         .order_by("pk")
     }
     key_results: dict[int, list[tuple[KeyResult, Decimal, Decimal]]] = {}
-    for kr in with_threshold_counts(
+    for kr in (
         KeyResult.objects.filter(objective_id__in=list(objectives), archived=False)
         .select_related("owner")
         .order_by("objective_id", "order", "pk")
     ):
-        progress, _expected, _status = score_key_result(
-            key_result=kr, cycle=cycle, on=clock.on, tz=clock.tz
-        )
-        score = (
-            kr.frozen_score
-            if cycle.is_closed and kr.frozen_score is not None
-            else scoring.kr_score(progress=progress, final_grade=kr.final_grade)
-        )
+        progress = key_result_progress(key_result=kr)
+        score = shown_kr_score(key_result=kr, progress=progress, cycle=cycle)
         key_results.setdefault(kr.objective_id, []).append((kr, progress, score))
     initiatives: dict[int, list[Initiative]] = {}
     for initiative in (
@@ -339,14 +330,8 @@ def export_rows(*, cycle: Cycle, viewer: User, now: datetime | None = None) -> l
     rows: list[ExportRow] = []
     for objective, _depth in _tree_order(objectives):
         own = key_results.get(objective.pk, [])
-        objective_score = (
-            objective.frozen_score
-            if cycle.is_closed and objective.frozen_score is not None
-            else (
-                scoring.objective_score(key_results=[(kr.weight, s) for kr, _p, s in own])
-                if own
-                else None
-            )
+        objective_score = shown_objective_score(
+            objective=objective, weighted_scores=[(kr.weight, s) for kr, _p, s in own], cycle=cycle
         )
         progress = objective_progress(objective.pk)
         base: dict[str, str | Decimal | None] = {

@@ -12,7 +12,6 @@ from datetime import datetime
 from django.db.models import Count, Prefetch, Q
 
 import scoring
-from dashboards.selectors.common import score_key_result, with_threshold_counts
 from dashboards.selectors.scope import Clock, cycle_clock
 from objectives import coaching, permissions
 from objectives.models import (
@@ -25,6 +24,7 @@ from objectives.models import (
     Team,
     User,
 )
+from objectives.scoring_inputs import score_key_result
 from objectives.template_library import localize_template
 
 LEVEL_RANK = {Objective.Level.COMPANY: 0, Objective.Level.TEAM: 1, Objective.Level.INDIVIDUAL: 2}
@@ -207,9 +207,9 @@ def objective_plan(
     clock = cycle_clock(cycle=cycle, now=now)
     scope = scope or permissions.scope_for(viewer)
     key_results = list(
-        with_threshold_counts(
-            KeyResult.objects.filter(objective=objective).select_related("owner")
-        ).order_by("order", "pk")
+        KeyResult.objects.filter(objective=objective)
+        .select_related("owner")
+        .order_by("order", "pk")
     )
     # Only the objectives this viewer may see: a private one they may not see is not counted.
     owner_objective_count = (

@@ -13,13 +13,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q
 
 import scoring
-from dashboards.selectors.common import with_threshold_counts
-from dashboards.selectors.cycle_report import (
-    band_of,
-    kr_progress_of,
-    shown_kr_score,
-    shown_objective_score,
-)
+from dashboards.selectors.cycle_report import band_of
 from initiatives.models import Initiative
 from objectives import permissions
 from objectives.ids import is_id
@@ -35,7 +29,13 @@ from objectives.models import (
     User,
 )
 from objectives.people_sorting import name_key, person_key
-from objectives.services import is_done
+from objectives.scoring_inputs import (
+    is_done,
+    key_result_progress,
+    shown_kr_score,
+    shown_objective_score,
+    value_or_start,
+)
 
 # --- Cycles page -----------------------------------------------------------------------------
 
@@ -153,8 +153,7 @@ class GradeRow:
 
     @property
     def current(self) -> Decimal:
-        kr = self.key_result
-        return kr.start_value if kr.current_value is None else kr.current_value
+        return value_or_start(key_result=self.key_result)
 
 
 @dataclass(frozen=True)
@@ -245,7 +244,7 @@ def grading_page(
         objectives_qs = objectives_qs.filter(pk__in=list(objective_ids))
     # Company objectives first, then teams, then people, each by name.
     objectives = sorted(objectives_qs, key=_owner_order)
-    key_results = with_threshold_counts(
+    key_results = (
         KeyResult.objects.filter(objective__in=[o.pk for o in objectives], archived=False)
         .select_related("owner", "graded_by")
         .order_by("objective_id", "order", "pk")
@@ -253,7 +252,7 @@ def grading_page(
     by_id = {o.pk: o for o in objectives}
     rows_by_objective: dict[int, list[GradeRow]] = {}
     for kr in key_results:
-        progress = kr_progress_of(kr)
+        progress = key_result_progress(key_result=kr)
         objective = by_id[kr.objective_id]
         kr.objective = objective
         score = shown_kr_score(key_result=kr, progress=progress, cycle=cycle)
@@ -323,14 +322,14 @@ def carry_over_page(*, cycle: Cycle, viewer: User) -> CarryOverPage:
         .order_by("owner_team__is_root", "owner_team__name", "owner_user__display_name", "pk"),
         key=_owner_order,
     )
-    key_results = with_threshold_counts(
+    key_results = (
         KeyResult.objects.filter(objective__in=[o.pk for o in objectives], archived=False)
         .select_related("owner")
         .order_by("objective_id", "order", "pk")
     )
     scored: dict[int, list[tuple[KeyResult, Decimal]]] = {}
     for kr in key_results:
-        scored.setdefault(kr.objective_id, []).append((kr, kr_progress_of(kr)))
+        scored.setdefault(kr.objective_id, []).append((kr, key_result_progress(key_result=kr)))
     open_initiatives = dict(
         Initiative.objects.filter(key_result__in=[kr.pk for kr in key_results])
         .exclude(status=Initiative.Status.DONE)
@@ -347,7 +346,7 @@ def carry_over_page(*, cycle: Cycle, viewer: User) -> CarryOverPage:
     candidates = []
     for objective in objectives:
         pairs = scored.get(objective.pk, [])
-        unfinished = [kr for kr, progress in pairs if not is_done(kr, progress)]
+        unfinished = [kr for kr, progress in pairs if not is_done(key_result=kr, progress=progress)]
         if not unfinished:
             continue
         scores = [
@@ -361,7 +360,7 @@ def carry_over_page(*, cycle: Cycle, viewer: User) -> CarryOverPage:
                     objective=objective, weighted_scores=scores, cycle=cycle
                 ),
                 unfinished=unfinished,
-                done=[kr for kr, progress in pairs if is_done(kr, progress)],
+                done=[kr for kr, progress in pairs if is_done(key_result=kr, progress=progress)],
                 carried_into=copies.get(objective.pk, []),
                 open_initiatives=sum(open_initiatives.get(kr.pk, 0) for kr in unfinished),
             )

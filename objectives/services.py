@@ -32,6 +32,7 @@ from objectives.models import (
     Team,
     User,
 )
+from objectives.scoring_inputs import is_done, key_result_progress, live_kr_score, value_or_start
 from objectives.titles import title_errors
 
 MAX_TEXT_LENGTH = 4000
@@ -41,99 +42,14 @@ GRADE_PLACES = 2  # grades are judgements, written as 0.7 or 0.65, not 0.6543
 ROOT_CAUSE_BELOW = Decimal("0.7")
 
 
-@transaction.atomic
-def create_objective(
-    *,
-    cycle: Cycle,
-    title: str,
-    owner_team: Team | None = None,
-    owner_user: User | None = None,
-    parent: Objective | None = None,
-    objective_type: str = Objective.Type.ASPIRATIONAL,
-    visibility: str = Objective.Visibility.PUBLIC,
-    description: str = "",
-    actor: User | None = None,
-) -> Objective:
-    """Create an objective owned by a team (the root team: a company objective) or a person."""
-    ensure_cycle_open(cycle)
-    objective = Objective(
-        cycle=cycle,
-        title=title,
-        description=description,
-        owner_team=owner_team,
-        owner_user=owner_user,
-        parent=parent,
-        objective_type=objective_type,
-        visibility=visibility,
-    )
-    objective.full_clean()
-    objective.save()
-    audit.record_objective_event(actor=actor, action=AuditEvent.Action.CREATED, objective=objective)
-    return objective
-
-
-@transaction.atomic
-def create_key_result(
-    *,
-    objective: Objective,
-    title: str,
-    owner: User,
-    target_value: Decimal,
-    start_value: Decimal = Decimal(0),
-    kind: str = KeyResult.Kind.METRIC,
-    unit: str = "",
-    weight: Decimal = Decimal(1),
-    order: int | None = None,
-    actor: User | None = None,
-    now: datetime | None = None,
-) -> KeyResult:
-    """Add a key result to an objective, after the objective's other key results by default.
-    `now` is when it was written down (the demo plans its quarter before it started)."""
-    ensure_cycle_open(objective.cycle)
-    if order is None:
-        order = objective.key_results.count()
-    key_result = KeyResult(
-        objective=objective,
-        title=title,
-        owner=owner,
-        kind=kind,
-        unit=unit,
-        start_value=start_value,
-        target_value=target_value,
-        weight=weight,
-        order=order,
-        created_at=now or timezone.now(),
-    )
-    key_result.full_clean()
-    key_result.save()
-    audit.record_key_result_event(
-        actor=actor, action=AuditEvent.Action.CREATED, key_result=key_result
-    )
-    return key_result
-
-
 # --- Grading ---------------------------------------------------------------------------------
 
 
-def _progress(key_result: KeyResult) -> Decimal:
-    """Progress of a key result loaded with the threshold-count annotations."""
-    return scoring.kr_progress(
-        kind=key_result.kind,
-        start=key_result.start_value,
-        target=key_result.target_value,
-        current=key_result.current_value,
-        checkins_met=getattr(key_result, "checkins_met", 0),
-        checkins_total=getattr(key_result, "checkins_total", 0),
-    )
-
-
 def _scored_key_results(objective_ids: Sequence[int]) -> list[KeyResult]:
-    from dashboards.selectors.common import with_threshold_counts
-
     return list(
-        with_threshold_counts(
-            KeyResult.objects.filter(objective_id__in=objective_ids, archived=False)
-        ).order_by("objective_id", "order", "pk")
+        KeyResult.objects.filter(objective_id__in=objective_ids, archived=False).order_by(
+            "objective_id", "order", "pk"
+        )
     )
 
 
@@ -224,7 +140,10 @@ def live_objective_score(objective: Objective) -> Decimal | None:
     if objective.cycle.is_closed:
         return objective.frozen_score
     scores = [
-        (kr.weight, scoring.kr_score(progress=_progress(kr), final_grade=kr.final_grade))
+        (
+            kr.weight,
+            live_kr_score(key_result=kr, progress=key_result_progress(key_result=kr)),
+        )
         for kr in _scored_key_results([objective.pk])
     ]
     return scoring.objective_score(key_results=scores)
@@ -313,12 +232,6 @@ CARRY_FROM_STATES = (Cycle.State.GRADING, Cycle.State.CLOSED)
 CARRY_INTO_STATES = (Cycle.State.PLANNING, Cycle.State.ACTIVE)
 
 
-def is_done(key_result: KeyResult, progress: Decimal) -> bool:
-    """Done as scoring means it: a metric or milestone at its target. Keeping a level
-    (at_least / at_most) is never finished."""
-    return key_result.kind in (KeyResult.Kind.METRIC, KeyResult.Kind.MILESTONE) and progress >= 1
-
-
 def carry_over_objectives(
     *,
     actor: User,
@@ -358,7 +271,9 @@ def carry_over_objectives(
         key_results = _scored_key_results([o.pk for o in sources])
         by_objective: dict[int, list[tuple[KeyResult, Decimal]]] = {}
         for kr in key_results:
-            by_objective.setdefault(kr.objective_id, []).append((kr, _progress(kr)))
+            by_objective.setdefault(kr.objective_id, []).append(
+                (kr, key_result_progress(key_result=kr))
+            )
         already = set(
             Objective.objects.filter(cycle=target, carried_over_from__in=sources).values_list(
                 "carried_over_from_id", flat=True
@@ -390,17 +305,18 @@ def carry_over_objectives(
             )
             copies[source.pk] = copy
             unfinished = [
-                kr for kr, progress in by_objective[source.pk] if not is_done(kr, progress)
+                kr
+                for kr, progress in by_objective[source.pk]
+                if not is_done(key_result=kr, progress=progress)
             ]
             for order, kr in enumerate(unfinished):
-                last = kr.start_value if kr.current_value is None else kr.current_value
                 new = KeyResult(
                     objective=copy,
                     title=kr.title,
                     owner_id=kr.owner_id,
                     kind=kr.kind,
                     unit=kr.unit,
-                    start_value=last,
+                    start_value=value_or_start(key_result=kr),
                     target_value=kr.target_value,
                     weight=kr.weight,
                     order=order,
@@ -487,7 +403,7 @@ def _check_carry(
                 ]
             }
         )
-    if all(is_done(kr, progress) for kr, progress in scored):
+    if all(is_done(key_result=kr, progress=progress) for kr, progress in scored):
         raise ValidationError(
             {
                 "objectives": [
@@ -753,8 +669,10 @@ def add_objective(
     visibility: str = Objective.Visibility.PUBLIC,
     description: str = "",
     key_results: Sequence[KeyResultDraft] = (),
+    now: datetime | None = None,
 ) -> Objective:
-    """Write a new objective, with its first key results, for a team or a person.
+    """Write a new objective, with its first key results, for a team or a person. `now` is when
+    the key results were written down (the demo plans its quarters before they start).
 
     All or nothing: raises ValidationError (bad values, an invalid parent), PermissionDenied
     (an owner the actor may not write for) or CycleStateError (a closed cycle).
@@ -788,7 +706,7 @@ def add_objective(
             actor=actor, action=AuditEvent.Action.CREATED, objective=objective
         )
         for order, draft in enumerate(key_results):
-            key_result = _save_key_result(objective=objective, draft=draft, order=order)
+            key_result = _save_key_result(objective=objective, draft=draft, order=order, now=now)
             audit.record_key_result_event(
                 actor=actor, action=AuditEvent.Action.CREATED, key_result=key_result
             )
@@ -811,7 +729,9 @@ def _draft_errors(draft: KeyResultDraft) -> dict[str, list[str]]:
     return errors
 
 
-def _save_key_result(*, objective: Objective, draft: KeyResultDraft, order: int) -> KeyResult:
+def _save_key_result(
+    *, objective: Objective, draft: KeyResultDraft, order: int, now: datetime | None
+) -> KeyResult:
     start_value, target_value = milestone_values(draft.kind, draft.start_value, draft.target_value)
     key_result = KeyResult(
         objective=objective,
@@ -823,6 +743,7 @@ def _save_key_result(*, objective: Objective, draft: KeyResultDraft, order: int)
         target_value=target_value,
         weight=draft.weight,
         order=order,
+        created_at=now or timezone.now(),
     )
     key_result.save()
     return key_result
@@ -954,9 +875,11 @@ def add_key_result(
     kind: str = KeyResult.Kind.METRIC,
     unit: str = "",
     weight: Decimal | None = Decimal(1),
+    now: datetime | None = None,
 ) -> KeyResult:
-    """Add a key result after the objective's others. Raises ValidationError, PermissionDenied
-    (not theirs to edit, or archived) or CycleStateError; nothing is written then."""
+    """Add a key result after the objective's others; `now` is when it was written down. Raises
+    ValidationError, PermissionDenied (not theirs to edit, or archived) or CycleStateError;
+    nothing is written then."""
     draft = KeyResultDraft(
         title=title,
         owner=owner,
@@ -982,7 +905,7 @@ def add_key_result(
             .first()
         )
         key_result = _save_key_result(
-            objective=locked, draft=draft, order=0 if last is None else last + 1
+            objective=locked, draft=draft, order=0 if last is None else last + 1, now=now
         )
         audit.record_key_result_event(
             actor=actor, action=AuditEvent.Action.CREATED, key_result=key_result

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "initiatives",
     "audit",
     "reminders",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -31,7 +31,6 @@ from dashboards.selectors.common import (
     current_cycle,
     local_today,
     score_key_result,
-    with_threshold_counts,
 )
 from dashboards.selectors.team import team_dashboard
 from initiatives.models import Initiative
@@ -120,7 +119,7 @@ def person_key_results(*, user: User, now: datetime) -> list[KeyResultView]:
     tz = user.tzinfo
     today = local_today(tz=tz, now=now)
     monday = scoring.week_start(day=today)
-    key_results = with_threshold_counts(
+    key_results = (
         KeyResult.objects.filter(
             owner=user,
             archived=False,
@@ -312,7 +311,7 @@ def team_digests(
     cycle = current_cycle(on=today)
     if cycle is None:
         return []
-    key_results = with_threshold_counts(
+    key_results = (
         KeyResult.objects.filter(archived=False, objective__archived=False, objective__cycle=cycle)
         .filter(Q(objective__owner_team_id__in=all_teams) | Q(owner_id__in=all_members))
         .select_related("objective__owner_team", "objective__owner_user", "owner")

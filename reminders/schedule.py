@@ -163,9 +163,9 @@ _PERSON_FIELDS = (
 def _finished(*, kind: str, start: Decimal, target: Decimal, current: Decimal | None) -> bool:
     """Done by scoring's first status rule: only metric and milestone key results finish, when
     their progress reaches 1. A finished key result is never due (as on My week)."""
-    if kind not in (scoring.Kind.METRIC, scoring.Kind.MILESTONE):
-        return False
-    return scoring.kr_progress(kind=kind, start=start, target=target, current=current) >= 1
+    # Only a metric or milestone finishes, and its progress needs no check-in counts.
+    progress = scoring.kr_progress(kind=kind, start=start, target=target, current=current)
+    return scoring.kr_done(kind=kind, progress=progress)
 
 
 def _owners(*, now: datetime) -> dict[int, _Owner]:

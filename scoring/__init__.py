@@ -18,6 +18,7 @@ from scoring.status import (
     EARLY_EXPECTED,
     ON_TRACK_RATIO,
     STALE_AFTER_DAYS,
+    kr_done,
     kr_status,
     objective_status,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "cycle_weeks",
     "expected_progress",
     "grade_band",
+    "kr_done",
     "kr_progress",
     "kr_score",
     "kr_status",

@@ -95,7 +95,7 @@ def kr_status(
     created = None if created_on is None else as_date(value=created_on, name="created_on")
     on = as_date(value=on, name="on")
 
-    if kind in (Kind.METRIC, Kind.MILESTONE) and progress >= ONE:
+    if kr_done(kind=kind, progress=progress):
         # Done is final: a finished key result stays done however confident or quiet its owner.
         said = (
             words.gettext("milestone reached")
@@ -121,6 +121,17 @@ def kr_status(
         reasons=tuple(reason for _, reason in verdicts),
         stale=stale is not None,
     )
+
+
+def kr_done(*, kind: Kind | str, progress: Number) -> bool:
+    """Whether a key result is done: a metric or milestone whose progress reached 1. Keeping a
+    level (at_least / at_most) is never finished, whatever its share of check-ins met.
+
+    Raises ValueError for an unknown kind or a progress outside [0, 1].
+    """
+    kind = Kind(kind)
+    progress = as_share(value=progress, name="progress")
+    return kind in (Kind.METRIC, Kind.MILESTONE) and progress >= ONE
 
 
 def objective_status(*, statuses: Sequence[Status | str]) -> StatusResult | None:

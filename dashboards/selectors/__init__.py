@@ -10,7 +10,6 @@ from dashboards.selectors.common import (
     key_result_view,
     resolve_cycle,
     score_key_result,
-    with_threshold_counts,
 )
 from dashboards.selectors.company import CompanyDashboard, company_dashboard, objective_children
 from dashboards.selectors.cycle_report import CycleReport, cycle_report
@@ -39,7 +38,6 @@ __all__ = [
     "WeekHead",
     "resolve_cycle",
     "score_key_result",
-    "with_threshold_counts",
     "CompanyDashboard",
     "KeyResultPage",
     "ObjectivePage",

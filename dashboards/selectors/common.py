@@ -6,7 +6,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -14,6 +13,7 @@ import scoring
 from objectives import permissions
 from objectives.ids import is_id
 from objectives.models import Cycle, KeyResult, Objective, User
+from objectives.scoring_inputs import score_key_result, shown_kr_score, value_or_start
 
 
 def request_cycles(request: HttpRequest) -> list[Cycle]:
@@ -62,15 +62,6 @@ def pick_current_cycle(*, cycles: Iterable[Cycle], on: date) -> Cycle | None:
     )
 
 
-def with_threshold_counts(queryset: QuerySet[KeyResult]) -> QuerySet[KeyResult]:
-    """The key results as they are: their check-in counts (`checkins_total`, `checkins_met`,
-    what an at_least / at_most key result's progress is made of) are columns now, kept by the
-    database (dashboards/db_triggers.py). Pages used to count them here with two correlated
-    subqueries per key result; the callers that still pass their querysets through need not
-    change."""
-    return queryset
-
-
 @dataclass(frozen=True)
 class KeyResultView:
     """A key result with everything `scoring` says about it on one day."""
@@ -88,8 +79,7 @@ class KeyResultView:
 
     @property
     def current(self) -> Decimal:
-        kr = self.key_result
-        return kr.start_value if kr.current_value is None else kr.current_value
+        return value_or_start(key_result=self.key_result)
 
     @property
     def band(self) -> str:
@@ -119,37 +109,6 @@ def local_today(*, tz: ZoneInfo, now: datetime | None = None) -> date:
     return timezone.localtime(now or timezone.now(), tz).date()
 
 
-def score_key_result(
-    *, key_result: KeyResult, cycle: Cycle, on: date, tz: ZoneInfo
-) -> tuple[Decimal, Decimal, scoring.StatusResult]:
-    """(progress, expected, status) of one key result; needs the threshold-count annotations."""
-    kr = key_result
-    progress = scoring.kr_progress(
-        kind=kr.kind,
-        start=kr.start_value,
-        target=kr.target_value,
-        current=kr.current_value,
-        checkins_met=getattr(kr, "checkins_met", 0),
-        checkins_total=getattr(kr, "checkins_total", 0),
-    )
-    expected = scoring.expected_progress(on=on, start=cycle.start_date, end=cycle.end_date)
-    last_checkin = timezone.localtime(kr.last_checkin_at, tz).date() if kr.last_checkin_at else None
-    status = scoring.kr_status(
-        kind=kr.kind,
-        progress=progress,
-        expected=expected,
-        current=kr.current_value,
-        start=kr.start_value,
-        target=kr.target_value,
-        confidence=kr.last_confidence,
-        last_checkin=last_checkin,
-        cycle_start=cycle.start_date,
-        created_on=timezone.localtime(kr.created_at, tz).date() if kr.created_at else None,
-        on=on,
-    )
-    return progress, expected, status
-
-
 def build_row(
     *,
     key_result: KeyResult,
@@ -166,12 +125,7 @@ def build_row(
         key_result=key_result,
         progress=progress,
         expected=expected,
-        # A closed cycle shows the score stored when it closed, whatever the formula says now.
-        score=(
-            key_result.frozen_score
-            if cycle.is_closed and key_result.frozen_score is not None
-            else scoring.kr_score(progress=progress, final_grade=key_result.final_grade)
-        ),
+        score=shown_kr_score(key_result=key_result, progress=progress, cycle=cycle),
         status=status,
         checked_in_this_week=checked_in,
         # A finished key result has nothing left to report: it is never "due".

@@ -25,6 +25,12 @@ from dashboards.cache import ReadKey, cycle_scopes
 from dashboards.selectors.rollups import BAND_ORDER, ScoreRollup, report_rollups
 from objectives import permissions
 from objectives.models import Cycle, KeyResult, Objective, ObjectiveReflection, User
+from objectives.scoring_inputs import (
+    key_result_progress,
+    shown_kr_score,
+    shown_objective_score,
+    value_or_start,
+)
 
 BANDS = (scoring.Band.RED, scoring.Band.YELLOW, scoring.Band.GREEN)
 TYPES = (scoring.ObjectiveType.COMMITTED, scoring.ObjectiveType.ASPIRATIONAL)
@@ -49,38 +55,6 @@ CSV_VALUES = {
 }
 
 
-def kr_progress_of(key_result: "KeyResult | ScoreInputs") -> Decimal:
-    """Progress of a key result loaded with the threshold-count annotations."""
-    return scoring.kr_progress(
-        kind=key_result.kind,
-        start=key_result.start_value,
-        target=key_result.target_value,
-        current=key_result.current_value,
-        checkins_met=getattr(key_result, "checkins_met", 0),
-        checkins_total=getattr(key_result, "checkins_total", 0),
-    )
-
-
-def shown_kr_score(
-    *, key_result: "KeyResult | ScoreInputs", progress: Decimal, cycle: Cycle
-) -> Decimal:
-    """The stored score once the cycle is closed; before, the final grade or else the progress."""
-    if cycle.is_closed and key_result.frozen_score is not None:
-        return key_result.frozen_score
-    return scoring.kr_score(progress=progress, final_grade=key_result.final_grade)
-
-
-def shown_objective_score(
-    *,
-    objective: "Objective | ObjectiveFacts",
-    weighted_scores: Sequence[tuple[Decimal, Decimal]],
-    cycle: Cycle,
-) -> Decimal | None:
-    if cycle.is_closed and objective.frozen_score is not None:
-        return objective.frozen_score
-    return scoring.objective_score(key_results=weighted_scores)
-
-
 def band_of(*, score: Decimal | None, objective_type: str) -> str | None:
     if score is None:
         return None
@@ -96,8 +70,7 @@ class ReportKeyResult:
 
     @property
     def current(self) -> Decimal:
-        kr = self.key_result
-        return kr.start_value if kr.current_value is None else kr.current_value
+        return value_or_start(key_result=self.key_result)
 
 
 @dataclass(frozen=True)
@@ -277,22 +250,6 @@ def _bars(histogram: dict[str, dict[str, int]]) -> list[HistogramBar]:
 
 
 @dataclass(frozen=True)
-class ScoreInputs:
-    """What a key result's score needs, read as plain values (the summary scores them all)."""
-
-    objective_id: int
-    kind: str
-    start_value: Decimal
-    target_value: Decimal
-    current_value: Decimal | None
-    weight: Decimal
-    final_grade: Decimal | None
-    frozen_score: Decimal | None
-    checkins_met: int
-    checkins_total: int
-
-
-@dataclass(frozen=True)
 class ObjectiveFacts:
     pk: int
     objective_type: str
@@ -326,8 +283,9 @@ def report_summary(*, cycle: Cycle, viewer: User) -> ReportSummary:
     Two queries (plus the viewer's managed teams): the objectives as plain values, and their key
     results' scores added up in the database (rollups.py: per objective for the teams', whose
     averages the report shows; by objective type for people's, which only the histogram
-    counts). The same numbers as `kr_progress_of`, `shown_kr_score` and `shown_objective_score`
-    on the rows (tests/dashboards/test_fast_paths.py compares them with `scoring`).
+    counts). The same numbers as `key_result_progress`, `shown_kr_score` and
+    `shown_objective_score` (objectives/scoring_inputs.py) on the rows
+    (tests/dashboards/test_fast_paths.py compares them with `scoring`).
     """
     visible = permissions.visible_objectives_q(viewer)
     facts = [
@@ -448,7 +406,7 @@ def report_objectives(*, cycle: Cycle, ids: Sequence[int]) -> list[ReportObjecti
     for kr in key_results:
         objective = objectives[kr.objective_id]
         kr.objective = objective
-        progress = kr_progress_of(kr)
+        progress = key_result_progress(key_result=kr)
         score = shown_kr_score(key_result=kr, progress=progress, cycle=cycle)
         band = band_of(score=score, objective_type=objective.objective_type)
         rows.setdefault(kr.objective_id, []).append(

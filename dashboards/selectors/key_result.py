@@ -24,6 +24,7 @@ from dashboards.selectors.scope import Clock, cycle_clock
 from initiatives.selectors import InitiativeList, key_result_initiatives
 from objectives import permissions
 from objectives.models import KeyResult, User
+from objectives.scoring_inputs import value_or_start
 
 CHECKIN_FIELDS = ("key_result", "author", "value", "confidence", "what_changed", "blockers")
 CHECKIN_FIELDS += ("created_at",)
@@ -65,10 +66,7 @@ class KeyResultPage:
 
     @property
     def score(self) -> Decimal:
-        # A closed cycle's scores were frozen when it closed; history is not rewritten.
-        frozen = self.view.key_result.frozen_score
-        if self.view.key_result.objective.cycle.is_closed and frozen is not None:
-            return frozen
+        # The row's score: a closed cycle's is the one frozen when it closed (`shown_kr_score`).
         return self.view.score
 
 
@@ -153,7 +151,7 @@ def live_part_context(*, page: KeyResultPage, **extra: object) -> dict[str, obje
     kr = page.key_result
     form = extra.pop("form", None)
     if form is None and page.can_check_in:
-        initial = kr.start_value if kr.current_value is None else kr.current_value
+        initial = value_or_start(key_result=kr)
         form = CheckInForm(
             initial={"value": format(initial.normalize(), "f"), "confidence": kr.last_confidence},
             auto_id=f"id_kr{kr.pk}_%s",

@@ -19,7 +19,6 @@ from dashboards.selectors.common import (
     resolve_cycle,
     score_key_result,
 )
-from dashboards.selectors.cycle_report import shown_kr_score, shown_objective_score
 from initiatives.selectors import (
     InitiativeCounts,
     InitiativeItem,
@@ -28,6 +27,7 @@ from initiatives.selectors import (
 )
 from objectives import permissions
 from objectives.models import Cycle, KeyResult, Objective, User
+from objectives.scoring_inputs import shown_kr_score, shown_objective_score
 
 KEY_RESULT_FIELDS = ("objective_id", "title", "owner_id", "kind", "unit", "start_value")
 KEY_RESULT_FIELDS += ("target_value", "weight", "order", "archived", "version", "current_value")

@@ -32,6 +32,12 @@ import scoring
 from dashboards.selectors.scope import Clock
 from objectives import permissions
 from objectives.models import Cycle, Objective, User
+from objectives.scoring_inputs import (
+    KeyResultRow,
+    key_result_progress,
+    key_result_status,
+    shown_kr_score,
+)
 
 STATUS_ORDER = (
     scoring.Status.DONE,
@@ -208,8 +214,9 @@ _PROGRESS_TOTALS = f"""
   ) s
   GROUP BY s.objective_id
 """
-# `shown_kr_score` (the stored score once the cycle is closed, else the final grade or else the
-# progress) and its band (`scoring.grade_band`) for the objective's type.
+# `shown_kr_score` (objectives/scoring_inputs.py: the stored score once the cycle is closed, else
+# the final grade or else the progress) and its band (`scoring.grade_band`) for the objective's
+# type.
 _SCORE = """CASE
     WHEN %(closed)s AND s.frozen_score IS NOT NULL THEN s.frozen_score
     ELSE COALESCE(s.final_grade, s.p)
@@ -513,20 +520,7 @@ def _report_shape(rollups: dict[int, ScoreRollup]) -> ReportRollups:
 
 # --- The same totals in Python (SQLite) ----------------------------------------------------------
 
-_SCORED_FIELDS = (
-    "weight",
-    "kind",
-    "start_value",
-    "target_value",
-    "current_value",
-    "checkins_met",
-    "checkins_total",
-    "last_confidence",
-    "last_checkin_at",
-    "final_grade",
-    "frozen_score",
-    "created_at",
-)
+_SCORED_FIELDS = ("weight", *KeyResultRow._fields)
 
 
 def _with_key_results(visible: QuerySet[Objective], *fields: str) -> Iterable[tuple]:
@@ -538,17 +532,6 @@ def _with_key_results(visible: QuerySet[Objective], *fields: str) -> Iterable[tu
         )
         .order_by("pk", "kr__id")
         .values_list(*fields, "kr__id", *(f"kr__{name}" for name in _SCORED_FIELDS))
-    )
-
-
-def _progress(kind, start, target, current, met, total) -> Decimal:  # noqa: ANN001
-    return scoring.kr_progress(
-        kind=kind,
-        start=start,
-        target=target,
-        current=current,
-        checkins_met=met,
-        checkins_total=total,
     )
 
 
@@ -573,8 +556,6 @@ class _Adder:
 def _objective_rollups_in_python(
     *, objectives: QuerySet[Objective], cycle: Cycle, clock: Clock, week: tuple[datetime, datetime]
 ) -> dict[int, ObjectiveRollup]:
-    from django.utils import timezone
-
     found: dict[int, tuple] = {}
     adders: dict[int, _Adder] = {}
     statuses: dict[int, list[int]] = {}
@@ -584,24 +565,19 @@ def _objective_rollups_in_python(
         found[pk] = (team_id, user_id, parent_id)
         if kr_id is None:
             continue
-        weight, kind, start, target, current, met, total, conf, last = values[:9]
-        created = values[11]
-        progress = _progress(kind, start, target, current, met, total)
-        status = scoring.kr_status(
-            kind=kind,
+        weight, row = values[0], KeyResultRow(*values[1:])
+        progress = key_result_progress(key_result=row)
+        status = key_result_status(
+            key_result=row,
             progress=progress,
             expected=clock.expected,
-            current=current,
-            start=start,
-            target=target,
-            confidence=conf,
-            last_checkin=timezone.localtime(last, clock.tz).date() if last else None,
             cycle_start=cycle.start_date,
-            created_on=timezone.localtime(created, clock.tz).date() if created else None,
             on=clock.on,
+            tz=clock.tz,
         )
         adders.setdefault(pk, _Adder()).pairs.append((weight, progress))
         statuses.setdefault(pk, [0, 0, 0, 0])[status.status.rank] += 1
+        last = row.last_checkin_at
         if last is not None and week[0] <= last < week[1]:
             checked[pk] = checked.get(pk, 0) + 1
     return {
@@ -630,15 +606,10 @@ def _score_rollups_in_python(
         kinds[pk] = (objective_type, team_id is not None)
         if kr_id is None:
             continue
-        weight, kind, start, target, current, met, total = values[:7]
-        final_grade, frozen = values[9], values[10]
-        if cycle.is_closed and frozen is not None:
-            score = frozen
-        else:
-            score = scoring.kr_score(
-                progress=_progress(kind, start, target, current, met, total),
-                final_grade=final_grade,
-            )
+        weight, row = values[0], KeyResultRow(*values[1:])
+        score = shown_kr_score(
+            key_result=row, progress=key_result_progress(key_result=row), cycle=cycle
+        )
         band = scoring.grade_band(score=score, objective_type=objective_type)
         adders.setdefault(pk, _Adder()).pairs.append((weight, score))
         bands.setdefault(pk, [0, 0, 0])[BAND_ORDER.index(band)] += 1

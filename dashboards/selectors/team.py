@@ -46,6 +46,7 @@ from dashboards.selectors.scope import (
 )
 from dashboards.selectors.team_initiatives import TeamInitiatives, overdue_clock, team_initiatives
 from objectives.models import Cycle, KeyResult, Objective, Team, User
+from objectives.scoring_inputs import progress_from_checkins
 from scoring import Status
 
 ATTENTION = (Status.BEHIND, Status.AT_RISK)
@@ -466,20 +467,11 @@ def progress_as_of(
     *, key_result: KeyResult, history: Sequence[tuple[date, Decimal, int]], day: date
 ) -> Decimal:
     """A key result's progress from its check-ins made on or before `day`."""
-    values = [value for checked_on, value, _confidence in history if checked_on <= day]
-    if key_result.kind in (KeyResult.Kind.AT_LEAST, KeyResult.Kind.AT_MOST):
-        return scoring.kr_progress(
-            kind=key_result.kind,
-            start=key_result.start_value,
-            target=key_result.target_value,
-            current=None,
-            checkin_values=values,
-        )
-    return scoring.kr_progress(
+    return progress_from_checkins(
         kind=key_result.kind,
         start=key_result.start_value,
         target=key_result.target_value,
-        current=values[-1] if values else None,
+        values=[value for checked_on, value, _confidence in history if checked_on <= day],
     )
 
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from checkins.services import record_checkin
 from objectives.models import KeyResult, Objective, User
-from objectives.services import create_key_result
+from objectives.services import add_key_result
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,8 +23,10 @@ def _add_behind_key_results() -> None:
         owner_team__slug="product", title="Make getting started effortless for new teams"
     )
     owner = User.objects.get(username="employee")
+    manager = User.objects.get(username="manager")
     for n in range(EXTRA_BEHIND):
-        key_result = create_key_result(
+        key_result = add_key_result(
+            actor=manager,
             objective=objective,
             title=f"Win back stalled trial {n + 1:02d}",
             owner=owner,

@@ -21,8 +21,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from demo import company
 from initiatives.models import Initiative
-from objectives import demo_data as demo
 from objectives.models import Cycle, KeyResult, Objective, Team, User
 from tests.browser.browsing import open_page
 
@@ -126,7 +126,7 @@ def test_pages_fit_a_phone_and_the_check_in_form_is_finger_sized(phone):
     assert header["width"] <= PHONE["width"]
 
     # The dashboards reflow; their wide tables scroll in a box that the keyboard can reach.
-    team_slug = demo.MANAGER_TEAM
+    team_slug = company.MANAGER_TEAM
     pages = {
         "team dashboard": f"/teams/{team_slug}/",
         "company dashboard": "/company/",
@@ -352,9 +352,9 @@ def _koreanise_week(username: str) -> User:
             title=KOREAN_INITIATIVES[n % len(KOREAN_INITIATIVES)]
         )
     Team.objects.filter(is_root=True).update(name="노스윈드 랩스")
-    Team.objects.filter(slug=demo.MANAGER_TEAM).update(name="프로덕트팀")
+    Team.objects.filter(slug=company.MANAGER_TEAM).update(name="프로덕트팀")
     # The manager owns objectives on this week too.
-    User.objects.filter(username=demo.MANAGER).update(display_name="박지훈")
+    User.objects.filter(username=company.MANAGER).update(display_name="박지훈")
     return user
 
 

@@ -448,12 +448,6 @@ def _every_named_url() -> list[tuple[str, str]]:
 def _service_writes(world: World) -> dict[str, Callable[[], object]]:
     w = world
     return {
-        "create_objective": lambda: services.create_objective(
-            cycle=w.cycle, title="New", owner_team=w.objective.owner_team
-        ),
-        "create_key_result": lambda: services.create_key_result(
-            objective=w.objective, title="New", owner=w.owner, target_value=Decimal(5)
-        ),
         "record_checkin": lambda: record_checkin(
             actor=w.owner, key_result=w.key_result, value=Decimal(1), confidence=4
         ),
@@ -559,8 +553,6 @@ def _service_writes(world: World) -> dict[str, Callable[[], object]]:
 
 
 SERVICE_NAMES = [
-    "create_objective",
-    "create_key_result",
     "record_checkin",
     "grade_key_result",
     "save_reflection",

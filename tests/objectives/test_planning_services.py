@@ -1,7 +1,7 @@
 """The planning writes: who may do what (DESIGN.md section 6), the rules on values and alignment,
 and that a refused write changes nothing."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -213,6 +213,29 @@ def test_an_objective_with_its_first_key_results_all_at_once(cycle, manager, pro
     first, second = objective.key_results.order_by("order")
     assert (first.order, first.owner, first.unit) == (0, owner, "%")
     assert (second.order, second.start_value, second.target_value) == (1, D(0), D(1))
+
+
+def test_key_results_are_added_after_the_others_and_dated_when_written(
+    cycle, team_objective, manager, owner
+):
+    first = services.add_key_result(
+        actor=manager, objective=team_objective, owner=owner, **_kr_values(title="First")
+    )
+    planned = datetime(2026, 9, 17, 10, tzinfo=UTC)  # written down before the quarter began
+    second = services.add_key_result(
+        actor=manager, objective=team_objective, owner=owner, now=planned, **_kr_values()
+    )
+    assert (first.order, second.order) == (0, 1)
+    assert second.created_at == planned
+    with_drafts = services.add_objective(
+        actor=manager,
+        cycle=cycle,
+        title="Planned ahead",
+        owner_team=team_objective.owner_team,
+        key_results=[services.KeyResultDraft(title="One", owner=owner, target_value=D(3))],
+        now=planned,
+    )
+    assert [kr.created_at for kr in with_drafts.key_results.all()] == [planned]
 
 
 @pytest.mark.parametrize(

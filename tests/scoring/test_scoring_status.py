@@ -3,7 +3,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from scoring import Kind, Status, StatusResult, kr_status, objective_status
+from scoring import Kind, Status, StatusResult, kr_done, kr_status, objective_status
 
 CYCLE_START = date(2027, 1, 1)
 ON = date(2027, 2, 15)  # 45 days into the cycle
@@ -48,6 +48,28 @@ class TestDone:
     def test_thresholds_are_never_done(self, kind: str) -> None:
         result = status(kind=kind, progress=D(1), current=D(5), start=D(5), target=D(5))
         assert result.status is Status.ON_TRACK
+
+    @pytest.mark.parametrize(
+        ("kind", "progress", "done"),
+        [
+            ("metric", D(1), True),
+            ("milestone", D(1), True),
+            ("metric", D("0.999"), False),
+            ("milestone", D(0), False),
+            ("at_least", D(1), False),
+            ("at_most", D(1), False),
+        ],
+    )
+    def test_kr_done_is_the_status_rule(self, kind: str, progress: D, done: bool) -> None:
+        assert kr_done(kind=kind, progress=progress) is done
+        result = status(kind=kind, progress=progress, current=D(1), start=D(0), target=D(1))
+        assert (result.status is Status.DONE) is done
+
+    def test_kr_done_refuses_what_is_no_progress(self) -> None:
+        with pytest.raises(ValueError):
+            kr_done(kind="metric", progress=D("1.5"))
+        with pytest.raises(ValueError):
+            kr_done(kind="ratio", progress=D(1))
 
 
 class TestPace:

@@ -1,7 +1,7 @@
 """`manage.py seed_demo`: the demo company, its current quarter and weeks of check-in history,
 and the quarter before, graded, reflected on and closed (so the cycle report has real numbers).
 
-The content lives in `objectives.demo_data`; this module turns it into rows through the same
+The content lives in `demo.company`; this module turns it into rows through the same
 services the web pages use, so the demo never holds data the application could not have produced.
 History is generated relative to today, so the demo looks alive whenever it is installed.
 """
@@ -20,39 +20,40 @@ from django.utils import timezone
 
 import scoring
 from checkins.services import BLOCKERS_REQUIRED_AT_OR_BELOW, record_checkin
+from demo import company
 from initiatives.services import create_initiative
-from objectives import demo_data as demo
 from objectives.cycle_services import create_cycle, run_automatic_transitions, transition_cycle
 from objectives.models import Cycle, KeyResult, Membership, Objective, Team, User
+from objectives.scoring_inputs import progress_from_checkins
 from objectives.services import (
-    create_key_result,
-    create_objective,
+    KeyResultDraft,
+    add_objective,
     grade_key_result,
     save_reflection,
 )
 
 # How far along the pace line (progress / expected) each script ends up today.
 PACE_RATIO = {
-    demo.Pace.AHEAD: Decimal("1.2"),
-    demo.Pace.ON_TRACK: Decimal("0.9"),
-    demo.Pace.AT_RISK: Decimal("0.55"),
-    demo.Pace.BEHIND: Decimal("0.25"),
+    company.Pace.AHEAD: Decimal("1.2"),
+    company.Pace.ON_TRACK: Decimal("0.9"),
+    company.Pace.AT_RISK: Decimal("0.55"),
+    company.Pace.BEHIND: Decimal("0.25"),
 }
 # The latest confidence each script ends on, unless the key result names its own.
 FINAL_CONFIDENCE = {
-    demo.Pace.AHEAD: 5,
-    demo.Pace.ON_TRACK: 4,
-    demo.Pace.AT_RISK: 3,
-    demo.Pace.BEHIND: 2,
-    demo.Pace.DONE: 5,
+    company.Pace.AHEAD: 5,
+    company.Pace.ON_TRACK: 4,
+    company.Pace.AT_RISK: 3,
+    company.Pace.BEHIND: 2,
+    company.Pace.DONE: 5,
 }
 # Share of weeks a keep-the-level key result meets its threshold under each script.
 THRESHOLD_HIT_RATE = {
-    demo.Pace.AHEAD: 0.9,
-    demo.Pace.ON_TRACK: 0.8,
-    demo.Pace.AT_RISK: 0.6,
-    demo.Pace.BEHIND: 0.35,
-    demo.Pace.DONE: 0.9,
+    company.Pace.AHEAD: 0.9,
+    company.Pace.ON_TRACK: 0.8,
+    company.Pace.AT_RISK: 0.6,
+    company.Pace.BEHIND: 0.35,
+    company.Pace.DONE: 0.9,
 }
 # A finished key result reached its target when this share of today's expected progress had passed.
 DONE_AT = Decimal("0.75")
@@ -99,15 +100,15 @@ def quarter_of(day: date) -> tuple[str, date, date]:
 def demo_is_installed() -> bool:
     return (
         Team.objects.filter(is_root=True).exists()
-        or User.objects.filter(username=demo.ADMIN).exists()
+        or User.objects.filter(username=company.ADMIN).exists()
     )
 
 
 def logins_line() -> str:
-    team = next(t.name for t in demo.TEAMS if t.slug == demo.MANAGER_TEAM)
+    team = next(t.name for t in company.TEAMS if t.slug == company.MANAGER_TEAM)
     return (
-        f"Demo logins (password {demo.PASSWORD}): {demo.ADMIN} (admin), "
-        f"{demo.MANAGER} (leads {team}), {demo.EMPLOYEE} (member of {team})"
+        f"Demo logins (password {company.PASSWORD}): {company.ADMIN} (admin), "
+        f"{company.MANAGER} (leads {team}), {company.EMPLOYEE} (member of {team})"
     )
 
 
@@ -119,7 +120,7 @@ class Command(BaseCommand):
     help = (
         "Create the demo company Northwind Labs: teams, people, the current quarter's OKRs at "
         "company, team and individual level, and weeks of check-in history. Logins admin, "
-        f"manager and employee, password {demo.PASSWORD}. Does nothing if the demo is there."
+        f"manager and employee, password {company.PASSWORD}. Does nothing if the demo is there."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -149,7 +150,7 @@ class Command(BaseCommand):
         elapsed = clock.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
-                f"Created {demo.TEAMS[0].name} in {elapsed:.1f}s: {counts.teams} teams, "
+                f"Created {company.TEAMS[0].name} in {elapsed:.1f}s: {counts.teams} teams, "
                 f"{counts.people} people, {counts.cycles} cycles, {counts.objectives} objectives, "
                 f"{counts.key_results} key results, {counts.checkins} check-ins over "
                 f"{len(counts.weeks)} weeks, {counts.initiatives} initiatives; "
@@ -162,9 +163,9 @@ class Command(BaseCommand):
     def _remind_logins(self) -> None:
         # `make run` calls this on every start; the logins are what a newcomer needs to see, but
         # only when this database really holds the demo (not a real company's own admin).
-        demo_company = Team.objects.filter(slug=demo.COMPANY_SLUG, is_root=True).exists()
-        logins = User.objects.filter(username__in=demo.LOGINS).count()
-        if demo_company and logins == len(demo.LOGINS):
+        demo_company = Team.objects.filter(slug=company.COMPANY_SLUG, is_root=True).exists()
+        logins = User.objects.filter(username__in=company.LOGINS).count()
+        if demo_company and logins == len(company.LOGINS):
             self.stdout.write(logins_line())
 
 
@@ -175,7 +176,7 @@ class DemoSeeder:
         self.now = now
         self.today = timezone.localdate(now)
         self.company_tz = timezone.get_default_timezone()
-        self.specs = {person.username: person for person in demo.PEOPLE}
+        self.specs = {person.username: person for person in company.PEOPLE}
         self.people: dict[str, User] = {}
         self.teams: dict[str, Team] = {}
         self.objectives: dict[str, Objective] = {}
@@ -196,8 +197,8 @@ class DemoSeeder:
 
     def _people(self) -> None:
         # Hashing is slow on purpose; one hash serves every login.
-        password = make_password(demo.PASSWORD)
-        for spec in demo.PEOPLE:
+        password = make_password(company.PASSWORD)
+        for spec in company.PEOPLE:
             first, _, last = spec.display_name.partition(" ")
             user = User(
                 username=spec.username,
@@ -207,10 +208,10 @@ class DemoSeeder:
                 email=spec.email,
                 time_zone=spec.time_zone,
                 language=spec.language,
-                is_staff=spec.username == demo.ADMIN,
-                is_superuser=spec.username == demo.ADMIN,
+                is_staff=spec.username == company.ADMIN,
+                is_superuser=spec.username == company.ADMIN,
             )
-            if spec.username in demo.PASSWORD_LOGINS:
+            if spec.username in company.PASSWORD_LOGINS:
                 user.password = password
             else:
                 user.set_unusable_password()
@@ -220,7 +221,7 @@ class DemoSeeder:
 
     def _teams(self) -> None:
         memberships = []
-        for spec in demo.TEAMS:
+        for spec in company.TEAMS:
             if spec.parent is None:
                 team = Team.objects.create(name=spec.name, slug=spec.slug, is_root=True)
             else:
@@ -257,14 +258,14 @@ class DemoSeeder:
             # An admin's own quarter of that name: leave it, and its history, alone.
             return None
         cycle = create_cycle(
-            actor=self.people[demo.ADMIN],
+            actor=self.people[company.ADMIN],
             name=name,
             start_date=start,
             end_date=end,
             now=self._local(start, time(10)) - SET_UP_AHEAD,
         )
         transition_cycle(
-            actor=self.people[demo.ADMIN],
+            actor=self.people[company.ADMIN],
             cycle=cycle,
             to_state=Cycle.State.ACTIVE,
             now=self._local(start, time(0)),
@@ -284,7 +285,7 @@ class DemoSeeder:
                 )
             return existing
         cycle = create_cycle(
-            actor=self.people[demo.ADMIN],
+            actor=self.people[company.ADMIN],
             name=name,
             start_date=start,
             end_date=end,
@@ -299,46 +300,73 @@ class DemoSeeder:
 
     # --- Objectives and key results -------------------------------------------------------------
 
-    def _objectives(self) -> None:
-        for spec in demo.OBJECTIVES:
-            objective = create_objective(
-                cycle=self.cycle,
-                title=spec.title,
-                description=spec.description,
-                owner_team=self.teams[spec.owner_team] if spec.owner_team else None,
-                owner_user=self.people[spec.owner_user] if spec.owner_user else None,
-                parent=self.objectives[spec.parent] if spec.parent else None,
-                objective_type=(
-                    Objective.Type.COMMITTED if spec.committed else Objective.Type.ASPIRATIONAL
-                ),
-                visibility=(
-                    Objective.Visibility.PRIVATE if spec.private else Objective.Visibility.PUBLIC
-                ),
-            )
-            self.objectives[spec.key] = objective
-            self.counts.objectives += 1
-            for order, kr_spec in enumerate(spec.key_results):
-                key_result = create_key_result(
-                    objective=objective,
+    def _owner(self, *, owner_team: str | None, owner_user: str | None) -> User:
+        """Who writes an objective and reflects on it: its person, or its team's manager."""
+        if owner_user:
+            return self.people[owner_user]
+        manager = next(team.manager for team in company.TEAMS if team.slug == owner_team)
+        return self.people[manager]
+
+    def _add_objective(
+        self,
+        *,
+        cycle: Cycle,
+        spec: company.ObjectiveSpec | company.PastObjectiveSpec,
+        parent: Objective | None,
+        description: str = "",
+        private: bool = False,
+    ) -> Objective:
+        """The objective with its key results, written by its owner as on the planning page."""
+        objective = add_objective(
+            actor=self._owner(owner_team=spec.owner_team, owner_user=spec.owner_user),
+            cycle=cycle,
+            title=spec.title,
+            description=description,
+            owner_team=self.teams[spec.owner_team] if spec.owner_team else None,
+            owner_user=self.people[spec.owner_user] if spec.owner_user else None,
+            parent=parent,
+            objective_type=(
+                Objective.Type.COMMITTED if spec.committed else Objective.Type.ASPIRATIONAL
+            ),
+            visibility=Objective.Visibility.PRIVATE if private else Objective.Visibility.PUBLIC,
+            key_results=[
+                KeyResultDraft(
                     title=kr_spec.title,
                     owner=self.people[kr_spec.owner],
                     kind=kr_spec.kind,
                     unit=kr_spec.unit,
                     start_value=kr_spec.start,
                     target_value=kr_spec.target,
-                    order=order,
-                    # Planned before the quarter began, so one nobody checked in on since reads
-                    # as "no update", as it would in a real quarter.
-                    now=self._planned_at(self.cycle),
                 )
-                self.counts.key_results += 1
+                for kr_spec in spec.key_results
+            ],
+            # Planned before the quarter began, so a key result nobody checked in on since reads
+            # as "no update", as it would in a real quarter.
+            now=self._planned_at(cycle),
+        )
+        self.counts.objectives += 1
+        self.counts.key_results += len(spec.key_results)
+        return objective
+
+    def _objectives(self) -> None:
+        for spec in company.OBJECTIVES:
+            objective = self._add_objective(
+                cycle=self.cycle,
+                spec=spec,
+                parent=self.objectives[spec.parent] if spec.parent else None,
+                description=spec.description,
+                private=spec.private,
+            )
+            self.objectives[spec.key] = objective
+            key_results = objective.key_results.order_by("order")
+            for key_result, kr_spec in zip(key_results, spec.key_results, strict=True):
                 self.key_results[kr_spec.title] = key_result
                 self._history(key_result=key_result, spec=kr_spec)
 
     def _initiatives(self) -> None:
         """The work behind some key results: overdue, blocked, under way, done and still ahead,
         each added by its key result's owner as they would on the key result page."""
-        for spec in demo.INITIATIVES:
+        for spec in company.INITIATIVES:
             key_result = self.key_results[spec.key_result]
             create_initiative(
                 actor=key_result.owner,
@@ -358,36 +386,19 @@ class DemoSeeder:
     def _past_quarter(self, cycle: Cycle) -> None:
         """Objectives with check-ins, then grading (grades and notes by their owners,
         reflections by the objectives' owners), then the close that freezes the scores."""
-        admin = self.people[demo.ADMIN]
+        admin = self.people[company.ADMIN]
         objectives: dict[str, Objective] = {}
-        key_results: list[tuple[KeyResult, demo.PastKeyResultSpec]] = []
-        for spec in demo.PAST_OBJECTIVES:
-            objective = create_objective(
-                cycle=cycle,
-                title=spec.title,
-                owner_team=self.teams[spec.owner_team] if spec.owner_team else None,
-                owner_user=self.people[spec.owner_user] if spec.owner_user else None,
-                parent=objectives[spec.parent] if spec.parent else None,
-                objective_type=(
-                    Objective.Type.COMMITTED if spec.committed else Objective.Type.ASPIRATIONAL
-                ),
+        key_results: list[tuple[KeyResult, company.PastKeyResultSpec]] = []
+        for spec in company.PAST_OBJECTIVES:
+            objective = self._add_objective(
+                cycle=cycle, spec=spec, parent=objectives[spec.parent] if spec.parent else None
             )
             objectives[spec.key] = objective
-            self.counts.objectives += 1
-            for order, kr_spec in enumerate(spec.key_results):
-                key_result = create_key_result(
-                    objective=objective,
-                    title=kr_spec.title,
-                    owner=self.people[kr_spec.owner],
-                    kind=kr_spec.kind,
-                    unit=kr_spec.unit,
-                    start_value=kr_spec.start,
-                    target_value=kr_spec.target,
-                    order=order,
-                    now=self._planned_at(cycle),
+            in_order = objective.key_results.order_by("order")
+            for key_result, kr_spec in zip(in_order, spec.key_results, strict=True):
+                self._past_history(
+                    cycle=cycle, key_result=key_result, spec=kr_spec, order=key_result.order
                 )
-                self.counts.key_results += 1
-                self._past_history(cycle=cycle, key_result=key_result, spec=kr_spec, order=order)
                 key_results.append((key_result, kr_spec))
 
         grading_at = min(
@@ -411,11 +422,11 @@ class DemoSeeder:
                 now=moment,
             )
             self.counts.grades += 1
-        for spec in demo.PAST_OBJECTIVES:
+        for spec in company.PAST_OBJECTIVES:
             moment += timedelta(seconds=30)
             reflection = spec.reflection
             save_reflection(
-                actor=self._reflector(spec),
+                actor=self._owner(owner_team=spec.owner_team, owner_user=spec.owner_user),
                 objective=objectives[spec.key],
                 what_worked=reflection.what_worked,
                 what_did_not=reflection.what_did_not,
@@ -426,18 +437,11 @@ class DemoSeeder:
             self.counts.reflections += 1
         transition_cycle(actor=admin, cycle=cycle, to_state=Cycle.State.CLOSED, now=closed_at)
 
-    def _reflector(self, spec: demo.PastObjectiveSpec) -> User:
-        """Whoever owns the objective: its person, or its team's manager."""
-        if spec.owner_user:
-            return self.people[spec.owner_user]
-        manager = next(team.manager for team in demo.TEAMS if team.slug == spec.owner_team)
-        return self.people[manager]
-
     def _past_history(
-        self, *, cycle: Cycle, key_result: KeyResult, spec: demo.PastKeyResultSpec, order: int
+        self, *, cycle: Cycle, key_result: KeyResult, spec: company.PastKeyResultSpec, order: int
     ) -> None:
         """The spec's values, checked in at even steps through the quarter on the owner's day."""
-        rng = random.Random(f"{demo.RANDOM_SEED}:past:{spec.title}")
+        rng = random.Random(f"{company.RANDOM_SEED}:past:{spec.title}")
         person = self.specs[spec.owner]
         tz = ZoneInfo(person.time_zone)
         span = (cycle.end_date - cycle.start_date).days - LAST_PAST_CHECKIN_BEFORE_END
@@ -457,7 +461,7 @@ class DemoSeeder:
                     spec=spec, rng=rng, value=value, previous=previous
                 ),
                 blockers=(
-                    (spec.blocker or rng.choice(demo.BLOCKERS))
+                    (spec.blocker or rng.choice(company.BLOCKERS))
                     if confidence <= BLOCKERS_REQUIRED_AT_OR_BELOW
                     else ""
                 ),
@@ -468,19 +472,17 @@ class DemoSeeder:
             self.counts.weeks.add(scoring.week_start(day=timezone.localtime(at).date()))
 
     @staticmethod
-    def _met(spec: demo.PastKeyResultSpec, value: Decimal) -> bool:
-        if spec.kind == demo.AT_LEAST:
-            return value >= spec.target
-        if spec.kind == demo.AT_MOST:
-            return value <= spec.target
-        if spec.kind == demo.MILESTONE:
-            return value >= 1
-        return (value - spec.target) * (1 if spec.target > spec.start else -1) >= 0
+    def _met(spec: company.PastKeyResultSpec, value: Decimal) -> bool:
+        """The value alone reaches the target: a metric or milestone done, a level kept."""
+        progress = progress_from_checkins(
+            kind=spec.kind, start=spec.start, target=spec.target, values=[value]
+        )
+        return progress == 1
 
     def _past_confidence(
-        self, *, spec: demo.PastKeyResultSpec, value: Decimal, is_last: bool
+        self, *, spec: company.PastKeyResultSpec, value: Decimal, is_last: bool
     ) -> int:
-        if self._met(spec, value) and spec.kind in (demo.METRIC, demo.MILESTONE):
+        if self._met(spec, value) and spec.kind in (company.METRIC, company.MILESTONE):
             return 5
         if not is_last:
             return 4 if spec.grade is None or spec.grade >= Decimal("0.5") else 3
@@ -490,29 +492,29 @@ class DemoSeeder:
     def _past_what_changed(
         self,
         *,
-        spec: demo.PastKeyResultSpec,
+        spec: company.PastKeyResultSpec,
         rng: random.Random,
         value: Decimal,
         previous: Decimal | None,
     ) -> str:
         shown = self._format(value, spec.unit)
-        if spec.kind == demo.MILESTONE:
-            return demo.MILESTONE_DONE if value >= 1 else rng.choice(demo.MILESTONE_PENDING)
+        if spec.kind == company.MILESTONE:
+            return company.MILESTONE_DONE if value >= 1 else rng.choice(company.MILESTONE_PENDING)
         if previous is None:
-            return f"{shown}. {demo.FIRST_CHECKIN}"
-        if spec.kind in (demo.AT_LEAST, demo.AT_MOST):
-            pool = demo.MET if self._met(spec, value) else demo.MISSED
+            return f"{shown}. {company.FIRST_CHECKIN}"
+        if spec.kind in (company.AT_LEAST, company.AT_MOST):
+            pool = company.MET if self._met(spec, value) else company.MISSED
             return f"{shown} this week. {rng.choice(pool)}"
         towards = (value - previous) * (1 if spec.target > spec.start else -1)
-        pool = demo.IMPROVED if towards > 0 else demo.SLIPPED if towards < 0 else demo.FLAT
+        pool = company.IMPROVED if towards > 0 else company.SLIPPED if towards < 0 else company.FLAT
         return f"{self._format(previous, spec.unit)} → {shown}. {rng.choice(pool)}"
 
     # --- Check-in history -----------------------------------------------------------------------
 
-    def _history(self, *, key_result: KeyResult, spec: demo.KeyResultSpec) -> None:
+    def _history(self, *, key_result: KeyResult, spec: company.KeyResultSpec) -> None:
         # Each key result draws from its own generator, so editing one leaves the others' stories
         # as they were.
-        rng = random.Random(f"{demo.RANDOM_SEED}:{spec.title}")
+        rng = random.Random(f"{company.RANDOM_SEED}:{spec.title}")
         owner = self.people[spec.owner]
         slots = self._slots(spec=spec, rng=rng, order=key_result.order)
         previous: Decimal | None = None
@@ -535,9 +537,11 @@ class DemoSeeder:
             self.counts.checkins += 1
             self.counts.weeks.add(scoring.week_start(day=timezone.localtime(at).date()))
 
-    def _slots(self, *, spec: demo.KeyResultSpec, rng: random.Random, order: int) -> list[datetime]:
+    def _slots(
+        self, *, spec: company.KeyResultSpec, rng: random.Random, order: int
+    ) -> list[datetime]:
         """When the owner checked in: once a week on their usual day, in their own time zone."""
-        if spec.last is demo.Last.NEVER:
+        if spec.last is company.Last.NEVER:
             return []
         person = self.specs[spec.owner]
         tz = ZoneInfo(person.time_zone)
@@ -554,19 +558,19 @@ class DemoSeeder:
         for weeks_ago in range((this_monday - first_monday).days // 7, -1, -1):
             week = this_monday - timedelta(weeks=weeks_ago)
             weekday = person.checkin_weekday
-            if weeks_ago == 1 and spec.last is demo.Last.LAST_WEEK:
+            if weeks_ago == 1 and spec.last is company.Last.LAST_WEEK:
                 # Late in the week, so it is due again now without having gone stale.
                 weekday = max(weekday, LATE_WEEKDAY)
             day = max(week + timedelta(days=weekday), self.cycle.start_date)
             at = datetime.combine(day, at_time, tzinfo=tz)
             if weeks_ago == 0:
-                if spec.last in (demo.Last.LAST_WEEK, demo.Last.STALE):
+                if spec.last in (company.Last.LAST_WEEK, company.Last.STALE):
                     continue
-                if spec.last is demo.Last.THIS_WEEK and at >= self.now:
+                if spec.last is company.Last.THIS_WEEK and at >= self.now:
                     # Not their usual day yet, but this one was done early.
                     at = self.now - JUST_NOW
                 elif (
-                    spec.last is demo.Last.AUTO
+                    spec.last is company.Last.AUTO
                     and self.now - at < NOT_YET_GRACE
                     and rng.random() < SKIP_THIS_WEEK_CHANCE
                 ):
@@ -576,7 +580,7 @@ class DemoSeeder:
             elif weeks_ago >= 2 and rng.random() < SKIP_WEEK_CHANCE:
                 # Only older weeks are skipped: last week's check-in is part of the script.
                 continue
-            if spec.last is demo.Last.STALE and at.date() > stale_before:
+            if spec.last is company.Last.STALE and at.date() > stale_before:
                 continue
             if cycle_from <= at < self.now:
                 slots.append(at)
@@ -592,32 +596,34 @@ class DemoSeeder:
     def _value(
         self,
         *,
-        spec: demo.KeyResultSpec,
+        spec: company.KeyResultSpec,
         rng: random.Random,
         at: datetime,
         previous: Decimal | None,
         is_last: bool,
     ) -> Decimal:
-        if spec.kind == demo.MILESTONE:
+        if spec.kind == company.MILESTONE:
             return self._milestone_value(spec=spec, at=at, is_last=is_last)
-        if spec.kind in (demo.AT_LEAST, demo.AT_MOST):
+        if spec.kind in (company.AT_LEAST, company.AT_MOST):
             return self._threshold_value(spec=spec, rng=rng, is_last=is_last)
         return self._metric_value(spec=spec, rng=rng, at=at, previous=previous, is_last=is_last)
 
-    def _milestone_value(self, *, spec: demo.KeyResultSpec, at: datetime, is_last: bool) -> Decimal:
-        if spec.pace is not demo.Pace.DONE:
+    def _milestone_value(
+        self, *, spec: company.KeyResultSpec, at: datetime, is_last: bool
+    ) -> Decimal:
+        if spec.pace is not company.Pace.DONE:
             return spec.start
         finished = is_last or self._expected(at) >= DONE_AT * self._expected(self.now)
         return spec.target if finished else spec.start
 
     def _threshold_value(
-        self, *, spec: demo.KeyResultSpec, rng: random.Random, is_last: bool
+        self, *, spec: company.KeyResultSpec, rng: random.Random, is_last: bool
     ) -> Decimal:
         # The start value is where the level stood before the quarter: a miss by the full gap.
         gap_steps = max(1, int(abs(spec.target - spec.start) / spec.step))
-        towards_good = ONE if spec.kind == demo.AT_LEAST else -ONE
+        towards_good = ONE if spec.kind == company.AT_LEAST else -ONE
         if is_last:
-            meets = spec.pace is not demo.Pace.BEHIND
+            meets = spec.pace is not company.Pace.BEHIND
         else:
             meets = rng.random() < THRESHOLD_HIT_RATE[spec.pace]
         if meets:
@@ -628,7 +634,7 @@ class DemoSeeder:
     def _metric_value(
         self,
         *,
-        spec: demo.KeyResultSpec,
+        spec: company.KeyResultSpec,
         rng: random.Random,
         at: datetime,
         previous: Decimal | None,
@@ -636,7 +642,7 @@ class DemoSeeder:
     ) -> Decimal:
         expected_now = self._expected(self.now)
         expected = self._expected(at)
-        if spec.pace is demo.Pace.DONE:
+        if spec.pace is company.Pace.DONE:
             reached_at = max(DONE_AT * expected_now, Decimal("0.01"))
             progress = min(ONE, expected / reached_at)
         else:
@@ -650,7 +656,7 @@ class DemoSeeder:
             progress = max(low, min(progress, Decimal("0.97")))
         span = spec.target - spec.start
         value = rounded(spec.start + span * progress, spec.step)
-        if spec.pace is not demo.Pace.DONE and value == spec.target:
+        if spec.pace is not company.Pace.DONE and value == spec.target:
             value -= spec.step if span > 0 else -spec.step
         if spec.cumulative and previous is not None:
             # A count of things done only grows.
@@ -660,14 +666,14 @@ class DemoSeeder:
     def _confidence(
         self,
         *,
-        spec: demo.KeyResultSpec,
+        spec: company.KeyResultSpec,
         rng: random.Random,
         index: int,
         total: int,
         value: Decimal,
     ) -> int:
         final = spec.confidence or FINAL_CONFIDENCE[spec.pace]
-        if spec.pace is demo.Pace.DONE and value == spec.target:
+        if spec.pace is company.Pace.DONE and value == spec.target:
             return 5
         if index == total - 1:
             return final
@@ -682,36 +688,42 @@ class DemoSeeder:
     def _what_changed(
         self,
         *,
-        spec: demo.KeyResultSpec,
+        spec: company.KeyResultSpec,
         rng: random.Random,
         value: Decimal,
         previous: Decimal | None,
     ) -> str:
         shown = self._format(value, spec.unit)
-        if spec.kind == demo.MILESTONE:
+        if spec.kind == company.MILESTONE:
             if value >= spec.target:
-                return demo.MILESTONE_DONE if previous != value else "Done; nothing further."
-            return rng.choice(spec.notes or demo.MILESTONE_PENDING)
+                return company.MILESTONE_DONE if previous != value else "Done; nothing further."
+            return rng.choice(spec.notes or company.MILESTONE_PENDING)
         if previous is None:
-            return f"{shown}. {demo.FIRST_CHECKIN}"
-        if spec.kind in (demo.AT_LEAST, demo.AT_MOST):
-            met = value >= spec.target if spec.kind == demo.AT_LEAST else value <= spec.target
-            sentence = rng.choice(demo.MET if met else demo.MISSED)
+            return f"{shown}. {company.FIRST_CHECKIN}"
+        if spec.kind in (company.AT_LEAST, company.AT_MOST):
+            met = value >= spec.target if spec.kind == company.AT_LEAST else value <= spec.target
+            sentence = rng.choice(company.MET if met else company.MISSED)
         else:
             towards = (value - previous) * (1 if spec.target > spec.start else -1)
-            pool = demo.IMPROVED if towards > 0 else demo.SLIPPED if towards < 0 else demo.FLAT
+            pool = (
+                company.IMPROVED
+                if towards > 0
+                else company.SLIPPED
+                if towards < 0
+                else company.FLAT
+            )
             sentence = rng.choice(pool)
         if spec.notes and rng.random() < 0.4:
             sentence = rng.choice(spec.notes)
-        if spec.kind == demo.METRIC:
+        if spec.kind == company.METRIC:
             return f"{self._format(previous, spec.unit)} → {shown}. {sentence}"
         return f"{shown} this week. {sentence}"
 
-    def _blockers(self, *, spec: demo.KeyResultSpec, rng: random.Random, confidence: int) -> str:
+    def _blockers(self, *, spec: company.KeyResultSpec, rng: random.Random, confidence: int) -> str:
         if confidence <= BLOCKERS_REQUIRED_AT_OR_BELOW:
-            return spec.blocker or rng.choice(demo.BLOCKERS)
+            return spec.blocker or rng.choice(company.BLOCKERS)
         if confidence == 3 and rng.random() < 0.4:
-            return rng.choice(demo.MILD_BLOCKERS)
+            return rng.choice(company.MILD_BLOCKERS)
         return ""
 
     @staticmethod

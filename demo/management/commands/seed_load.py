@@ -11,9 +11,10 @@ the same seed and day give the same rows, ids included.
 Speed over ceremony: the rows are generated in memory and written with COPY on PostgreSQL (a
 batched INSERT elsewhere), not through the services, which would take hours at this size. They are
 the rows the services would have written: the key result's latest value, confidence and time
-match its newest check-in (as `record_checkin` leaves them), blockers accompany every confidence of
-2 or less, and the closed quarters' frozen scores are computed by `scoring` exactly as
-`cycle_services.freeze_scores` computes them (tests/objectives/test_seed_load.py holds it to both).
+match its newest check-in (as `record_checkin` leaves them) and blockers accompany every
+confidence of 2 or less. What is kept beside the rows is filled in at the end by the code that
+keeps it: the check-in counts by the database's recount, the closed quarters' frozen scores by
+`cycle_services.freeze_scores` (tests/demo/test_seed_load.py holds the rows to both).
 
 Every person's password is `load1234`. The command refuses a database that already holds people,
 teams, cycles or objectives unless `--wipe` is given, which first deletes everything in it.
@@ -38,7 +39,9 @@ from django.utils.dateparse import parse_date
 
 import scoring
 from checkins.models import CheckIn
+from dashboards.db_triggers import recount_checkins
 from initiatives.models import Initiative
+from objectives.cycle_services import freeze_scores
 from objectives.models import (
     Cycle,
     CycleTransition,
@@ -49,6 +52,7 @@ from objectives.models import (
     Team,
     User,
 )
+from objectives.scoring_inputs import progress_from_checkins
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -350,7 +354,6 @@ class Generator:
                 "objective_type",
                 "visibility",
                 "archived",
-                "frozen_score",
                 "created_at",
                 "updated_at",
             ],
@@ -372,13 +375,10 @@ class Generator:
                 "current_value",
                 "last_confidence",
                 "last_checkin_at",
-                "checkins_total",
-                "checkins_met",
                 "final_grade",
                 "grade_note",
                 "graded_at",
                 "graded_by_id",
-                "frozen_score",
                 "created_at",
                 "updated_at",
             ],
@@ -550,8 +550,6 @@ class Quarter:
             else g._moment(g.today - timedelta(days=1), 23, 59)
         )
         self.team_goals: dict[int, list[int]] = {}
-        # objective id -> [(weight, score)] of its non-archived key results (closed quarters)
-        self.scores: dict[int, list[tuple[Decimal, Decimal]]] = {}
         self.objective_rows: dict[int, int] = {}  # objective id -> its index in the table
 
     def build(self) -> None:
@@ -574,7 +572,7 @@ class Quarter:
             for _ in range(self.rng.choices((1, 2, 3), weights=(15, 65, 20))[0]):
                 self._individual_objective(pk, parents)
         if self.closed:
-            self._freeze()
+            self._reflections()
 
     def _objective(
         self, *, title: str, team: int | None, person: int | None, parents: list[int]
@@ -595,7 +593,6 @@ class Quarter:
             kind,
             Objective.Visibility.PRIVATE if private else Objective.Visibility.PUBLIC,
             rng.random() < 0.005,
-            None,
             self.created,
             self.created,
         )
@@ -663,12 +660,6 @@ class Quarter:
             grade_note = rng.choice(NOTES)
             graded_at = self.g._moment(self.end + timedelta(days=3), 15)
             graded_by = owner
-        frozen = None
-        if self.closed and not archived:
-            frozen = scoring.kr_score(
-                progress=self._progress(kind, start, target, history), final_grade=final_grade
-            )
-            self.scores.setdefault(objective_id, []).append((weight, frozen))
         if not self.closed and not archived:
             self._initiatives(kr_id, owner)
         self.g.key_results.add(
@@ -685,13 +676,10 @@ class Quarter:
             latest[1] if latest else None,
             latest[2] if latest else None,
             latest[0] if latest else None,
-            len(history),
-            self._met(kind, target, history),
             final_grade,
             grade_note or "",
             graded_at,
             graded_by,
-            frozen,
             self.created,
             self.created,
         )
@@ -785,35 +773,19 @@ class Quarter:
         return rows
 
     @staticmethod
-    def _met(kind: str, target: Decimal, history: list[tuple]) -> int:
-        """Check-ins that met the target, as the database's trigger counts them."""
-        if kind == KeyResult.Kind.AT_LEAST:
-            return sum(1 for row in history if row[1] >= target)
-        if kind == KeyResult.Kind.AT_MOST:
-            return sum(1 for row in history if row[1] <= target)
-        return 0
-
-    @staticmethod
     def _progress(kind: str, start: Decimal, target: Decimal, history: list[tuple]) -> Decimal:
         """Progress as the pages compute it from the stored rows."""
-        values = [row[1] for row in history]
-        if kind in (KeyResult.Kind.AT_LEAST, KeyResult.Kind.AT_MOST):
-            return scoring.kr_progress(
-                kind=kind, start=start, target=target, current=None, checkin_values=values
-            )
-        return scoring.kr_progress(
-            kind=kind, start=start, target=target, current=values[-1] if values else None
+        return progress_from_checkins(
+            kind=kind, start=start, target=target, values=[row[1] for row in history]
         )
 
-    def _freeze(self) -> None:
-        """Frozen objective scores and reflections, as closing the cycle leaves them."""
+    def _reflections(self) -> None:
+        """Reflections on some of a closed quarter's objectives, by their owners."""
         g, rng = self.g, self.rng
         rows = g.objectives.rows
         managers = {unit.id: unit.manager for unit in g.units}
         for pk, index in self.objective_rows.items():
-            row = list(rows[index])
-            row[10] = scoring.objective_score(key_results=self.scores.get(pk, []))
-            rows[index] = tuple(row)
+            row = rows[index]
             if rng.random() < REFLECTION_CHANCE:
                 author = row[5] or managers[row[4]]
                 g.reflections.add(
@@ -844,9 +816,9 @@ def existing_data() -> dict[str, int]:
 @contextmanager
 def counting_suspended() -> Iterator[None]:
     """On PostgreSQL, COPY the check-ins without their row triggers (dashboards/db_triggers.py):
-    the one that recounts their key result after every row (the key results arrive with their
-    counts) and the data generation's (the other tables written in the same transaction raise
-    it). Inside the transaction, so a failure leaves them as they were."""
+    the one that recounts their key result after every row (`derive_kept_values` recounts each
+    key result once instead) and the data generation's (the other tables written in the same
+    transaction raise it). Inside the transaction, so a failure leaves them as they were."""
     if connection.vendor != "postgresql":
         yield
         return
@@ -857,6 +829,15 @@ def counting_suspended() -> Iterator[None]:
         # altered.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("ALTER TABLE checkins_checkin ENABLE TRIGGER USER")
+
+
+def derive_kept_values() -> None:
+    """What the database and the services keep beside the rows, filled in as they keep it: every
+    key result's check-in counts (the database's own recount) and the closed quarters' frozen
+    scores (`freeze_scores`, as closing a cycle stores them)."""
+    recount_checkins(connection)
+    for cycle in Cycle.objects.filter(state=Cycle.State.CLOSED).order_by("pk"):
+        freeze_scores(cycle=cycle)
 
 
 def _reset_sequences(tables: Iterable[Table]) -> None:
@@ -931,6 +912,7 @@ class Command(BaseCommand):
                     generator.counts.add(table)
                     write(table)
             _reset_sequences(tables)
+            derive_kept_values()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
