@@ -13,8 +13,8 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from dashboards.selectors.common import current_cycle
 from dashboards.selectors.scope import TeamTree, members_by_team
+from objectives.cycles.selectors import current_cycle
 from objectives.models import KeyResult, Membership, User
 
 

@@ -55,16 +55,19 @@ T = TypeVar("T")
 TIMEOUT_SECONDS = 24 * 3600  # an entry is useless after its day anyway
 _MISSING = object()
 # What computes and draws the cached pages, and the pieces kept drawn (dashboards/drawn.py): the
-# apps' code (the team page's OKR health, for one, comes from objectives/coaching.py; the key
-# result page draws the check-in form and the audit trail), every template, the translations,
-# and the static files whose hashed names drawn pages link to. A change to any is a new release.
+# apps' code (the team page's OKR health, for one, comes from objectives/planning/coaching.py;
+# the key result page draws the check-in form and the audit trail), every template, the
+# translations, and the static files whose hashed names drawn pages link to. A change to any is
+# a new release.
 _RELEASE_SOURCES = (
     "audit",
     "checkins",
     "dashboards",
+    "domain",
     "initiatives",
     "objectives",
     "okr_site",
+    "reminders",
     "scoring",
     "templates",
     "locale",

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Initiative
 from initiatives.services import TITLE_MAX
-from objectives.forms import DATE_WIDGET, PersonField
+from objectives.cycles.forms import DATE_WIDGET
+from objectives.forms import PersonField
 
 
 class InitiativeForm(forms.Form):

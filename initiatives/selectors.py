@@ -14,7 +14,7 @@ result is. "Overdue" is initiatives/overdue.py's rule, judged on each owner's ow
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -23,7 +23,7 @@ from initiatives.models import Initiative
 from initiatives.overdue import candidates_q, is_overdue
 from initiatives.services import archived_message
 from objectives import permissions
-from objectives.cycle_services import closed_cycle_message
+from objectives.cycles.services import closed_cycle_message
 from objectives.models import Cycle, KeyResult, User
 
 OWNER_FIELDS = ("owner__display_name", "owner__first_name", "owner__last_name")
@@ -169,7 +169,9 @@ class _Tallies:
         self.now = now
         self.by_key_result: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
 
-    def add(self, key_result_id: int, *, status: str, due_date, owner_tz: str, n: int = 1) -> None:
+    def add(
+        self, key_result_id: int, *, status: str, due_date: date | None, owner_tz: str, n: int = 1
+    ) -> None:
         tally = self.by_key_result[key_result_id]
         tally[0] += n
         if status == Initiative.Status.DONE:

@@ -21,7 +21,7 @@ from audit.models import AuditEvent
 from domain.errors import NotAllowed
 from initiatives.models import Initiative
 from objectives import permissions
-from objectives.cycle_services import ensure_cycle_open
+from objectives.cycles.services import ensure_cycle_open
 from objectives.models import Cycle, KeyResult, User
 from objectives.titles import title_errors
 

@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from dashboards.selectors.common import local_today, resolve_cycle
 from domain.errors import DomainError, NotAllowed
 from initiatives import selectors, services
 from initiatives.access import access_initiative
@@ -31,7 +30,9 @@ from initiatives.forms import InitiativeForm, initial_for
 from initiatives.models import Initiative
 from objectives import permissions
 from objectives.access import access_key_result
-from objectives.cycle_services import ensure_cycle_open
+from objectives.cycles.clock import local_today
+from objectives.cycles.selectors import resolve_cycle
+from objectives.cycles.services import ensure_cycle_open
 from objectives.models import Cycle, KeyResult
 from objectives.view_helpers import add_service_errors, current_page_path
 from okr_site.errors import refusals_into

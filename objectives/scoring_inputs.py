@@ -166,3 +166,10 @@ def shown_objective_score(
     if cycle.is_closed and objective.frozen_score is not None:
         return objective.frozen_score
     return scoring.objective_score(key_results=weighted_scores)
+
+
+def band_of(*, score: Decimal | None, objective_type: str) -> str | None:
+    """The grade band a score falls in for an objective of this type (None: no score yet)."""
+    if score is None:
+        return None
+    return scoring.grade_band(score=score, objective_type=objective_type).value

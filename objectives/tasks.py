@@ -1,13 +1,13 @@
 """Celery tasks of objectives: the daily run that moves cycles with automatic transitions.
 
-Thin: the rules live in objectives/cycle_services.py. The run is idempotent (a cycle moves only
+Thin: the rules live in objectives/cycles/services.py. The run is idempotent (a cycle moves only
 when its dates say it is due and it has not moved yet), so a beat that fires twice, or a worker
 that dies and has the message redelivered, changes nothing the second time.
 """
 
 from celery import shared_task
 
-from objectives import cycle_services
+from objectives.cycles import services as cycle_services
 
 
 @shared_task(

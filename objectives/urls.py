@@ -1,6 +1,8 @@
 from django.urls import path
 
-from objectives import people_views, planning_views, views
+from objectives.cycles import views as views
+from objectives.organisation import views as people_views
+from objectives.planning import views as planning_views
 
 urlpatterns = [
     # Cycles (everyone browses; admins manage)

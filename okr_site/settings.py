@@ -76,7 +76,7 @@ MIDDLEWARE = [
     # Answers the refusals views let through (okr_site/errors.py), inside the two above.
     "okr_site.middleware.ErrorAnswerMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "objectives.middleware.UserTimezoneMiddleware",
+    "objectives.organisation.middleware.UserTimezoneMiddleware",
     # Last, as django-axes requires: it turns a lockout flagged during the login into its page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -25,17 +25,13 @@ from django.utils.translation import ngettext
 
 import scoring
 from checkins.models import ReminderDelivery
-from dashboards.selectors.common import (
-    KeyResultView,
-    build_row,
-    current_cycle,
-    local_today,
-    score_key_result,
-)
+from dashboards.selectors.common import KeyResultView, build_row, score_key_result
 from dashboards.selectors.team import team_dashboard
 from initiatives.models import Initiative
 from initiatives.overdue import candidates_q, is_overdue
 from objectives import permissions
+from objectives.cycles.clock import local_today
+from objectives.cycles.selectors import current_cycle
 from objectives.models import Cycle, KeyResult, Membership, Team, User
 from reminders.unsubscribe import unsubscribe_token
 

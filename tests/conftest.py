@@ -29,8 +29,8 @@ from tests.factories import (
 @pytest.fixture(autouse=True)
 def _english_between_tests():
     """Each test starts in the site's language. A request by a Korean user activates Korean on
-    the thread (objectives/middleware.py) and nothing turns it back within a test run, so a test
-    that follows would otherwise read its messages in Korean."""
+    the thread (objectives/organisation/middleware.py) and nothing turns it back within a test
+    run, so a test that follows would otherwise read its messages in Korean."""
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)

@@ -259,7 +259,7 @@ class ObjectiveTemplateKeyResultFactory(factory.django.DjangoModelFactory):
 def ensure_template_library() -> int:
     """The library migration 0004 installs. A transactional test (the browser journeys) empties
     the database when it ends, so tests that need the library put it back first."""
-    from objectives.template_library import install_library
+    from objectives.planning.library import install_library
 
     if not ObjectiveTemplate.objects.filter(library_key__isnull=False).exists():
         install_library(

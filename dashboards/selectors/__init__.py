@@ -6,9 +6,7 @@ One module per page; the shared pieces live in `common`.
 from dashboards.selectors.common import (
     KeyResultView,
     ObjectiveView,
-    current_cycle,
     key_result_view,
-    resolve_cycle,
     score_key_result,
 )
 from dashboards.selectors.company import CompanyDashboard, company_dashboard, objective_children
@@ -23,6 +21,7 @@ from dashboards.selectors.my_week import MyWeek, WeekHead, my_week, my_week_scop
 from dashboards.selectors.objective import ObjectivePage, objective_page
 from dashboards.selectors.okr_health import okr_health as okr_health
 from dashboards.selectors.team import TeamDashboard, TeamPage, team_dashboard, team_page
+from objectives.cycles.selectors import current_cycle, resolve_cycle
 
 __all__ = [
     "CycleReport",

@@ -1,6 +1,5 @@
 """Building blocks every page's selectors share: which cycle, and how a key result is scored."""
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -11,7 +10,7 @@ from django.utils import timezone
 
 import scoring
 from objectives import permissions
-from objectives.ids import is_id
+from objectives.cycles.clock import local_today
 from objectives.models import Cycle, KeyResult, Objective, User
 from objectives.scoring_inputs import score_key_result, shown_kr_score, value_or_start
 
@@ -24,42 +23,6 @@ def request_cycles(request: HttpRequest) -> list[Cycle]:
         cycles = list(Cycle.objects.order_by("-start_date", "name"))
         request._okr_all_cycles = cycles
     return cycles
-
-
-def resolve_cycle(
-    *, requested: str | None, on: date, cycles: list[Cycle] | None = None
-) -> Cycle | None:
-    """The cycle a page shows: the one asked for (`?cycle=<id>`) when it exists, else the
-    current one. A malformed or unknown id falls back to the current cycle rather than failing.
-    With `cycles` (every cycle, from `request_cycles`) it asks the database nothing."""
-    if cycles is not None:
-        by_id = {c.pk: c for c in cycles}
-        if requested and is_id(requested) and int(requested) in by_id:
-            return by_id[int(requested)]
-        return pick_current_cycle(cycles=cycles, on=on)
-    if requested and is_id(requested):
-        cycle = Cycle.objects.filter(pk=int(requested)).first()
-        if cycle is not None:
-            return cycle
-    return current_cycle(on=on)
-
-
-def current_cycle(*, on: date) -> Cycle | None:
-    """The active cycle containing `on`; of overlapping ones (a year beside its quarters) the
-    shortest, because that is the one people check in against week to week."""
-    candidates = Cycle.objects.filter(
-        state=Cycle.State.ACTIVE, start_date__lte=on, end_date__gte=on
-    )
-    return pick_current_cycle(cycles=candidates, on=on)
-
-
-def pick_current_cycle(*, cycles: Iterable[Cycle], on: date) -> Cycle | None:
-    """current_cycle's rule over cycles already loaded (the header's switcher has them all)."""
-    return min(
-        (c for c in cycles if c.state == Cycle.State.ACTIVE and c.start_date <= on <= c.end_date),
-        key=lambda c: (c.end_date - c.start_date, -c.start_date.toordinal(), c.pk),
-        default=None,
-    )
 
 
 @dataclass(frozen=True)
@@ -103,10 +66,6 @@ class ObjectiveView:
             return None
         band = scoring.grade_band(score=self.score, objective_type=self.objective.objective_type)
         return band.value
-
-
-def local_today(*, tz: ZoneInfo, now: datetime | None = None) -> date:
-    return timezone.localtime(now or timezone.now(), tz).date()
 
 
 def build_row(

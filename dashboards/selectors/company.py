@@ -26,7 +26,6 @@ import scoring
 from checkins.models import CheckIn
 from dashboards import charts
 from dashboards.cache import ReadKey, cycle_scopes
-from dashboards.selectors.common import local_today, resolve_cycle
 from dashboards.selectors.rollups import (
     STATUS_ORDER,
     CompanyRollups,
@@ -34,16 +33,10 @@ from dashboards.selectors.rollups import (
     PersonTotals,
     company_rollups,
 )
-from dashboards.selectors.scope import (
-    Clock,
-    CycleObjectives,
-    TeamTree,
-    company_tz,
-    cycle_clock,
-    members_by_team,
-    objectives_around,
-)
+from dashboards.selectors.scope import CycleObjectives, TeamTree, members_by_team, objectives_around
 from objectives import permissions
+from objectives.cycles.clock import Clock, company_tz, cycle_clock, local_today
+from objectives.cycles.selectors import resolve_cycle
 from objectives.models import Cycle, Objective, Team, User
 
 

@@ -26,6 +26,7 @@ from dashboards.selectors.rollups import BAND_ORDER, ScoreRollup, report_rollups
 from objectives import permissions
 from objectives.models import Cycle, KeyResult, Objective, ObjectiveReflection, User
 from objectives.scoring_inputs import (
+    band_of,
     key_result_progress,
     shown_kr_score,
     shown_objective_score,
@@ -53,12 +54,6 @@ CSV_VALUES = {
     "yellow": pgettext_lazy("OKR file value", "yellow"),
     "green": pgettext_lazy("OKR file value", "green"),
 }
-
-
-def band_of(*, score: Decimal | None, objective_type: str) -> str | None:
-    if score is None:
-        return None
-    return scoring.grade_band(score=score, objective_type=objective_type).value
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ from checkins.services import ensure_can_check_in
 from dashboards import charts
 from dashboards.number_text import with_unit
 from dashboards.selectors.common import KeyResultView, build_row, score_key_result
-from dashboards.selectors.scope import Clock, cycle_clock
 from initiatives.selectors import InitiativeList, key_result_initiatives
 from objectives import permissions
+from objectives.cycles.clock import Clock, cycle_clock
 from objectives.models import KeyResult, User
 from objectives.scoring_inputs import value_or_start
 

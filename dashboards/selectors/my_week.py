@@ -11,14 +11,7 @@ from django.db import connection
 import scoring
 from checkins.models import ReminderDelivery
 from dashboards.cache import owner_scopes
-from dashboards.selectors.common import (
-    KeyResultView,
-    ObjectiveView,
-    build_row,
-    local_today,
-    resolve_cycle,
-    score_key_result,
-)
+from dashboards.selectors.common import KeyResultView, ObjectiveView, build_row, score_key_result
 from initiatives.selectors import (
     InitiativeCounts,
     InitiativeItem,
@@ -26,6 +19,8 @@ from initiatives.selectors import (
     week_initiatives,
 )
 from objectives import permissions
+from objectives.cycles.clock import local_today
+from objectives.cycles.selectors import resolve_cycle
 from objectives.models import Cycle, KeyResult, Objective, User
 from objectives.scoring_inputs import shown_kr_score, shown_objective_score
 

@@ -15,13 +15,8 @@ from django.db.models import Q
 import scoring
 from dashboards.selectors.common import KeyResultView
 from dashboards.selectors.company import TreeNode, tree_nodes
-from dashboards.selectors.scope import (
-    Clock,
-    CycleObjectives,
-    alignment_chain,
-    cycle_clock,
-    objectives_around,
-)
+from dashboards.selectors.scope import CycleObjectives, alignment_chain, objectives_around
+from objectives.cycles.clock import Clock, cycle_clock
 from objectives.models import Objective, User
 
 

@@ -1,5 +1,6 @@
-"""The team dashboard's "OKR health": the coaching hints (objectives.coaching) on the objectives
-and key results the dashboard shows, so a manager sees at a glance which OKRs need rewriting.
+"""The team dashboard's "OKR health": the coaching hints (objectives.planning.coaching) on the
+objectives and key results the dashboard shows, so a manager sees at a glance which OKRs need
+rewriting.
 
 No query of its own, whatever the team's size: it reads what `team_dashboard` already loaded
 (the team's visible objectives and their scored key results).
@@ -9,8 +10,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from dashboards.selectors.team import TeamDashboard
-from objectives import coaching
 from objectives.models import Cycle, KeyResult, Objective
+from objectives.planning import coaching as coaching
 
 
 @dataclass(frozen=True)

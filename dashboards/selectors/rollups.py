@@ -29,8 +29,8 @@ from django.db import connection
 from django.db.models import FilteredRelation, Q, QuerySet
 
 import scoring
-from dashboards.selectors.scope import Clock
 from objectives import permissions
+from objectives.cycles.clock import Clock
 from objectives.models import Cycle, Objective, User
 from objectives.scoring_inputs import (
     KeyResultRow,

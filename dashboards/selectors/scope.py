@@ -12,9 +12,8 @@ Private objectives the viewer may not see are filtered out in the database (see
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db.models import (
     Count,
@@ -26,65 +25,13 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, TruncDate
-from django.utils import timezone
 
 import scoring
 from checkins.models import CheckIn
-from dashboards.selectors.common import (
-    KeyResultView,
-    build_row,
-    local_today,
-    score_key_result,
-)
+from dashboards.selectors.common import KeyResultView, build_row, score_key_result
 from objectives import permissions
+from objectives.cycles.clock import Clock
 from objectives.models import Cycle, KeyResult, Membership, Objective, Team, User
-
-
-def company_tz() -> ZoneInfo:
-    return timezone.get_default_timezone()
-
-
-@dataclass(frozen=True)
-class Clock:
-    """Where "today" falls in a cycle, in the company's time zone."""
-
-    today: date
-    on: date  # today, held within the cycle's dates
-    week_start: date
-    week_end: date
-    last_week_start: date
-    expected: Decimal
-    weeks: list[date]  # Mondays of the cycle's weeks up to the one holding `on`
-    tz: ZoneInfo
-
-    @property
-    def last_week_end(self) -> date:
-        return self.week_start - timedelta(days=1)
-
-    @property
-    def last_week_in_cycle(self) -> bool:
-        return bool(self.weeks) and self.weeks[0] <= self.last_week_start
-
-    def local_date(self, moment: datetime) -> date:
-        return timezone.localtime(moment, self.tz).date()
-
-
-def cycle_clock(*, cycle: Cycle, now: datetime | None = None) -> Clock:
-    tz = company_tz()
-    today = local_today(tz=tz, now=now)
-    on = min(max(today, cycle.start_date), cycle.end_date)
-    monday, sunday = scoring.week_bounds(day=on)
-    return Clock(
-        today=today,
-        on=on,
-        week_start=monday,
-        week_end=sunday,
-        last_week_start=monday - timedelta(days=7),
-        expected=scoring.expected_progress(on=on, start=cycle.start_date, end=cycle.end_date),
-        weeks=scoring.cycle_weeks(start=cycle.start_date, end=cycle.end_date, until=on),
-        tz=tz,
-    )
-
 
 # --- Teams --------------------------------------------------------------------------------------
 

@@ -31,20 +31,19 @@ import scoring
 from dashboards import charts
 from dashboards import summary as weekly_summary
 from dashboards.cache import ReadKey, history_scopes, owner_scopes
-from dashboards.selectors.common import KeyResultView, local_today, resolve_cycle
+from dashboards.selectors.common import KeyResultView
 from dashboards.selectors.scope import (
-    Clock,
     CycleObjectives,
     TeamTree,
     aligned_objectives,
     checkin_history,
-    company_tz,
-    cycle_clock,
     members_by_team,
     objectives_without_key_results,
     scope_objective_ids,
 )
 from dashboards.selectors.team_initiatives import TeamInitiatives, overdue_clock, team_initiatives
+from objectives.cycles.clock import Clock, company_tz, cycle_clock, local_today
+from objectives.cycles.selectors import resolve_cycle
 from objectives.models import Cycle, KeyResult, Objective, Team, User
 from objectives.scoring_inputs import progress_from_checkins
 from scoring import Status

@@ -7,7 +7,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from objectives.template_library import LIBRARY, install_library
+from objectives.planning.library import LIBRARY, install_library
 
 
 def load_library(apps, schema_editor):

@@ -3,7 +3,8 @@
 from django import template
 from django.utils import timezone
 
-from dashboards.selectors.common import pick_current_cycle, request_cycles
+from dashboards.selectors.common import request_cycles
+from objectives.cycles.selectors import pick_current_cycle
 from objectives.ids import is_id
 from objectives.models import Cycle
 

@@ -10,7 +10,8 @@ from django.utils import translation
 
 from audit import selectors
 from audit.models import AuditEvent
-from objectives import cycle_services, services
+from objectives import services
+from objectives.cycles import services as cycle_services
 from tests.factories import CycleFactory, speaking_korean
 
 pytestmark = pytest.mark.django_db

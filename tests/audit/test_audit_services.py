@@ -10,8 +10,11 @@ from django.db import transaction
 
 from audit.models import AuditEvent
 from audit.services import diff, display, record_event, snapshot
-from objectives import cycle_services, people_services, services
+from objectives import services
+from objectives.cycles import services as cycle_services
 from objectives.models import Cycle, KeyResult, Membership, Objective
+from objectives.organisation import services as people_services
+from objectives.planning import services as planning_services
 from reminders.services import update_reminder_policy
 from tests.factories import CycleFactory, ObjectiveFactory, TeamFactory, UserFactory
 
@@ -278,7 +281,9 @@ def test_carrying_over_records_the_copies(manager, owner, product):
     KeyResult.objects.create(
         objective=source, title="Half", owner=owner, start_value=0, target_value=10
     )
-    [copy] = services.carry_over_objectives(actor=manager, objectives=[source], into=target)
+    [copy] = planning_services.carry_over_objectives(
+        actor=manager, objectives=[source], into=target
+    )
     events = list(AuditEvent.objects.order_by("id"))
     assert [(e.subject_kind, e.objective_id, e.actor_id) for e in events] == [
         ("objective", copy.pk, manager.pk),

@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from objectives.cycle_services import transition_cycle
+from objectives.cycles.services import transition_cycle
 from objectives.models import Cycle, KeyResult, Objective, User
 from tests.browser.axe import assert_accessible
 from tests.browser.browsing import open_page

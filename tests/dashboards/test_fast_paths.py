@@ -25,8 +25,8 @@ from checkins.models import CheckIn
 from checkins.services import record_checkin
 from dashboards.selectors import company_dashboard, current_cycle, team_dashboard
 from dashboards.selectors.cycle_report import report_summary
-from dashboards.selectors.scope import company_tz, cycle_clock
 from objectives import permissions
+from objectives.cycles.clock import company_tz, cycle_clock
 from objectives.models import Cycle, KeyResult, Membership, Objective, Team, User
 from tests.factories import (
     CheckInFactory,

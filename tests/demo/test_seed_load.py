@@ -17,7 +17,7 @@ from checkins.models import CheckIn
 from dashboards.selectors import current_cycle
 from initiatives.models import Initiative
 from initiatives.overdue import past_due
-from objectives.cycle_services import freeze_scores
+from objectives.cycles.services import freeze_scores
 from objectives.models import (
     Cycle,
     CycleTransition,

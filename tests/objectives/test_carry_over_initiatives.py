@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from checkins.services import record_checkin
 from initiatives.models import Initiative
-from objectives import services
 from objectives.models import Cycle, KeyResult, Objective
+from objectives.planning import services as planning_services
 from tests.factories import CycleFactory, InitiativeFactory, KeyResultFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,7 @@ def story(cycle, owner, teammate):
 
 
 def test_unfinished_initiatives_come_along_as_they_were(owner, story, next_cycle):
-    [copy] = services.carry_over_objectives(
+    [copy] = planning_services.carry_over_objectives(
         actor=owner, objectives=[story["objective"]], into=next_cycle
     )
     [kr_copy] = KeyResult.objects.filter(objective=copy)
@@ -77,17 +77,19 @@ def test_unfinished_initiatives_come_along_as_they_were(owner, story, next_cycle
 
 
 def test_they_stay_behind_when_not_wanted(owner, story, next_cycle):
-    services.carry_over_objectives(
+    planning_services.carry_over_objectives(
         actor=owner, objectives=[story["objective"]], into=next_cycle, with_initiatives=False
     )
     assert not Initiative.objects.filter(key_result__objective__cycle=next_cycle).exists()
 
 
 def test_a_refused_carry_copies_no_initiative(owner, story, next_cycle):
-    services.carry_over_objectives(actor=owner, objectives=[story["objective"]], into=next_cycle)
+    planning_services.carry_over_objectives(
+        actor=owner, objectives=[story["objective"]], into=next_cycle
+    )
     before = Initiative.objects.count()
     with pytest.raises(ValidationError):
-        services.carry_over_objectives(
+        planning_services.carry_over_objectives(
             actor=owner, objectives=[story["objective"]], into=next_cycle
         )
     assert Initiative.objects.count() == before

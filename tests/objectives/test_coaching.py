@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from objectives import coaching
-from objectives.template_library import LIBRARY
+from objectives.planning import coaching as coaching
+from objectives.planning.library import LIBRARY
 
 D = Decimal
 

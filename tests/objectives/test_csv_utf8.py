@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from objectives import okr_io
 from objectives.models import Cycle, KeyResult, Objective
+from objectives.planning import spreadsheets as okr_io
 from tests.factories import (
     CycleFactory,
     InitiativeFactory,

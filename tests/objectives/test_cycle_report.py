@@ -11,7 +11,7 @@ from django.urls import reverse
 from checkins.services import record_checkin
 from dashboards.selectors import cycle_report
 from dashboards.selectors.cycle_report import csv_safe
-from objectives import cycle_services
+from objectives.cycles import services as cycle_services
 from objectives.models import Cycle, KeyResult
 from tests.factories import (
     KeyResultFactory,

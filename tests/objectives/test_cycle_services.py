@@ -12,7 +12,7 @@ from django.utils import timezone
 import scoring
 from checkins.services import record_checkin
 from domain.errors import CycleStateError
-from objectives import cycle_services
+from objectives.cycles import services as cycle_services
 from objectives.models import Cycle, CycleTransition, KeyResult, ProgrammeSettings
 from tests.factories import CycleFactory, KeyResultFactory, ObjectiveFactory
 

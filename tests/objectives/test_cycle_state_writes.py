@@ -17,8 +17,11 @@ from checkins.models import CheckIn
 from checkins.services import record_checkin
 from initiatives import services as initiative_services
 from initiatives.models import Initiative
-from objectives import cycle_services, okr_io, services
+from objectives import services
+from objectives.cycles import services as cycle_services
 from objectives.models import Cycle, KeyResult, Objective, ObjectiveReflection, User
+from objectives.planning import services as planning_services
+from objectives.planning import spreadsheets as okr_io
 from tests.factories import CycleFactory, KeyResultFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db
@@ -462,7 +465,7 @@ def _service_writes(world: World) -> dict[str, Callable[[], object]]:
             root_cause="c",
             decision="keep",
         ),
-        "carry_over_into": lambda: services.carry_over_objectives(
+        "carry_over_into": lambda: planning_services.carry_over_objectives(
             actor=w.manager, objectives=[w.finished_source], into=w.cycle
         ),
         "reassign_key_result": lambda: services.reassign_key_result(

@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from objectives import cycle_services, tasks
+from objectives import tasks
+from objectives.cycles import services as cycle_services
 from objectives.models import Cycle
 from tests.factories import CycleFactory
 

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from objectives import cycle_services
+from objectives.cycles import services as cycle_services
 from objectives.models import Cycle, CycleTransition, ProgrammeSettings
 from tests.factories import CycleFactory, ObjectiveFactory
 

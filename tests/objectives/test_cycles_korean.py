@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from checkins.services import record_checkin
-from objectives import cycle_services
+from objectives.cycles import services as cycle_services
 from objectives.models import Cycle, User
 from tests.factories import CycleFactory, ObjectiveReflectionFactory, speaking_korean
 

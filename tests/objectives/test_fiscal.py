@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from objectives import fiscal
+from objectives.cycles import fiscal as fiscal
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from checkins.services import record_checkin
 from domain.errors import CycleStateError
 from objectives import services
 from objectives.models import Cycle, KeyResult, Objective, ObjectiveReflection
+from objectives.planning import services as planning_services
 from tests.factories import CycleFactory, KeyResultFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db
@@ -217,7 +218,9 @@ def test_carry_over_copies_unfinished_key_results_from_their_last_value(
     grading, next_cycle, owner, manager
 ):
     original = _unfinished(grading, owner, manager)
-    (copy,) = services.carry_over_objectives(actor=manager, objectives=[original], into=next_cycle)
+    (copy,) = planning_services.carry_over_objectives(
+        actor=manager, objectives=[original], into=next_cycle
+    )
     assert copy.carried_over_from == original and copy.cycle == next_cycle
     for field in ("title", "description", "owner_team", "objective_type", "visibility"):
         assert getattr(copy, field) == getattr(original, field)
@@ -235,9 +238,11 @@ def test_carry_over_copies_unfinished_key_results_from_their_last_value(
 
 def test_carry_over_is_refused_twice_into_the_same_cycle(grading, next_cycle, owner, manager):
     original = _unfinished(grading, owner, manager)
-    services.carry_over_objectives(actor=manager, objectives=[original], into=next_cycle)
+    planning_services.carry_over_objectives(actor=manager, objectives=[original], into=next_cycle)
     with pytest.raises(ValidationError, match="already carried over into Next"):
-        services.carry_over_objectives(actor=manager, objectives=[original], into=next_cycle)
+        planning_services.carry_over_objectives(
+            actor=manager, objectives=[original], into=next_cycle
+        )
     assert Objective.objects.filter(cycle=next_cycle).count() == 1
 
 
@@ -245,7 +250,7 @@ def test_copies_of_parent_and_child_stay_aligned(grading, next_cycle, owner, man
     parent = _unfinished(grading, owner, manager)
     child = ObjectiveFactory(cycle=grading, owner_user=owner, owner_team=None, parent=parent)
     KeyResultFactory(objective=child, owner=owner)
-    copies = services.carry_over_objectives(
+    copies = planning_services.carry_over_objectives(
         actor=admin, objectives=[child, parent], into=next_cycle
     )
     by_source = {c.carried_over_from_id: c for c in copies}
@@ -256,10 +261,12 @@ def test_a_later_child_aligns_under_an_earlier_copy(grading, next_cycle, owner, 
     parent = _unfinished(grading, owner, manager)
     child = ObjectiveFactory(cycle=grading, owner_user=owner, owner_team=None, parent=parent)
     KeyResultFactory(objective=child, owner=owner)
-    (parent_copy,) = services.carry_over_objectives(
+    (parent_copy,) = planning_services.carry_over_objectives(
         actor=manager, objectives=[parent], into=next_cycle
     )
-    (child_copy,) = services.carry_over_objectives(actor=owner, objectives=[child], into=next_cycle)
+    (child_copy,) = planning_services.carry_over_objectives(
+        actor=owner, objectives=[child], into=next_cycle
+    )
     assert child_copy.parent == parent_copy
 
 
@@ -268,7 +275,9 @@ def test_only_grading_or_closed_cycles_carry_over(cycle, next_cycle, owner, mana
     _set_state(cycle, source_state)
     original = _unfinished(cycle, owner, manager)
     with pytest.raises(CycleStateError, match="once their cycle is grading or closed"):
-        services.carry_over_objectives(actor=manager, objectives=[original], into=next_cycle)
+        planning_services.carry_over_objectives(
+            actor=manager, objectives=[original], into=next_cycle
+        )
     assert not Objective.objects.filter(cycle=next_cycle).exists()
 
 
@@ -281,22 +290,24 @@ def test_never_into_a_closed_or_grading_cycle(
     original = _unfinished(grading, owner, manager)
     _set_state(next_cycle, target_state)
     with pytest.raises(CycleStateError, match=message):
-        services.carry_over_objectives(actor=manager, objectives=[original], into=next_cycle)
+        planning_services.carry_over_objectives(
+            actor=manager, objectives=[original], into=next_cycle
+        )
     assert not Objective.objects.filter(cycle=next_cycle).exists()
 
 
 def test_finished_objectives_and_others_objectives_stay(grading, next_cycle, owner, manager):
     original = _unfinished(grading, owner, manager)
     with pytest.raises(PermissionDenied):
-        services.carry_over_objectives(actor=owner, objectives=[original], into=next_cycle)
+        planning_services.carry_over_objectives(actor=owner, objectives=[original], into=next_cycle)
     finished = ObjectiveFactory(cycle=grading, owner_user=owner, owner_team=None)
     KeyResultFactory(
         objective=finished, owner=owner, target_value=1, kind="milestone", current_value=1
     )
     with pytest.raises(ValidationError, match="finished"):
-        services.carry_over_objectives(actor=owner, objectives=[finished], into=next_cycle)
+        planning_services.carry_over_objectives(actor=owner, objectives=[finished], into=next_cycle)
     with pytest.raises(ValidationError, match="at least one"):
-        services.carry_over_objectives(actor=owner, objectives=[], into=next_cycle)
+        planning_services.carry_over_objectives(actor=owner, objectives=[], into=next_cycle)
     assert not Objective.objects.filter(cycle=next_cycle).exists()
 
 
@@ -305,7 +316,9 @@ def test_all_or_nothing(grading, next_cycle, owner, manager, stranger):
     theirs = ObjectiveFactory(cycle=grading, owner_user=stranger, owner_team=None)
     KeyResultFactory(objective=theirs, owner=stranger)
     with pytest.raises(PermissionDenied):
-        services.carry_over_objectives(actor=manager, objectives=[mine, theirs], into=next_cycle)
+        planning_services.carry_over_objectives(
+            actor=manager, objectives=[mine, theirs], into=next_cycle
+        )
     assert not Objective.objects.filter(cycle=next_cycle).exists()
 
 

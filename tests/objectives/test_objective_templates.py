@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps
 
 from objectives.models import KeyResult, Objective, ObjectiveTemplate, ObjectiveTemplateKeyResult
-from objectives.template_library import LIBRARY, install_library
+from objectives.planning.library import LIBRARY, install_library
 from tests.factories import ObjectiveTemplateFactory, ensure_template_library
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 
 from checkins.services import record_checkin
 from domain.errors import CycleStateError
-from objectives import okr_io
 from objectives.models import Cycle, KeyResult, Objective
+from objectives.planning import spreadsheets as okr_io
 from tests.factories import CycleFactory, KeyResultFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db

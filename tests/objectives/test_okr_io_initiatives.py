@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 
 from checkins.services import record_checkin
 from initiatives.models import Initiative
-from objectives import okr_io
 from objectives.models import Cycle, Objective
+from objectives.planning import spreadsheets as okr_io
 from tests.factories import CycleFactory, InitiativeFactory, KeyResultFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db

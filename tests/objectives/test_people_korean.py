@@ -8,9 +8,9 @@ import unicodedata
 import pytest
 from django.urls import reverse
 
-from objectives import selectors
 from objectives.models import Membership, User
-from objectives.people_sorting import name_key, person_key
+from objectives.organisation import selectors as people_selectors
+from objectives.organisation.sorting import name_key, person_key
 from tests.factories import (
     MembershipFactory,
     RootTeamFactory,
@@ -61,7 +61,7 @@ def test_the_people_list_sorts_names_sensibly(people, admin):
     admin.save(update_fields=["display_name"])
     people[0].is_active = False  # 박서연, deactivated: listed after everyone active
     people[0].save(update_fields=["is_active"])
-    listed = [person.name for person in selectors.people_list()]
+    listed = [person.name for person in people_selectors.people_list()]
     expected = sorted([*NAMES, "admin"], key=name_key)
     expected.remove("박서연")
     assert listed == [*expected, "박서연"]
@@ -87,7 +87,7 @@ def test_a_persons_teams_and_the_reassign_picker_are_in_name_order(client, peopl
     person = people[2]  # alice
     for team in teams.values():
         MembershipFactory(user=person, team=team)
-    page = selectors.person_page(person=person)
+    page = people_selectors.person_page(person=person)
     assert [m.team.name for m in page.memberships] == ["design", "Sales", "개발", "영업"]
     assert [t.name for t in page.teams] == ["Acme", "design", "Sales", "개발", "영업"]
     assert [p.name for p in page.active_people if p.name in NAMES] == NAMES
@@ -97,15 +97,15 @@ def test_the_team_tree_and_members_are_in_name_order(people):
     root = RootTeamFactory()
     for name in ["영업", "Sales", "design", "개발"]:
         TeamFactory(name=name, parent=root)
-    tree = [(node.depth, node.team.name) for node in selectors.team_tree()]
+    tree = [(node.depth, node.team.name) for node in people_selectors.team_tree()]
     assert tree == [(0, "Acme"), (1, "design"), (1, "Sales"), (1, "개발"), (1, "영업")]
     team = TeamFactory(name="Platform", parent=root)
     for person in people:
         role = Membership.Role.MANAGER if person.name in ("하늘", "Zoe") else "member"
         MembershipFactory(user=person, team=team, role=role)
-    members = [m.user.name for m in selectors.team_members(team=team)]
+    members = [m.user.name for m in people_selectors.team_members(team=team)]
     assert members == ["Zoe", "하늘"] + [n for n in NAMES if n not in ("Zoe", "하늘")]
-    node = next(n for n in selectors.team_tree() if n.team.pk == team.pk)
+    node = next(n for n in people_selectors.team_tree() if n.team.pk == team.pk)
     assert node.manager_names == ["Zoe", "하늘"]
 
 

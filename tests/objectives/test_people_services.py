@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 
 from domain.errors import Conflict
-from objectives import people_services as people
 from objectives.models import Membership, Team, User
+from objectives.organisation import services as people
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from objectives import coaching
 from objectives.models import KeyResult, Objective, ObjectiveTemplate
-from objectives.template_library import LIBRARY, UNIT_LABELS
+from objectives.planning import coaching as coaching
+from objectives.planning.library import LIBRARY, UNIT_LABELS
 from tests.factories import (
     CycleFactory,
     KeyResultFactory,

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from objectives import services
 from objectives.models import KeyResult, Objective, ObjectiveTemplate
+from objectives.planning import services as planning_services
 from tests.factories import CycleFactory, KeyResultFactory, ObjectiveFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -458,7 +459,7 @@ def test_a_closed_cycle_refuses_planning_and_changes_nothing(key_result, manager
 def test_admins_save_an_objective_as_a_template(team_objective, admin, owner):
     KeyResultFactory(objective=team_objective, owner=owner, title="Kept", order=0, unit="%")
     KeyResultFactory(objective=team_objective, owner=owner, title="Gone", order=1, archived=True)
-    template = services.save_objective_as_template(
+    template = planning_services.save_objective_as_template(
         actor=admin, objective=team_objective, department="product"
     )
     assert (template.title, template.level, template.library_key) == (
@@ -474,7 +475,7 @@ def test_admins_save_an_objective_as_a_template(team_objective, admin, owner):
 @pytest.mark.parametrize("role", ["owner", "manager", "stranger"])
 def test_only_admins_save_templates(request, role, team_objective):
     with pytest.raises(PermissionDenied):
-        services.save_objective_as_template(
+        planning_services.save_objective_as_template(
             actor=request.getfixturevalue(role), objective=team_objective, department="product"
         )
     assert not ObjectiveTemplate.objects.filter(library_key__isnull=True).exists()
@@ -482,7 +483,7 @@ def test_only_admins_save_templates(request, role, team_objective):
 
 def test_a_template_needs_a_known_department(team_objective, admin):
     with pytest.raises(ValidationError) as refused:
-        services.save_objective_as_template(
+        planning_services.save_objective_as_template(
             actor=admin, objective=team_objective, department="astrology"
         )
     assert "department" in refused.value.message_dict

@@ -756,7 +756,7 @@ def test_the_picker_runs_a_fixed_number_of_queries(
 
 
 def test_a_long_unfiltered_list_leaves_out_individual_objectives(client, owner, product, cycle):
-    from objectives import planning_selectors
+    from objectives.planning import selectors as planning_selectors
 
     team = ObjectiveFactory(cycle=cycle, owner_team=product, title="Team goal")
     mine = ObjectiveFactory(cycle=cycle, owner_team=None, owner_user=owner, title="Mine")

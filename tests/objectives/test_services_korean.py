@@ -12,6 +12,7 @@ from domain.errors import CycleStateError
 from objectives import services
 from objectives.concurrency import EditConflict
 from objectives.models import Cycle, KeyResult, Objective, ObjectiveReflection
+from objectives.planning import services as planning_services
 from tests.factories import CycleFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +123,7 @@ def test_carrying_over_refuses_in_korean_with_the_users_words_untouched(admin, p
     objective = ObjectiveFactory(cycle=source, owner_team=product, title="매출 두 배")
     into = CycleFactory(name="2026년 4분기", state="planning")
     with translation.override("ko"), pytest.raises(CycleStateError) as refused:
-        services.carry_over_objectives(actor=admin, objectives=[objective], into=into)
+        planning_services.carry_over_objectives(actor=admin, objectives=[objective], into=into)
     assert refused.value.text == (
         "“매출 두 배”은(는) 진행 중 상태인 2026년 3분기 주기에 있습니다. "
         "목표는 주기가 평가 중이거나 종료된 뒤에 이월할 수 있습니다."

@@ -22,7 +22,7 @@ import scoring
 from checkins.services import BLOCKERS_REQUIRED_AT_OR_BELOW, record_checkin
 from demo import company
 from initiatives.services import create_initiative
-from objectives.cycle_services import create_cycle, run_automatic_transitions, transition_cycle
+from objectives.cycles.services import create_cycle, run_automatic_transitions, transition_cycle
 from objectives.models import Cycle, KeyResult, Membership, Objective, Team, User
 from objectives.scoring_inputs import progress_from_checkins
 from objectives.services import (

@@ -41,7 +41,7 @@ import scoring
 from checkins.models import CheckIn
 from dashboards.db_triggers import recount_checkins
 from initiatives.models import Initiative
-from objectives.cycle_services import freeze_scores
+from objectives.cycles.services import freeze_scores
 from objectives.models import (
     Cycle,
     CycleTransition,
@@ -534,7 +534,9 @@ class Generator:
 class Quarter:
     """One cycle's objectives, key results, check-ins and (when closed) grades and reflections."""
 
-    def __init__(self, g: Generator, cycle_id: int, start: date, end: date, *, closed: bool):
+    def __init__(
+        self, g: Generator, cycle_id: int, start: date, end: date, *, closed: bool
+    ) -> None:
         self.g = g
         self.rng = g.rng
         self.cycle_id = cycle_id

@@ -54,9 +54,9 @@ import scoring
 from domain.errors import CycleStateError
 from initiatives.models import Initiative
 from objectives import permissions, services
-from objectives.cycle_services import ensure_cycle_open
+from objectives.cycles.services import ensure_cycle_open
 from objectives.models import Cycle, KeyResult, Objective, Team, User
-from objectives.planning_selectors import _tree_order
+from objectives.planning.selectors import tree_order
 from objectives.scoring_inputs import key_result_progress, shown_kr_score, shown_objective_score
 
 COLUMNS = [
@@ -328,7 +328,7 @@ def export_rows(*, cycle: Cycle, viewer: User) -> list[ExportRow]:
         return progress_cache[pk]
 
     rows: list[ExportRow] = []
-    for objective, _depth in _tree_order(objectives):
+    for objective, _depth in tree_order(objectives):
         own = key_results.get(objective.pk, [])
         objective_score = shown_objective_score(
             objective=objective, weighted_scores=[(kr.weight, s) for kr, _p, s in own], cycle=cycle
@@ -601,7 +601,9 @@ def _header_errors(header: list[str]) -> list[RowError]:
 class _Lookups:
     """Everything the rows refer to, loaded in a fixed number of queries."""
 
-    def __init__(self, *, actor: User, cycle: Cycle, records: list[tuple[int, dict[str, str]]]):
+    def __init__(
+        self, *, actor: User, cycle: Cycle, records: list[tuple[int, dict[str, str]]]
+    ) -> None:
         usernames = {
             r[column].casefold()
             for _row, r in records

@@ -28,17 +28,12 @@ from dashboards.selectors import cycle_report as build_cycle_report
 from dashboards.selectors import resolve_cycle
 from dashboards.selectors.cycle_report import cycle_report_page
 from domain.errors import CycleStateError, NotAllowed
-from objectives import cycle_services, permissions, selectors, services
+from objectives import permissions, selectors, services
 from objectives.access import access_cycle, access_key_result, access_objective
-from objectives.forms import (
-    CarryOverForm,
-    CycleCreateForm,
-    CycleForm,
-    FiscalYearForm,
-    GradeForm,
-    ReflectionForm,
-    TransitionForm,
-)
+from objectives.cycles import selectors as cycle_selectors
+from objectives.cycles import services as cycle_services
+from objectives.cycles.forms import CycleCreateForm, CycleForm, FiscalYearForm, TransitionForm
+from objectives.forms import GradeForm, ReflectionForm
 from objectives.ids import is_id
 from objectives.models import (
     Cycle,
@@ -46,6 +41,9 @@ from objectives.models import (
     Objective,
     ProgrammeSettings,
 )
+from objectives.planning import selectors as planning_selectors
+from objectives.planning import services as planning_services
+from objectives.planning.forms import CarryOverForm
 from objectives.view_helpers import add_service_errors
 
 GRADING = "objectives/grading.html"
@@ -67,7 +65,7 @@ def _requested_cycle(request: HttpRequest) -> Cycle | None:
     """The cycle of a page that reads ?cycle=: the one asked for, else the current one, else
     the most recent that has started, else any."""
     cycle = resolve_cycle(requested=request.GET.get("cycle"), on=_today())
-    return cycle or selectors.latest_started_cycle(today=_today())
+    return cycle or cycle_selectors.latest_started_cycle(today=_today())
 
 
 # --- Cycles ----------------------------------------------------------------------------------
@@ -80,7 +78,10 @@ def _ensure_manages_cycles(request: HttpRequest) -> None:
 
 def _cycles_context(request: HttpRequest, **extra: object) -> dict:
     is_admin = permissions.can_manage_cycles(request.user)
-    context: dict = {"rows": selectors.cycles_overview(viewer=request.user), "can_manage": is_admin}
+    context: dict = {
+        "rows": cycle_selectors.cycles_overview(viewer=request.user),
+        "can_manage": is_admin,
+    }
     if is_admin:
         settings = ProgrammeSettings.current()
         context["programme"] = settings
@@ -151,7 +152,9 @@ def cycle_new(request: HttpRequest) -> HttpResponse:
     else:
         form = CycleCreateForm(
             initial=CycleCreateForm.initial_for(
-                today=_today(), start_month=start_month, latest_end=selectors.latest_quarter_end()
+                today=_today(),
+                start_month=start_month,
+                latest_end=cycle_selectors.latest_quarter_end(),
             ),
             start_month=start_month,
         )
@@ -184,7 +187,7 @@ def _cycle_detail_context(request: HttpRequest, cycle: Cycle, **extra: object) -
     context = {
         "cycle": cycle,
         "page_cycle": cycle,
-        "history": selectors.cycle_history(cycle=cycle),
+        "history": cycle_selectors.cycle_history(cycle=cycle),
         "states": Cycle.State.choices,
         "can_manage": permissions.can_manage_cycles(request.user),
     }
@@ -296,7 +299,7 @@ def _transition_page(request: HttpRequest, *, cycle: Cycle, to_state: str) -> Ht
         "page_cycle": cycle,
         "to_state": to_state,
         "to_label": Cycle.State(to_state).label,
-        "preview": selectors.transition_preview(cycle=cycle),
+        "preview": cycle_selectors.transition_preview(cycle=cycle),
         "today": today,
         "off_schedule": off_schedule,
         "form": TransitionForm(
@@ -314,7 +317,9 @@ def _transition_page(request: HttpRequest, *, cycle: Cycle, to_state: str) -> Ht
 
 @require_GET
 def grading(request: HttpRequest) -> HttpResponse:
-    cycle = selectors.default_cycle_for_grading(requested=request.GET.get("cycle"), today=_today())
+    cycle = cycle_selectors.default_cycle_for_grading(
+        requested=request.GET.get("cycle"), today=_today()
+    )
     page = selectors.grading_page(cycle=cycle, viewer=request.user) if cycle else None
     return render(request, GRADING, {"page": page, "page_cycle": cycle})
 
@@ -482,7 +487,7 @@ def carry_over(request: HttpRequest) -> HttpResponse:
         cycle = _requested_cycle(request)
     if cycle is None:
         return render(request, "objectives/carry_over.html", {"page": None})
-    page = selectors.carry_over_page(cycle=cycle, viewer=request.user)
+    page = planning_selectors.carry_over_page(cycle=cycle, viewer=request.user)
     candidates = [c.objective for c in page.candidates]
     status = 200
     if request.method == "POST":
@@ -493,7 +498,7 @@ def carry_over(request: HttpRequest) -> HttpResponse:
         )
         if form.is_valid():
             try:
-                copies = services.carry_over_objectives(
+                copies = planning_services.carry_over_objectives(
                     actor=request.user,
                     objectives=list(form.cleaned_data["objectives"]),
                     into=form.cleaned_data["into"],

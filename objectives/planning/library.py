@@ -15,9 +15,12 @@ text an admin changed, or one an admin saved, is shown as written.
 """
 
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from django.utils.translation import gettext, pgettext_lazy
+
+if TYPE_CHECKING:
+    from objectives.models import ObjectiveTemplate
 
 
 def _(text: str) -> str:
@@ -712,7 +715,7 @@ def localized_unit(unit: str) -> str:
     return str(label) if label is not None else unit
 
 
-def localize_template(template: Any) -> Any:
+def localize_template(template: "ObjectiveTemplate") -> "ObjectiveTemplate":
     """Show a shipped template (one with a library key) in the active language, in memory only:
     its title, description and its key results' titles and units, those already loaded
     (prefetched) included. Admins' own templates are their words and are left as they are."""

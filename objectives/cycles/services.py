@@ -189,7 +189,7 @@ class OffSchedule:
 def off_schedule(*, cycle: Cycle, to_state: str, today: date) -> OffSchedule | None:
     """Whether moving `cycle` to `to_state` on `today` is far from its dates (None: it is not).
     The automatic moves follow the dates and never are; an admin's move that is gets confirmed
-    (objectives/views.py) before `transition_cycle` runs."""
+    (objectives/cycles/views.py) before `transition_cycle` runs."""
     if to_state == Cycle.State.ACTIVE:
         if (cycle.start_date - today).days > OFF_SCHEDULE_DAYS:
             return OffSchedule(reason="before_start", days=(cycle.start_date - today).days)

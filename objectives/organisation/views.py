@@ -19,9 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from domain.errors import NotAllowed
-from objectives import people_services, permissions, selectors, services
+from objectives import permissions, services
 from objectives.access import access_key_result, access_membership, access_person, access_team
-from objectives.forms import (
+from objectives.models import Membership, User
+from objectives.organisation import selectors as people_selectors
+from objectives.organisation import services as people_services
+from objectives.organisation.forms import (
     MembershipForm,
     MembershipRoleForm,
     PersonCreateForm,
@@ -29,7 +32,6 @@ from objectives.forms import (
     ReassignForm,
     TeamForm,
 )
-from objectives.models import Membership, User
 from objectives.view_helpers import add_service_errors, refusal, safe_next_url
 
 PERSON = "objectives/person.html"
@@ -54,7 +56,7 @@ def _admins_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 @require_GET
 @_admins_only
 def people(request: HttpRequest) -> HttpResponse:
-    return render(request, "objectives/people.html", {"people": selectors.people_list()})
+    return render(request, "objectives/people.html", {"people": people_selectors.people_list()})
 
 
 @require_http_methods(["GET", "POST"])
@@ -80,7 +82,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
 
 def _person_context(person: User, **extra: object) -> dict:
     context = {
-        "page": selectors.person_page(person=person),
+        "page": people_selectors.person_page(person=person),
         "roles": Membership.Role.choices,
     }
     context.setdefault(
@@ -140,7 +142,7 @@ def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "objectives/person_deactivate.html",
-        {"page": selectors.person_page(person=person)},
+        {"page": people_selectors.person_page(person=person)},
     )
 
 
@@ -256,7 +258,7 @@ def key_result_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _teams_context(**extra: object) -> dict:
-    context = {"nodes": selectors.team_tree()}
+    context = {"nodes": people_selectors.team_tree()}
     context.setdefault("form", TeamForm())
     context.update(extra)
     return context
@@ -316,8 +318,8 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "team": team,
             "form": form,
-            "parent_choices": selectors.team_parent_choices(team=team),
-            "members": selectors.team_members(team=team),
+            "parent_choices": people_selectors.team_parent_choices(team=team),
+            "members": people_selectors.team_members(team=team),
         },
         status=status,
     )

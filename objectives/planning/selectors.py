@@ -1,19 +1,21 @@
 """Read side of planning: the alignment picker's tree, the planning pages and the template
 library, each loaded in a fixed number of queries whatever the size of the cycle.
 
-The coaching hints are computed here from what the page already loaded (objectives.coaching is
-pure); a hint never blocks anything.
+The coaching hints are computed here from what the page already loaded
+(objectives.planning.coaching is pure); a hint never blocks anything.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q
 
 import scoring
-from dashboards.selectors.scope import Clock, cycle_clock
-from objectives import coaching, permissions
+from initiatives.models import Initiative
+from objectives import permissions
+from objectives.cycles.clock import Clock, cycle_clock
 from objectives.models import (
     Cycle,
     KeyResult,
@@ -24,8 +26,16 @@ from objectives.models import (
     Team,
     User,
 )
-from objectives.scoring_inputs import score_key_result
-from objectives.template_library import localize_template
+from objectives.planning import coaching as coaching
+from objectives.planning.library import localize_template
+from objectives.scoring_inputs import (
+    is_done,
+    key_result_progress,
+    score_key_result,
+    shown_kr_score,
+    shown_objective_score,
+)
+from objectives.selectors import owner_order
 
 LEVEL_RANK = {Objective.Level.COMPANY: 0, Objective.Level.TEAM: 1, Objective.Level.INDIVIDUAL: 2}
 # Past this many candidate parents an unfiltered picker leaves individual objectives out (they
@@ -56,7 +66,7 @@ class AlignmentChoices:
     truncated: bool  # individual objectives left out of an unfiltered, very long list
 
 
-def _tree_order(objectives: dict[int, Objective]) -> list[tuple[Objective, int]]:
+def tree_order(objectives: dict[int, Objective]) -> list[tuple[Objective, int]]:
     """Depth-first through the alignment tree: company objectives, then team, then individual at
     each level, each by title."""
     children: dict[int | None, list[Objective]] = {}
@@ -117,7 +127,7 @@ def alignment_options(
     excluded: set[int] = set()
     if objective is not None and objective.pk is not None:
         excluded = _descendants(candidates, objective.pk)  # itself included
-    tree = [(o, depth) for o, depth in _tree_order(candidates) if o.pk not in excluded]
+    tree = [(o, depth) for o, depth in tree_order(candidates) if o.pk not in excluded]
     terms = [term for term in query.casefold().split() if term]
     truncated = False
     if terms:
@@ -467,3 +477,91 @@ def objective_template(pk: int) -> ObjectiveTemplate | None:
         .first()
     )
     return localize_template(template) if template is not None else None
+
+
+@dataclass(frozen=True)
+class CarryCandidate:
+    objective: Objective
+    score: Decimal | None
+    unfinished: list[KeyResult]
+    done: list[KeyResult]
+    carried_into: list[str]  # names of cycles it was already carried into
+    open_initiatives: int = 0  # not done, on the unfinished key results: they may come along
+
+
+@dataclass(frozen=True)
+class CarryOverPage:
+    cycle: Cycle
+    candidates: list[CarryCandidate]
+    targets: list[Cycle]
+    allowed_here: bool  # the cycle is grading or closed
+
+
+def carry_over_page(*, cycle: Cycle, viewer: User) -> CarryOverPage:
+    """The viewer's unfinished objectives in `cycle` and the cycles they can go to.
+
+    Scope (0-3), objectives, key results, their open initiatives, earlier copies, target
+    cycles: at most eight queries.
+    """
+    scope = permissions.scope_for(viewer)
+    objectives = sorted(
+        Objective.objects.filter(cycle=cycle, archived=False)
+        .filter(scope.editable_objectives())
+        .select_related("owner_team", "owner_user")
+        .order_by("owner_team__is_root", "owner_team__name", "owner_user__display_name", "pk"),
+        key=owner_order,
+    )
+    key_results = (
+        KeyResult.objects.filter(objective__in=[o.pk for o in objectives], archived=False)
+        .select_related("owner")
+        .order_by("objective_id", "order", "pk")
+    )
+    scored: dict[int, list[tuple[KeyResult, Decimal]]] = {}
+    for kr in key_results:
+        scored.setdefault(kr.objective_id, []).append((kr, key_result_progress(key_result=kr)))
+    open_initiatives = dict(
+        Initiative.objects.filter(key_result__in=[kr.pk for kr in key_results])
+        .exclude(status=Initiative.Status.DONE)
+        .order_by()
+        .values("key_result_id")
+        .annotate(n=Count("id"))
+        .values_list("key_result_id", "n")
+    )
+    copies: dict[int, list[str]] = {}
+    for source_id, name in Objective.objects.filter(
+        carried_over_from__in=[o.pk for o in objectives]
+    ).values_list("carried_over_from_id", "cycle__name"):
+        copies.setdefault(source_id, []).append(name)
+    candidates = []
+    for objective in objectives:
+        pairs = scored.get(objective.pk, [])
+        unfinished = [kr for kr, progress in pairs if not is_done(key_result=kr, progress=progress)]
+        if not unfinished:
+            continue
+        scores = [
+            (kr.weight, shown_kr_score(key_result=kr, progress=progress, cycle=cycle))
+            for kr, progress in pairs
+        ]
+        candidates.append(
+            CarryCandidate(
+                objective=objective,
+                score=shown_objective_score(
+                    objective=objective, weighted_scores=scores, cycle=cycle
+                ),
+                unfinished=unfinished,
+                done=[kr for kr, progress in pairs if is_done(key_result=kr, progress=progress)],
+                carried_into=copies.get(objective.pk, []),
+                open_initiatives=sum(open_initiatives.get(kr.pk, 0) for kr in unfinished),
+            )
+        )
+    targets = list(
+        Cycle.objects.filter(state__in=[Cycle.State.PLANNING, Cycle.State.ACTIVE])
+        .exclude(pk=cycle.pk)
+        .order_by("start_date", "name")
+    )
+    return CarryOverPage(
+        cycle=cycle,
+        candidates=candidates,
+        targets=targets,
+        allowed_here=cycle.state in (Cycle.State.GRADING, Cycle.State.CLOSED),
+    )

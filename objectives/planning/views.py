@@ -27,14 +27,20 @@ from django_htmx.http import reswap, retarget
 from audit.models import AuditEvent
 from audit.selectors import conflict_view
 from audit.services import KEY_RESULT_FIELDS, OBJECTIVE_FIELDS
-from dashboards.selectors.common import resolve_cycle
 from domain.errors import Conflict, CycleStateError, Invalid, NotAllowed
-from objectives import coaching, okr_io, permissions, services
-from objectives import planning_selectors as selectors
+from objectives import permissions, services
 from objectives.access import access_cycle, access_key_result, access_objective
 from objectives.concurrency import EditConflict
-from objectives.cycle_services import ensure_cycle_open
-from objectives.forms import (
+from objectives.cycles.selectors import resolve_cycle
+from objectives.cycles.services import ensure_cycle_open
+from objectives.forms import find_person
+from objectives.ids import is_id
+from objectives.models import Cycle, KeyResult, Objective, ObjectiveTemplate, Team, User
+from objectives.planning import coaching as coaching
+from objectives.planning import selectors as selectors
+from objectives.planning import services as planning_services
+from objectives.planning import spreadsheets as okr_io
+from objectives.planning.forms import (
     ImportConfirmForm,
     ImportForm,
     KeyResultEditForm,
@@ -44,10 +50,7 @@ from objectives.forms import (
     OwnerKind,
     SaveTemplateForm,
     TemplateFilterForm,
-    find_person,
 )
-from objectives.ids import is_id
-from objectives.models import Cycle, KeyResult, Objective, ObjectiveTemplate, Team, User
 from objectives.view_helpers import add_service_errors
 from okr_site.errors import refusals_answered_in
 
@@ -840,13 +843,13 @@ def objective_save_template(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_manage_templates(request.user):
         raise NotAllowed(_("Only admins add templates to the library."))
     if not permissions.can_save_as_template(request.user, objective):
-        raise Conflict(services.private_template_message())
+        raise Conflict(planning_services.private_template_message())
     status = 200
     if request.method == "POST":
         form = SaveTemplateForm(request.POST)
         if form.is_valid():
             try:
-                template = services.save_objective_as_template(
+                template = planning_services.save_objective_as_template(
                     actor=request.user,
                     objective=objective,
                     department=form.cleaned_data["department"],

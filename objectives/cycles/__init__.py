@@ -1,0 +1,1 @@
+"""Cycles: their dates and states, moves between them, the fiscal year."""

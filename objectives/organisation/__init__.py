@@ -1,0 +1,1 @@
+"""The organisation: people, teams and memberships."""

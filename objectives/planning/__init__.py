@@ -1,0 +1,2 @@
+"""Planning: authoring objectives and key results, coaching hints, the
+template library, import and export, carry-over."""
