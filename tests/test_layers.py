@@ -9,8 +9,9 @@ From the bottom (README, "Layout"):
 3. check-ins and initiatives;
 4. planning (`objectives.planning`: authoring, coaching, templates, import/export, carry-over);
 5. the read side (`dashboards`, and the audit trail's history pages);
-6. pages: every app's views, URLs, template tags, admin and middleware; a page may draw read-side
-   pieces, but never imports another app's views;
+6. pages: every app's views, URLs, template tags, admin and middleware, and the one mapping of
+   domain errors to answers (`okr_site.errors`); a page may draw read-side pieces, but never
+   imports another app's views;
 7. what delivers and connects: reminders and digests; the demo and load data;
 8. the composition root (`okr_site`: settings, URLs, the Celery app), the benchmark and
    management commands.
@@ -58,6 +59,8 @@ LAYERS = {
     "reminders": 7,
     "demo": 7,
     "okr_site": 8,
+    # The one mapping of domain errors to answers, which every page's views use.
+    "okr_site.errors": PAGES,
     "bench": 8,
 }
 PAGE_MODULES = {"views", "urls", "admin", "middleware", "templatetags"}
