@@ -74,4 +74,6 @@ def test_the_list_runs_a_fixed_number_of_queries(
     client.force_login(owner)
     # Session, user, the team tree, my memberships, and the header's cycle switcher.
     with django_assert_num_queries(5):
-        client.get(reverse("team_list"))
+        response = client.get(reverse("team_list"))
+    assert response.status_code == 200
+    assert f">T{teams - 1}</a>" in response.content.decode()
