@@ -8,11 +8,14 @@ viewer: a read-only member of product (User.is_viewer).
 admin: a superuser in no team.
 """
 
+import os
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
 from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from objectives.models import Cycle, KeyResult, Membership, Objective, Team, User
 from tests.factories import (
@@ -24,6 +27,28 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
 )
+
+# Hypothesis profiles, chosen by HYPOTHESIS_PROFILE (pytest's --hypothesis-profile still wins):
+# - ci, the default: the same examples on every run (derandomize: seeded from each test's
+#   code), no deadline (a loaded machine is not a slow function) and no example database, so a
+#   run fails only when the code changed, never by the luck of the draw;
+# - dev: fresh random examples on every run, failures remembered in .hypothesis/ and replayed;
+# - deep: ten times the examples, random, for a hunt before a release.
+# tests/security/test_hostile_input.py spends a fifth of max_examples per endpoint (each example
+# renders a whole page); OKR_HOSTILE_EXAMPLES overrides that count in any profile.
+hypothesis_settings.register_profile(
+    "ci",
+    max_examples=100,
+    derandomize=True,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile("dev", max_examples=100, deadline=None)
+hypothesis_settings.register_profile(
+    "deep", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)

@@ -1,11 +1,12 @@
-"""The check-in form and the reminder pages in Korean for a Korean-speaking person (their own
-choice, or the browser's Accept-Language on the unsubscribe page, which needs no login)."""
+"""A check-in refusal and the reminder pages in Korean for a Korean-speaking person (their own
+choice, or the browser's Accept-Language on the unsubscribe page, which needs no login). The
+check-in form, its target hint, its errors and its page are checked in both languages in
+test_checkin_views.py."""
 
 import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, override
 
 from checkins.models import ReminderDelivery
 from objectives.models import KeyResult
@@ -38,75 +39,6 @@ def _url(key_result: KeyResult) -> str:
 
 
 # --- The check-in form ---------------------------------------------------------------------------
-
-
-def test_the_check_in_form_in_korean(client, korean_owner, key_result):
-    client.force_login(korean_owner)
-    html = client.get(_url(key_result), **HTMX).content.decode()
-    for label in ("값", "신뢰도", "변경 사항"):
-        assert f">{label}</" in html
-    with override("ko"):
-        assert f">{gettext('Blockers')}</label>" in html
-    assert "<span>3 — 반반</span>" in html and "<span>5 — 확실함</span>" in html
-    assert "목표치 60%" in html
-    assert "신뢰도가 1 또는 2이면 필수입니다." in html
-    assert ">체크인 저장</button>" in html and ">취소</a>" in html
-    for english in ("Value<", "Blockers<", "Save check-in", "Target ", "could go either way"):
-        assert english not in html
-
-
-@pytest.mark.parametrize(
-    ("kind", "hint"),
-    [
-        (KeyResult.Kind.AT_LEAST, "목표치: 최소 60% 유지"),
-        (KeyResult.Kind.AT_MOST, "목표치: 최대 60% 유지"),
-    ],
-)
-def test_the_target_hint_for_keep_key_results_in_korean(
-    client, korean_owner, key_result, kind, hint
-):
-    key_result.kind = kind
-    key_result.save(update_fields=["kind"])
-    client.force_login(korean_owner)
-    assert hint in client.get(_url(key_result), **HTMX).content.decode()
-
-
-def test_the_target_hint_in_english_is_unchanged(client, owner, key_result):
-    client.force_login(owner)
-    assert '<p class="hint">Target 60%</p>' in client.get(_url(key_result), **HTMX).content.decode()
-    key_result.kind = KeyResult.Kind.AT_LEAST
-    key_result.save(update_fields=["kind"])
-    html = client.get(_url(key_result), **HTMX).content.decode()
-    assert '<p class="hint">Target at least 60%</p>' in html
-
-
-def test_check_in_validation_errors_in_korean(client, korean_owner, key_result):
-    client.force_login(korean_owner)
-    data = {"value": "44", "confidence": "2", "what_changed": "", "blockers": "  "}
-    response = client.post(_url(key_result), data, **HTMX)
-    assert response.status_code == 422
-    html = response.content.decode()
-    assert "신뢰도가 2/5이면 무엇이 막고 있는지 적어 주세요." in html
-    assert "say what blocks you" not in html
-
-    response = client.post(_url(key_result), {**data, "value": "", "blockers": "Vendor"}, **HTMX)
-    assert response.status_code == 422
-    html = response.content.decode()
-    assert "필수 항목입니다." in html  # Django's own Korean for a required field
-    assert "This field is required" not in html
-
-    response = client.post(_url(key_result), {**data, "blockers": "x" * 4001}, **HTMX)
-    html = response.content.decode()
-    assert "4000자" in html and "characters" not in html
-
-
-def test_the_check_in_page_and_its_confirmation_in_korean(client, korean_owner, key_result):
-    client.force_login(korean_owner)
-    html = client.get(_url(key_result)).content.decode()
-    assert "<h1>체크인: Raise activation from 20% to 60%</h1>" in html
-    assert "현재 20% · 점수" in html
-    response = client.post(_url(key_result), {"value": "30", "confidence": "4"}, follow=True)
-    assert "“Raise activation from 20% to 60%”에 체크인했습니다." in response.content.decode()
 
 
 def test_a_refusal_in_korean(client, korean_owner, key_result):

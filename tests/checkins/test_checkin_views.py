@@ -7,7 +7,7 @@ from django.urls import reverse
 from checkins.models import CheckIn
 from checkins.services import record_checkin
 from objectives.models import Cycle, KeyResult
-from tests.factories import CycleFactory, KeyResultFactory, ObjectiveFactory
+from tests.factories import CycleFactory, KeyResultFactory, ObjectiveFactory, speaking_korean
 
 pytestmark = pytest.mark.django_db
 
@@ -22,18 +22,86 @@ def _count(key_result: KeyResult) -> int:
     return CheckIn.objects.filter(key_result=key_result).count()
 
 
-def test_htmx_get_opens_the_form_inside_the_row(client, owner, key_result):
+# The form's own words in each language: labels, confidence choices, the target, the blockers'
+# help and the buttons; none of the other language's.
+FORM_WORDS = {
+    "en": {
+        "words": (
+            ">Value</",
+            ">Confidence</",
+            ">What changed</",
+            ">Blockers</label>",
+            "<span>3 — could go either way</span>",
+            "<span>5 — certain</span>",
+            "Target 60%",
+            "Required when confidence is 1 or 2.",
+            ">Save check-in</button>",
+            ">Cancel</a>",
+        ),
+        "other_language": ("값<", "신뢰도", "체크인 저장"),
+    },
+    "ko": {
+        "words": (
+            ">값</",
+            ">신뢰도</",
+            ">변경 사항</",
+            ">막힌 점</label>",
+            "<span>3 — 반반</span>",
+            "<span>5 — 확실함</span>",
+            "목표치 60%",
+            "신뢰도가 1 또는 2이면 필수입니다.",
+            ">체크인 저장</button>",
+            ">취소</a>",
+        ),
+        "other_language": (
+            "Value<",
+            "Blockers<",
+            "Save check-in",
+            "Target ",
+            "could go either way",
+        ),
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_htmx_get_opens_the_form_inside_the_row(client, owner, key_result, language):
+    if language == "ko":
+        speaking_korean(owner)
     client.force_login(owner)
     response = client.get(_url(key_result), **HTMX)
     assert response.status_code == 200
     html = response.content.decode()
     assert html.lstrip().startswith(f'<article id="kr-{key_result.pk}"')
     assert "<html" not in html
-    for label in ("Value", "Confidence", "What changed", "Blockers"):
-        assert f">{label}</" in html
+    for text in FORM_WORDS[language]["words"]:
+        assert text in html, text
+    for text in FORM_WORDS[language]["other_language"]:
+        assert text not in html, text
     assert f'hx-post="{_url(key_result)}"' in html
     assert f'id="id_kr{key_result.pk}_value"' in html
     assert 'value="20"' in html  # the start value, as people write it (not "20.0000")
+
+
+@pytest.mark.parametrize(
+    ("language", "kind", "hint"),
+    [
+        ("en", KeyResult.Kind.METRIC, '<p class="hint">Target 60%</p>'),
+        ("en", KeyResult.Kind.AT_LEAST, '<p class="hint">Target at least 60%</p>'),
+        ("en", KeyResult.Kind.AT_MOST, '<p class="hint">Target at most 60%</p>'),
+        ("ko", KeyResult.Kind.AT_LEAST, "목표치: 최소 60% 유지"),
+        ("ko", KeyResult.Kind.AT_MOST, "목표치: 최대 60% 유지"),
+    ],
+)
+def test_the_target_hint_says_which_way_the_key_result_counts(
+    client, owner, key_result, language, kind, hint
+):
+    if language == "ko":
+        speaking_korean(owner)
+    key_result.kind = kind
+    key_result.save(update_fields=["kind"])
+    client.force_login(owner)
+    assert hint in client.get(_url(key_result), **HTMX).content.decode()
 
 
 def test_htmx_post_saves_and_returns_row_objective_and_summary(client, owner, key_result):
@@ -77,30 +145,56 @@ def test_a_check_in_on_another_cycles_my_week_updates_that_weeks_numbers(
     assert f"objective-{key_result.objective_id}-header" not in html
 
 
+LOW_CONFIDENCE = {"value": "44", "confidence": "2", "what_changed": "", "blockers": "  "}
+
+
 @pytest.mark.parametrize(
-    ("data", "field", "message"),
+    ("language", "data", "field", "message"),
     [
-        ({"value": "", "confidence": "4"}, "value", "This field is required."),
-        ({"value": "abc", "confidence": "4"}, "value", "Enter a number."),
-        ({"value": "NaN", "confidence": "4"}, "value", "Enter a number."),
-        ({"value": "Infinity", "confidence": "4"}, "value", "Enter a number."),
-        ({"value": "1e400", "confidence": "4"}, "value", "Ensure"),
-        ({"value": "12.123456", "confidence": "4"}, "value", "decimal places"),
-        ({"value": "10", "confidence": "0"}, "confidence", "Select a valid choice"),
-        ({"value": "10", "confidence": "9"}, "confidence", "Select a valid choice"),
-        ({"value": "10"}, "confidence", "This field is required."),
-        ({"value": "10", "confidence": "2", "blockers": ""}, "blockers", "say what blocks you"),
-        ({"value": "10", "confidence": "4", "what_changed": "x" * 4001}, "what_changed", "at most"),
+        ("en", {"value": "", "confidence": "4"}, "value", "This field is required."),
+        ("en", {"value": "abc", "confidence": "4"}, "value", "Enter a number."),
+        ("en", {"value": "NaN", "confidence": "4"}, "value", "Enter a number."),
+        ("en", {"value": "Infinity", "confidence": "4"}, "value", "Enter a number."),
+        ("en", {"value": "1e400", "confidence": "4"}, "value", "Ensure"),
+        ("en", {"value": "12.123456", "confidence": "4"}, "value", "decimal places"),
+        ("en", {"value": "10", "confidence": "0"}, "confidence", "Select a valid choice"),
+        ("en", {"value": "10", "confidence": "9"}, "confidence", "Select a valid choice"),
+        ("en", {"value": "10"}, "confidence", "This field is required."),
+        (
+            "en",
+            {"value": "10", "confidence": "2", "blockers": ""},
+            "blockers",
+            "say what blocks you",
+        ),
+        (
+            "en",
+            {"value": "10", "confidence": "4", "what_changed": "x" * 4001},
+            "what_changed",
+            "at most",
+        ),
+        ("ko", LOW_CONFIDENCE, "blockers", "신뢰도가 2/5이면 무엇이 막고 있는지 적어 주세요."),
+        (  # Django's own Korean for a required field
+            "ko",
+            {**LOW_CONFIDENCE, "value": "", "blockers": "Vendor"},
+            "value",
+            "필수 항목입니다.",
+        ),
+        ("ko", {**LOW_CONFIDENCE, "blockers": "x" * 4001}, "blockers", "4000자"),
     ],
 )
 def test_bad_input_rerenders_the_form_with_a_message_and_changes_nothing(
-    client, owner, key_result, data, field, message
+    client, owner, key_result, language, data, field, message
 ):
+    if language == "ko":
+        speaking_korean(owner)
     client.force_login(owner)
     response = client.post(_url(key_result), data, **HTMX)
     assert response.status_code == 422
     html = response.content.decode()
     assert message in html
+    if language == "ko":
+        for english in ("say what blocks you", "This field is required", "characters"):
+            assert english not in html, english
     assert 'class="field' in html and "has-error" in html
     assert response.context["form"].errors[field]
     assert _count(key_result) == 0
@@ -108,18 +202,37 @@ def test_bad_input_rerenders_the_form_with_a_message_and_changes_nothing(
     assert key_result.current_value is None
 
 
-def test_without_javascript_the_form_is_a_page_and_saving_redirects(client, owner, key_result):
+PAGE_WORDS = {
+    "en": {
+        "page": ("<h1>Check in: Raise activation from 20% to 60%</h1>", "Now 20% · score"),
+        "saved": "Checked in on “Raise activation from 20% to 60%”.",
+    },
+    "ko": {
+        "page": ("<h1>체크인: Raise activation from 20% to 60%</h1>", "현재 20% · 점수"),
+        "saved": "“Raise activation from 20% to 60%”에 체크인했습니다.",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_without_javascript_the_form_is_a_page_and_saving_redirects(
+    client, owner, key_result, language
+):
+    if language == "ko":
+        speaking_korean(owner)
     client.force_login(owner)
     page = client.get(_url(key_result))
     assert page.status_code == 200
-    assert "<html" in page.content.decode()
-    assert "Check in: Raise activation" in page.content.decode()
+    html = page.content.decode()
+    assert "<html" in html
+    for text in PAGE_WORDS[language]["page"]:
+        assert text in html, text
     response = client.post(_url(key_result), {"value": "30", "confidence": "5"})
     assert response.status_code == 302
     assert response["Location"] == reverse("my_week")
     assert _count(key_result) == 1
     follow = client.get(response["Location"])
-    assert "Checked in on “Raise activation from 20% to 60%”." in follow.content.decode()
+    assert PAGE_WORDS[language]["saved"] in follow.content.decode()
 
 
 def test_without_javascript_errors_show_on_the_page(client, owner, key_result):

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -74,9 +74,13 @@ def test_due_this_week_follows_the_persons_monday(client, owner, key_result):
     owner.time_zone = "Asia/Seoul"
     owner.save(update_fields=["time_zone"])
     # Both moments are Sunday in UTC, but in Seoul the check-in was Sunday 23:00 and "now" is
-    # Monday 00:30: a new week has begun for this person, so the key result is due again.
-    sunday_evening = datetime(2026, 11, 22, 14, 0, tzinfo=timezone.UTC)
-    monday_seoul = datetime(2026, 11, 22, 15, 30, tzinfo=timezone.UTC)
+    # Monday 00:30: a new week has begun for this person, so the key result is due again. The
+    # Sunday is one inside the key result's cycle (which the factories place around today), not
+    # a fixed date the cycle would leave behind as the calendar moves on.
+    start = key_result.objective.cycle.start_date
+    sunday = start + timedelta(days=7 + (6 - start.weekday()))
+    sunday_evening = datetime.combine(sunday, time(14, 0), tzinfo=timezone.UTC)
+    monday_seoul = datetime.combine(sunday, time(15, 30), tzinfo=timezone.UTC)
     with time_machine.travel(sunday_evening, tick=False):
         record_checkin(actor=owner, key_result=key_result, value=Decimal(30), confidence=4)
     with time_machine.travel(monday_seoul, tick=False):
@@ -151,12 +155,13 @@ def test_archived_key_results_and_objectives_stay_off_the_page(client, owner, te
     archived_objective = ObjectiveFactory(
         cycle=team_objective.cycle, owner_user=owner, owner_team=None, archived=True
     )
-    KeyResultFactory(objective=archived_objective, owner=owner, title="Gone")
+    # A title with a space: a bare word this short could be spelled by the page's CSRF token.
+    KeyResultFactory(objective=archived_objective, owner=owner, title="Gone with its objective")
     client.force_login(owner)
     html = client.get(reverse("my_week")).content.decode()
     assert kept.title in html
     assert archived.title not in html
-    assert "Gone" not in html
+    assert "Gone with its objective" not in html
 
 
 @pytest.mark.parametrize("count", [3, 30])

@@ -3,18 +3,29 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, speaking_korean
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_list_shows_every_team_as_a_tree_and_mine_first(client, owner, squad, sales):
+# The two headings, mine first, and the line saying every dashboard is open, in each language.
+TEAM_LIST = {
+    "en": ("Your teams", "All teams", "Every team's dashboard is open to everyone."),
+    "ko": ("내 팀", "전체 팀", "모든 팀 대시보드는 누구나 볼 수 있습니다."),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_list_shows_every_team_as_a_tree_and_mine_first(client, owner, squad, sales, language):
+    if language == "ko":
+        speaking_korean(owner)
     client.force_login(owner)
     response = client.get(reverse("team_list"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Your teams" in html
-    assert html.index("Your teams") < html.index("All teams")
+    mine, everyone, open_to_all = TEAM_LIST[language]
+    assert mine in html and open_to_all in html
+    assert html.index(mine) < html.index(everyone)
     for name in ("Acme", "Product", "Squad", "Sales"):
         assert f">{name}</a>" in html
     # Squad is listed inside Product's branch.
@@ -63,4 +74,6 @@ def test_the_list_runs_a_fixed_number_of_queries(
     client.force_login(owner)
     # Session, user, the team tree, my memberships, and the header's cycle switcher.
     with django_assert_num_queries(5):
-        client.get(reverse("team_list"))
+        response = client.get(reverse("team_list"))
+    assert response.status_code == 200
+    assert f">T{teams - 1}</a>" in response.content.decode()

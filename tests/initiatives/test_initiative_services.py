@@ -298,11 +298,17 @@ def test_an_initiative_owner_keeps_their_work_when_the_objective_goes_private(
     objective.visibility = Objective.Visibility.PRIVATE
     objective.save(update_fields=["visibility"])
     services.complete_initiative(actor=stranger, initiative=initiative)
+    initiative.refresh_from_db()
+    assert initiative.status == Initiative.Status.DONE
     # The stranger's manager is no contributor: the objective stays hidden from them.
     with pytest.raises(PermissionDenied):
         services.complete_initiative(actor=other_manager, initiative=other)
+    other.refresh_from_db()
+    assert other.status != Initiative.Status.DONE
     # The owner's manager sees and edits the private objective's work.
     services.complete_initiative(actor=manager, initiative=other)
+    other.refresh_from_db()
+    assert other.status == Initiative.Status.DONE
 
 
 # --- Cycle state and archives -----------------------------------------------------------------
@@ -313,7 +319,10 @@ def test_open_cycles_take_initiative_changes(owner, key_result, cycle, state):
     cycle.state = state
     cycle.save(update_fields=["state"])
     initiative = _create(owner, key_result)
+    assert (initiative.key_result, initiative.status) == (key_result, Initiative.Status.TODO)
     services.complete_initiative(actor=owner, initiative=initiative)
+    initiative.refresh_from_db()
+    assert initiative.status == Initiative.Status.DONE
 
 
 def test_a_closed_cycle_refuses_every_write_and_changes_nothing(owner, key_result, cycle):

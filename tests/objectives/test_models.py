@@ -108,8 +108,12 @@ def test_levels(team_objective, company, cycle, owner):
 class TestAlignment:
     def test_parent_in_the_same_cycle_is_fine(self, team_objective, company, cycle):
         parent = ObjectiveFactory(cycle=cycle, owner_team=company)
+        assert alignment_errors(objective=team_objective, parent=parent) == []
         team_objective.parent = parent
-        team_objective.full_clean()
+        team_objective.full_clean()  # raises ValidationError if the parent were refused
+        team_objective.save()
+        team_objective.refresh_from_db()
+        assert team_objective.parent == parent
 
     def test_parent_from_another_cycle_is_refused(self, team_objective, company):
         elsewhere = ObjectiveFactory(cycle=CycleFactory(), owner_team=company)

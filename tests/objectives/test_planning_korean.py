@@ -1,6 +1,7 @@
 """The planning area in Korean: pages, messages, coaching hints and form errors for a
 person whose language is Korean; Korean titles written, saved and shown; the template library
-shown and started from in Korean. English readers see exactly what they saw before."""
+shown and started from in Korean. The plan page and the template library are checked in English
+too."""
 
 from datetime import date
 from decimal import Decimal
@@ -68,27 +69,45 @@ def _korean_objective_data(cycle, **overrides):
 # --- Pages -------------------------------------------------------------------------------------
 
 
-def test_the_plan_page_in_korean(client, korean, cycle, product):
-    objective = ObjectiveFactory(
-        cycle=cycle, owner_team=None, owner_user=korean, title="고객 만족도 높이기"
-    )
-    KeyResultFactory(objective=objective, owner=korean, title="NPS 30에서 45로 향상")
-    client.force_login(korean)
-    html = client.get(reverse("plan") + f"?cycle={cycle.pk}").content.decode()
-    assert f"{cycle.name} 계획" in html
-    assert "내 목표" in html and "새 목표" in html and "템플릿으로 시작" in html
-    assert "고객 만족도 높이기" in html and "핵심 결과 1개" in html
-    # The one key result is a coaching hint, counted in Korean too.
-    assert "살펴볼 힌트가 1개 있습니다" in html
-    assert "Your objectives" not in html and "New objective" not in html
+# The objective each reader owns (its title, its key results' titles) and what the page says.
+PLAN_PAGE = {
+    "en": {
+        "objective": ("Delight new teams", []),
+        "words": ("Plan 2026 Q4", "Your objectives", "0 key results"),
+        "other_language": ("내 목표",),
+    },
+    "ko": {
+        "objective": ("고객 만족도 높이기", ["NPS 30에서 45로 향상"]),
+        "words": (
+            "2026 Q4 계획",
+            "내 목표",
+            "새 목표",
+            "템플릿으로 시작",
+            "핵심 결과 1개",
+            # The one key result is a coaching hint, counted in Korean too.
+            "살펴볼 힌트가 1개 있습니다",
+        ),
+        "other_language": ("Your objectives", "New objective"),
+    },
+}
 
 
-def test_the_plan_page_stays_english_for_english_readers(client, owner, cycle):
-    ObjectiveFactory(cycle=cycle, owner_team=None, owner_user=owner, title="Delight new teams")
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_plan_page_in_the_readers_language(client, owner, cycle, product, language):
+    page = PLAN_PAGE[language]
+    if language == "ko":
+        speaking_korean(owner)
+    title, key_results = page["objective"]
+    objective = ObjectiveFactory(cycle=cycle, owner_team=None, owner_user=owner, title=title)
+    for key_result in key_results:
+        KeyResultFactory(objective=objective, owner=owner, title=key_result)
     client.force_login(owner)
     html = client.get(reverse("plan") + f"?cycle={cycle.pk}").content.decode()
-    assert f"Plan {cycle.name}" in html and "Your objectives" in html and "0 key results" in html
-    assert "내 목표" not in html
+    assert title in html
+    for text in page["words"]:
+        assert text in html, text
+    for text in page["other_language"]:
+        assert text not in html, text
 
 
 def test_korean_titles_written_in_the_form_are_saved_and_shown(client, korean, teammate, cycle):
@@ -243,18 +262,47 @@ def test_a_validation_error_in_korean(client, korean, cycle):
 # --- The template library ----------------------------------------------------------------------
 
 
-def test_the_template_library_in_korean(client, korean, cycle):
+TEMPLATE_LIBRARY = {
+    "en": {
+        "words": (
+            "<h1>Template library</h1>",
+            "Make new revenue predictable quarter after quarter",
+            "Raise forecast accuracy from 70% to 90%",
+            "60 days → 45 days",  # the library's units too
+            "Start from this template",
+        ),
+        "other_language": ("분기마다",),
+    },
+    "ko": {
+        "words": (
+            "<h1>템플릿 라이브러리</h1>",
+            "분기마다 신규 매출을 예측 가능하게 만들기",
+            "매출 예측 정확도 70%에서 90%로 향상",
+            "60일 → 45일",
+            "이 템플릿으로 시작",
+        ),
+        "other_language": ("Make new revenue predictable quarter after quarter",),
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_template_library_in_the_readers_language(client, owner, cycle, language):
+    ensure_template_library()
+    if language == "ko":
+        speaking_korean(owner)
+    client.force_login(owner)
+    html = client.get(reverse("template_library") + f"?cycle={cycle.pk}").content.decode()
+    for text in TEMPLATE_LIBRARY[language]["words"]:
+        assert text in html, text
+    for text in TEMPLATE_LIBRARY[language]["other_language"]:
+        assert text not in html, text
+
+
+def test_a_korean_search_of_the_template_library(client, korean, cycle):
+    """A Korean search finds the Korean words; the stored English still matches as well."""
     ensure_template_library()
     client.force_login(korean)
-    page = client.get(reverse("template_library") + f"?cycle={cycle.pk}")
-    html = page.content.decode()
-    assert "<h1>템플릿 라이브러리</h1>" in html
-    assert "분기마다 신규 매출을 예측 가능하게 만들기" in html
-    assert "매출 예측 정확도 70%에서 90%로 향상" in html
-    assert "60일 → 45일" in html  # the library's units too
-    assert "이 템플릿으로 시작" in html
-    assert "Make new revenue predictable quarter after quarter" not in html
-    # A Korean search finds the Korean words; the stored English still matches as well.
     found = client.get(reverse("template_library"), {"q": "중견기업"}, **HTMX)
     titles = [t.title for t in found.context["templates"]]
     assert "중견기업 시장에서 승리하기" in titles
@@ -279,15 +327,6 @@ def test_starting_from_a_template_in_korean_fills_the_form_in_korean(client, kor
     # The template itself is not changed: it stays English in the database.
     template.refresh_from_db()
     assert template.title == "Make new revenue predictable quarter after quarter"
-
-
-def test_the_template_library_stays_english_for_english_readers(client, owner, cycle):
-    ensure_template_library()
-    client.force_login(owner)
-    html = client.get(reverse("template_library") + f"?cycle={cycle.pk}").content.decode()
-    assert "Make new revenue predictable quarter after quarter" in html
-    assert "60 days → 45 days" in html
-    assert "분기마다" not in html
 
 
 def test_an_admins_own_template_is_shown_as_written(client, korean, admin, cycle):

@@ -918,7 +918,9 @@ def test_the_library_runs_a_fixed_number_of_queries(
     client.force_login(owner)
     # Session, user, the cycle, the templates, their key results, the cycle switcher.
     with django_assert_num_queries(6):
-        client.get(reverse("template_library") + f"?cycle={cycle.pk}")
+        response = client.get(reverse("template_library") + f"?cycle={cycle.pk}")
+    assert response.status_code == 200
+    assert len(response.context["templates"]) == ObjectiveTemplate.objects.count()
 
 
 def test_admins_save_an_objective_as_a_template(client, admin, key_result):

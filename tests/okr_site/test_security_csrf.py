@@ -9,6 +9,8 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from tests.factories import speaking_korean
+
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
 # With our apps' own templates folders (the reminders app keeps its pages there).
@@ -138,12 +140,23 @@ def test_htmx_post_without_a_valid_token_gets_a_reload_fragment(strict_client, k
     assert key_result.last_checkin_at is None
 
 
+RELOAD_PAGE_WORDS = {
+    "en": ("<h1>Please reload the page</h1>", "This page has been open too long"),
+    "ko": ("<h1>페이지를 새로 고치세요</h1>", "페이지를 너무 오래 열어 두었습니다."),
+}
+
+
 @pytest.mark.django_db
-def test_plain_form_post_without_a_token_gets_a_whole_page(strict_client):
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_plain_form_post_without_a_token_gets_a_whole_page(strict_client, owner, language):
+    if language == "ko":
+        speaking_korean(owner)
     response = strict_client.post(reverse("logout"), headers={"Referer": "http://testserver/plan/"})
     assert response.status_code == 403
     html = response.content.decode()
-    assert "<html" in html and "Please reload the page" in html
+    assert "<html" in html
+    for text in RELOAD_PAGE_WORDS[language]:
+        assert text in html, text
     assert 'href="/plan/"' in html
     assert "_auth_user_id" in strict_client.session  # not logged out
 

@@ -38,13 +38,35 @@ def test_success_clears_the_count(client, owner):
     assert [r.status_code for r in _fail(client, 4)] == [200] * 4
 
 
-def test_fifth_wrong_password_locks_out_with_a_friendly_page(client, owner):
-    *_, fifth = _fail(client, 5)
+LOCKOUT_PAGE = {
+    "en": {
+        "headers": {},
+        "words": (
+            "<h1>Too many attempts</h1>",
+            "Signing in was refused after 5 wrong passwords.",
+            "Try again in 15 minutes.",
+        ),
+    },
+    "ko": {
+        "headers": {"HTTP_ACCEPT_LANGUAGE": "ko-KR,ko;q=0.9,en;q=0.5"},
+        "words": (
+            "<h1>시도 횟수 초과</h1>",
+            "비밀번호를 5번 잘못 입력해 로그인이 거부되었습니다.",
+            "15분 뒤에 다시 시도하세요.",
+        ),
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_fifth_wrong_password_locks_out_with_a_friendly_page(client, owner, language):
+    page = LOCKOUT_PAGE[language]
+    *_, fifth = _fail(client, 5, **page["headers"])
     assert fifth.status_code == 429
     html = fifth.content.decode()
     assert 'data-testid="login-locked"' in html
-    assert "Signing in was refused after 5 wrong passwords." in html
-    assert "Try again in 15 minutes." in html
+    for text in page["words"]:
+        assert text in html, text
     assert reverse("password_reset") in html
     # The page is a normal one of ours: styled, with the strict policy, no server error.
     assert "Content-Security-Policy" in fifth.headers

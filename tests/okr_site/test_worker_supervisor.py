@@ -61,7 +61,8 @@ def test_a_stop_signal_stops_the_worker_and_returns(tmp_path):
     _stop_when(ready.exists)
     started = time.monotonic()
     assert supervisor.run() == 0
-    assert time.monotonic() - started < 15
+    # Well before the worker's own 60 s were up, with room for a loaded machine's slow start.
+    assert time.monotonic() - started < 45
     assert stopped.exists()  # the worker was asked to shut down, not just killed
     assert supervisor.starts == 1
     assert supervisor.process is not None and supervisor.process.returncode == 0

@@ -1,6 +1,7 @@
 """What the e-mails say: due key results with value, target, status and an absolute check-in link;
 the person's language and time zone; plain text and HTML; an unsubscribe link in every one; and
-the manager digest's numbers, which come from `scoring`."""
+the manager digest's numbers, which come from `scoring`. The reminder's and the nudge's words in
+each language: test_reminder_emails_korean.py."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -155,15 +156,6 @@ def test_the_email_is_in_the_persons_language_and_time_zone(cycle_2026):
     assert '<html lang="ko">' in _html(message)
     # Rendering switched language and time zone only for the e-mail.
     assert timezone.get_current_timezone_name() == "UTC"
-
-
-def test_the_nudge_says_it_is_a_second_reminder(cycle_2026):
-    owner = person("eve")
-    owned_key_result(owner, cycle_2026)
-    message = _send(owner, kind=Kind.NUDGE)
-    assert message.subject == "Second reminder: 1 key result still needs this week's check-in"
-    assert "This is a second reminder: 1 of your key results still has no check-in" in message.body
-    assert "<h1>Second reminder</h1>" in _html(message)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
-"""The reminder, nudge, digest and test e-mails of a Korean-speaking person are Korean from the
-subject to both bodies, whoever sends them, and survive the trip through MIME: every part is
-declared utf-8, the encoded subject decodes back to the same words, and so do the bodies."""
+"""The reminder, nudge, digest and test e-mails are in the person's language from the subject to
+both bodies, whoever sends them (the reminder and the nudge checked in English and Korean alike),
+and survive the trip through MIME: every part is declared utf-8, the encoded subject decodes back
+to the same words, and so do the bodies."""
 
 import email
 import email.header
@@ -81,24 +82,60 @@ def _assert_utf8_on_the_wire(message) -> None:
     assert html.replace("\r\n", "\n").strip() == _html(message).replace("\r\n", "\n").strip()
 
 
-def test_a_korean_reminder_is_korean_in_subject_text_and_html(cycle_2026):
-    owner = person("jiwoo", "Asia/Seoul", language="ko")
-    owned_key_result(owner, cycle_2026, title="Grow MRR")
-    owned_key_result(owner, cycle_2026, title="Cut churn")
+# Who gets the reminder (username, time zone, other fields), what they own, and what it says.
+REMINDERS = {
+    "en": {
+        "person": ("eve", "UTC", {}),
+        "titles": ["Grow MRR"],
+        "subject": "Check-in time: 1 key result needs this week's update",
+        "bodies": (
+            "Hello Eve,",
+            "1 of your key results needs this week's update.",
+            "Stop these e-mails",
+        ),
+        "html": ("<h1>Check-in time</h1>", '<html lang="en">'),
+        "check_in_line": f"Check in: {SITE}/key-results/",
+        "other_language": ("안녕하세요", "이 이메일 그만 받기"),
+    },
+    "ko": {
+        "person": ("jiwoo", "Asia/Seoul", {"language": "ko"}),
+        "titles": ["Grow MRR", "Cut churn"],
+        "subject": "체크인 시간입니다: 핵심 결과 2개의 이번 주 업데이트가 필요합니다",
+        "bodies": (
+            "Jiwoo 님, 안녕하세요.",
+            "담당 핵심 결과 중 2개의 이번 주 업데이트가 필요합니다.",
+            "이 이메일 그만 받기",
+        ),
+        "html": ("<h1>체크인 시간입니다</h1>", '<html lang="ko">'),
+        "check_in_line": f"체크인: {SITE}/key-results/",
+        "other_language": ("It is check-in time", "Stop these e-mails"),
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_a_reminder_is_in_the_persons_language_in_subject_text_and_html(cycle_2026, language):
+    expected = REMINDERS[language]
+    username, time_zone, fields = expected["person"]
+    owner = person(username, time_zone, **fields)
+    for title in expected["titles"]:
+        owned_key_result(owner, cycle_2026, title=title)
     message = _send(owner)
-    assert message.subject == "체크인 시간입니다: 핵심 결과 2개의 이번 주 업데이트가 필요합니다"
+    assert message.subject == expected["subject"]
     text, html = message.body, _html(message)
     for body in (text, html):
-        assert "Jiwoo 님, 안녕하세요." in body
-        assert "담당 핵심 결과 중 2개의 이번 주 업데이트가 필요합니다." in body
-        assert "Grow MRR" in body and "Cut churn" in body  # titles are data, never translated
-        assert "이 이메일 그만 받기" in body
-        assert "It is check-in time" not in body and "Stop these e-mails" not in body
-    assert "<h1>체크인 시간입니다</h1>" in html
-    assert '<html lang="ko">' in html
-    assert f"체크인: {SITE}/key-results/" in text
+        for words in expected["bodies"]:
+            assert words in body, words
+        for title in expected["titles"]:  # titles are data, never translated
+            assert title in body
+        for words in expected["other_language"]:
+            assert words not in body, words
+    for words in expected["html"]:
+        assert words in html, words
+    assert expected["check_in_line"] in text
     # The sender's language is untouched by the e-mail.
     assert translation.get_language() == "en"
+    _assert_utf8_on_the_wire(message)
 
 
 def test_a_korean_reminder_survives_mime_encoding(cycle_2026):
@@ -110,24 +147,32 @@ def test_a_korean_reminder_survives_mime_encoding(cycle_2026):
     assert "Jiwoo 님, 안녕하세요." in text and "매출 성장" in text
 
 
-def test_a_korean_nudge(cycle_2026):
-    owner = person("minji", "Asia/Seoul", language="ko")
+NUDGES = {
+    "en": {
+        "person": ("eve", "UTC", {}),
+        "subject": "Second reminder: 1 key result still needs this week's check-in",
+        "body": "This is a second reminder: 1 of your key results still has no check-in",
+        "html": "<h1>Second reminder</h1>",
+    },
+    "ko": {
+        "person": ("minji", "Asia/Seoul", {"language": "ko"}),
+        "subject": "재알림: 핵심 결과 1개에 아직 이번 주 체크인이 필요합니다",
+        "body": "다시 알려 드립니다: 담당 핵심 결과 중 1개에 아직 이번 주 체크인이 없습니다.",
+        "html": "<h1>재알림</h1>",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_nudge_says_it_is_a_second_reminder(cycle_2026, language):
+    expected = NUDGES[language]
+    username, time_zone, fields = expected["person"]
+    owner = person(username, time_zone, **fields)
     owned_key_result(owner, cycle_2026)
     message = _send(owner, kind=Kind.NUDGE)
-    assert message.subject == "재알림: 핵심 결과 1개에 아직 이번 주 체크인이 필요합니다"
-    assert "다시 알려 드립니다: 담당 핵심 결과 중 1개에 아직 이번 주 체크인이 없습니다." in (
-        message.body
-    )
-    assert "<h1>재알림</h1>" in _html(message)
-    _assert_utf8_on_the_wire(message)
-
-
-def test_an_english_reminder_stays_english_and_utf8(cycle_2026):
-    owner = person("eve")
-    owned_key_result(owner, cycle_2026)
-    message = _send(owner)
-    assert message.subject == "Check-in time: 1 key result needs this week's update"
-    assert "Hello Eve," in message.body
+    assert message.subject == expected["subject"]
+    assert expected["body"] in message.body
+    assert expected["html"] in _html(message)
     _assert_utf8_on_the_wire(message)
 
 

@@ -165,6 +165,7 @@ def test_a_worker_killed_mid_send_still_delivers_exactly_one_email(worker_env, t
         first.kill()
         if second is not None:
             second.kill()
+    # How long it took is reported, not asserted: each wait above has its own bound, and a total
+    # on a loaded machine (CI runs more workers than cores) would fail by chance.
     elapsed = time.monotonic() - started
     print(f"\nreal worker kill test: {elapsed:.1f} s")  # noqa: T201
-    assert elapsed < 60

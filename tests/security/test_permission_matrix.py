@@ -5,6 +5,12 @@ POST cells send an empty (or minimal) body: the point is the access decision, no
 an allowed role typically gets 422 (the form's messages) where a refused one gets 403 or 404.
 Every GET cell also checks that nothing in the database changed (a fingerprint of every table).
 
+A method the view does not accept (405 whoever signs in) is checked once per row rather than once
+per role: the method check comes before any decision about the person, so seven signed-in cells
+would repeat one answer. `test_methods_the_view_does_not_accept` sends each such method as the
+anonymous visitor (sent to the login page first, unless the page is public) and as an admin, the
+role with every right, who still gets 405; neither changes the database.
+
 `test_every_url_pattern_is_in_the_matrix` walks the URL resolver and fails, naming the pattern,
 when one is not listed in ROWS below: add a Row for it (the admin site counts as one family).
 """
@@ -15,7 +21,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.db import transaction
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -163,6 +171,24 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
             outer.__exit__(None, None, None)
 
 
+@pytest.fixture(scope="module")
+def session_cookies(world: World, django_db_blocker) -> dict[str, str]:
+    """One signed-in session per role, made once for the module: signing in afresh for each of
+    the cells cost about as much as the request itself (django-axes logs every sign-in). A cell
+    that ends or rotates its session does so inside its own rolled-back savepoint."""
+    cookies = {}
+    with django_db_blocker.unblock():
+        for role in SIGNED_IN:
+            client = Client()
+            client.force_login(world.user(role))
+            cookies[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return cookies
+
+
+def _sign_in(client: Client, role: str, session_cookies: dict[str, str]) -> None:
+    client.cookies[settings.SESSION_COOKIE_NAME] = session_cookies[role]
+
+
 # --- How to spell a row ---------------------------------------------------------------------
 
 
@@ -226,8 +252,20 @@ class Row:
     def id(self) -> str:
         return f"{self.url_name}[{self.label}]" if self.label else self.url_name
 
+    def answers(self, method: str) -> dict[str, int]:
+        return {"GET": self.get, "POST": self.post, "PUT": self.put}[method]
+
     def answer(self, method: str, role: str) -> int:
-        return {"GET": self.get, "POST": self.post, "PUT": self.put}[method][role]
+        return self.answers(method)[role]
+
+    def accepts(self, method: str) -> bool:
+        """False for a method the view turns away before looking at who asks: 405 for everyone
+        signed in."""
+        return any(self.answers(method)[role] != 405 for role in SIGNED_IN)
+
+    @property
+    def refused_methods(self) -> list[str]:
+        return [method for method in METHODS if not self.accepts(method)]
 
 
 EVERYONE_READS = expect(200)
@@ -682,10 +720,13 @@ ROWS: list[Row] = [
 
 
 def _cells() -> list:
+    """Every role × every method the row's view accepts; the refused ones are
+    test_methods_the_view_does_not_accept's."""
     return [
         pytest.param(row, role, method, id=f"{row.id}-{role}-{method}")
         for row in ROWS
         for method in METHODS
+        if row.accepts(method)
         for role in ROLES
     ]
 
@@ -694,27 +735,62 @@ def _url(row: Row, world: World) -> str:
     return reverse(row.url_name, kwargs=row.kwargs(world)) + row.query(world)
 
 
-@pytest.mark.parametrize(("row", "role", "method"), _cells())
-def test_cell(row: Row, role: str, method: str, world: World, client: Client) -> None:
-    if role != "anonymous":
-        client.force_login(world.user(role))
-    url = _url(row, world)
-    before = fingerprint() if method == "GET" else None
+def _send(client: Client, method: str, url: str, row: Row, world: World) -> HttpResponse:
     if method == "GET":
-        response = client.get(url)
-    elif method == "POST":
-        response = client.post(url, row.body(world))
-    else:
-        response = client.generic(method, url)
-    expected = row.answer(method, role)
+        return client.get(url)
+    if method == "POST":
+        return client.post(url, row.body(world))
+    return client.generic(method, url)
+
+
+def _check(response: HttpResponse, expected: int, method: str, url: str, role: str) -> None:
     assert response.status_code == expected, (
         f"{method} {url} as {role}: {response.status_code}, expected {expected}"
     )
     if expected == LOGIN and role == "anonymous":
         # The site's login page, or the admin's own for the admin family.
         assert "login/" in response["Location"], response["Location"]
+
+
+@pytest.mark.parametrize(("row", "role", "method"), _cells())
+def test_cell(
+    row: Row,
+    role: str,
+    method: str,
+    world: World,
+    session_cookies: dict[str, str],
+    client: Client,
+) -> None:
+    if role != "anonymous":
+        _sign_in(client, role, session_cookies)
+    url = _url(row, world)
+    before = fingerprint() if method == "GET" else None
+    response = _send(client, method, url, row, world)
+    _check(response, row.answer(method, role), method, url, role)
     if before is not None:
         assert fingerprint() == before, f"GET {url} as {role} changed the database"
+
+
+# The signed-in role that asks for the refused methods: the one the view would let do anything.
+REFUSED_METHODS_ROLE = "admin"
+
+
+@pytest.mark.parametrize(
+    "row", [pytest.param(row, id=row.id) for row in ROWS if row.refused_methods]
+)
+def test_methods_the_view_does_not_accept(
+    row: Row, world: World, session_cookies: dict[str, str], client: Client
+) -> None:
+    url = _url(row, world)
+    signed_in = Client()
+    _sign_in(signed_in, REFUSED_METHODS_ROLE, session_cookies)
+    before = fingerprint()
+    for method in row.refused_methods:
+        response = _send(client, method, url, row, world)
+        _check(response, row.answer(method, "anonymous"), method, url, "anonymous")
+        response = _send(signed_in, method, url, row, world)
+        _check(response, 405, method, url, REFUSED_METHODS_ROLE)
+    assert fingerprint() == before, f"{'/'.join(row.refused_methods)} {url} changed the database"
 
 
 # --- Every pattern is listed ----------------------------------------------------------------
@@ -751,17 +827,12 @@ def test_row_ids_are_unique() -> None:
     assert sorted({i for i in ids if ids.count(i) > 1}) == []
 
 
+def test_every_row_has_a_method_its_view_accepts() -> None:
+    """A row answering 405 to every method would test no access decision at all."""
+    assert [row.id for row in ROWS if not any(row.accepts(m) for m in METHODS)] == []
+
+
 def test_every_family_has_a_representative() -> None:
     namespaces = {namespace.split(":")[0] for _, _, namespace, _ in _patterns(get_resolver())}
     listed = {row.url_name.split(":")[0] for row in ROWS if ":" in row.url_name}
     assert FAMILIES & namespaces <= listed
-
-
-def test_matrix_size() -> None:
-    """The size reported in the issue's note: patterns × roles × methods."""
-    patterns = {row.url_name for row in ROWS}
-    assert len(_cells()) == len(ROWS) * len(ROLES) * len(METHODS)
-    print(
-        f"\npermission matrix: {len(patterns)} URL names in {len(ROWS)} rows × {len(ROLES)} "
-        f"roles × {len(METHODS)} methods = {len(_cells())} cells"
-    )
