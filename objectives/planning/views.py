@@ -39,7 +39,7 @@ from objectives.models import Cycle, KeyResult, Objective, ObjectiveTemplate, Te
 from objectives.planning import coaching as coaching
 from objectives.planning import selectors as selectors
 from objectives.planning import services as planning_services
-from objectives.planning import spreadsheets as okr_io
+from objectives.planning import spreadsheets
 from objectives.planning.forms import (
     ImportConfirmForm,
     ImportForm,
@@ -889,9 +889,9 @@ def _download(content: bytes, *, content_type: str, filename: str) -> HttpRespon
 @require_GET
 def okr_export_csv(request: HttpRequest) -> HttpResponse:
     cycle = _cycle_from(request)
-    rows = okr_io.export_rows(cycle=cycle, viewer=request.user)
+    rows = spreadsheets.export_rows(cycle=cycle, viewer=request.user)
     return _download(
-        okr_io.export_csv(rows),
+        spreadsheets.export_csv(rows),
         content_type="text/csv; charset=utf-8",
         filename=f"okrs-{slugify(cycle.name, allow_unicode=True) or cycle.pk}.csv",
     )
@@ -900,10 +900,10 @@ def okr_export_csv(request: HttpRequest) -> HttpResponse:
 @require_GET
 def okr_export_xlsx(request: HttpRequest) -> HttpResponse:
     cycle = _cycle_from(request)
-    rows = okr_io.export_rows(cycle=cycle, viewer=request.user)
+    rows = spreadsheets.export_rows(cycle=cycle, viewer=request.user)
     return _download(
-        okr_io.export_xlsx(rows, title=cycle.name),
-        content_type=okr_io.XLSX_CONTENT_TYPE,
+        spreadsheets.export_xlsx(rows, title=cycle.name),
+        content_type=spreadsheets.XLSX_CONTENT_TYPE,
         filename=f"okrs-{slugify(cycle.name, allow_unicode=True) or cycle.pk}.xlsx",
     )
 
@@ -923,16 +923,16 @@ def okr_import(request: HttpRequest) -> HttpResponse:
     context: dict = {"cycle": cycle, "page_cycle": cycle, "form": ImportForm()}
     if request.method == "GET":
         return render(request, IMPORT_PAGE, context)
-    okr_io.ensure_cycle_accepts_import(cycle)
+    spreadsheets.ensure_cycle_accepts_import(cycle)
     if request.POST.get("action") == "confirm":
         confirm = ImportConfirmForm(request.POST)
         content = confirm.data.get("content", "").encode("utf-8")
         try:
-            created = okr_io.import_okrs(actor=request.user, cycle=cycle, content=content)
+            created = spreadsheets.import_okrs(actor=request.user, cycle=cycle, content=content)
         except (ValidationError, NotAllowed) as refused:
             if isinstance(refused, CycleStateError):
                 raise  # the cycle moved on since the check above: its own status
-            plan = okr_io.plan_import(actor=request.user, cycle=cycle, content=content)
+            plan = spreadsheets.plan_import(actor=request.user, cycle=cycle, content=content)
             context.update(plan=plan, content=content.decode("utf-8"))
             return render(request, IMPORT_PAGE, context, status=422)
         messages.success(
@@ -950,8 +950,8 @@ def okr_import(request: HttpRequest) -> HttpResponse:
         context["form"] = form
         return render(request, IMPORT_PAGE, context, status=422)
     upload = form.cleaned_data["file"]
-    content = upload.read(okr_io.MAX_IMPORT_BYTES + 1)
-    plan = okr_io.plan_import(actor=request.user, cycle=cycle, content=content)
+    content = upload.read(spreadsheets.MAX_IMPORT_BYTES + 1)
+    plan = spreadsheets.plan_import(actor=request.user, cycle=cycle, content=content)
     context.update(
         form=form,
         plan=plan,

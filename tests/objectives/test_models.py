@@ -108,7 +108,7 @@ def test_levels(team_objective, company, cycle, owner):
 class TestAlignment:
     def test_parent_in_the_same_cycle_is_fine(self, team_objective, company, cycle):
         parent = ObjectiveFactory(cycle=cycle, owner_team=company)
-        assert alignment_errors(objective=team_objective, parent=parent) == []
+        assert team_objective.alignment_errors(parent) == []
         team_objective.parent = parent
         team_objective.full_clean()  # raises ValidationError if the parent were refused
         team_objective.save()

@@ -181,7 +181,7 @@ def test_files_without_initiative_columns_still_import(admin, planning, product,
 def test_export_queries_stay_fixed_with_initiatives(
     client, cycle, product, owner, manager, initiatives_each, django_assert_num_queries
 ):
-    from tests.objectives.test_okr_io import EXPORT_QUERIES
+    from tests.objectives.planning.test_okr_io import EXPORT_QUERIES
 
     krs = [
         KeyResultFactory(objective=ObjectiveFactory(cycle=cycle, owner_team=product), owner=owner)

@@ -20,7 +20,7 @@ from tests.factories import (
     ensure_template_library,
     speaking_korean,
 )
-from tests.objectives.test_okr_io import _csv, _row, _upload
+from tests.objectives.planning.test_okr_io import _csv, _row, _upload
 
 pytestmark = pytest.mark.django_db
 
