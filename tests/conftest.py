@@ -146,3 +146,10 @@ def key_result(team_objective: Objective, owner: User) -> KeyResult:
         start_value=Decimal(20),
         target_value=Decimal(60),
     )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests marked slow go first. They mostly wait on real processes (a worker left running
+    for over a minute), so started first, on one xdist worker, they overlap the rest of the suite
+    instead of holding the run open at its end after the other workers have finished."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
