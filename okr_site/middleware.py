@@ -45,7 +45,7 @@ class SessionTimeoutMiddleware:
         if SESSION_KEY in session:
             self._enforce_lifetime(request)
         if (
-            request.headers.get("HX-Request") == "true"
+            errors.is_htmx(request)
             and getattr(view_func, "login_required", True)
             and not request.user.is_authenticated
         ):
@@ -112,7 +112,7 @@ class HtmxErrorMiddleware:
             response.status_code >= 400
             # 422 is a form with its messages next to its fields: the page asked for it.
             and response.status_code != 422
-            and request.headers.get("HX-Request") == "true"
+            and errors.is_htmx(request)
             and not response.streaming
             and not response.has_header("HX-Retarget")
             and response.get("Content-Type", "").startswith("text/html")
