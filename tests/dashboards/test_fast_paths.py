@@ -11,14 +11,17 @@ The data is seed_load's organisation, made harder: objectives without key result
 another) whose progress comes from children outside the team, and a fresh check-in.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from pytest_django import DjangoDbBlocker
 
 import scoring
 from checkins.models import CheckIn
@@ -37,8 +40,7 @@ from tests.factories import (
     UserFactory,
 )
 
-# seed_load commits as it does for real (COPY and triggers on PostgreSQL).
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 D = Decimal
 
 
@@ -150,10 +152,22 @@ def scope(raw: Raw, team_ids: set[int]) -> list[Objective]:
     ]
 
 
-@pytest.fixture
-def organisation(db):
+@pytest.fixture(scope="module")
+def organisation(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker
+) -> Iterator[tuple[Cycle, Team, Objective, Objective]]:
     """seed_load's company for 150 people, plus a department objective with no key results left
-    whose first child (a squad's) has none either: both score from their children."""
+    whose first child (a squad's) has none either: both score from their children.
+
+    Seeded once for the module (it takes seconds), in a transaction rolled back after its last
+    test; each test runs in a savepoint inside it, so one test's writes never reach the next.
+    seed_load's COPY and its trigger switching work inside a transaction, as they do for real."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _harder_organisation()
+        transaction.set_rollback(True)
+
+
+def _harder_organisation() -> tuple[Cycle, Team, Objective, Objective]:
     call_command("seed_load", "--people=150", "--seed=3", stdout=None)
     cycle = current_cycle(on=timezone.localdate(timezone=company_tz()))
     department = Team.objects.filter(parent__parent__is_root=True).order_by("pk").first()
