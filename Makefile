@@ -4,6 +4,10 @@ PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+# Python keeps its compiled modules (and pytest its rewritten test modules) in __pycache__/, even
+# where the environment says not to: without them every test worker and every `manage.py` the
+# tests start compiles the whole project again (5 s a process).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test test-fast setup lint format check-migrations messages bench clean
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 import scoring
@@ -73,6 +74,17 @@ LAST_PAST_CHECKIN_BEFORE_END = 6
 GRADING_AT = time(9, 0)
 CLOSE_AFTER = timedelta(days=6)
 ZERO, ONE = Decimal(0), Decimal(1)
+
+
+def _locked_for_check_ins(objective: Objective) -> QuerySet[KeyResult]:
+    """The objective's key results in order, locked with their objective and cycle loaded, as the
+    check-in view holds one: each check-in of their history then need not load it again (the
+    seed runs in one transaction)."""
+    return (
+        objective.key_results.select_for_update(of=("self",))
+        .select_related("objective__cycle")
+        .order_by("order")
+    )
 
 
 @dataclass
@@ -358,7 +370,7 @@ class DemoSeeder:
                 private=spec.private,
             )
             self.objectives[spec.key] = objective
-            key_results = objective.key_results.order_by("order")
+            key_results = _locked_for_check_ins(objective)
             for key_result, kr_spec in zip(key_results, spec.key_results, strict=True):
                 self.key_results[kr_spec.title] = key_result
                 self._history(key_result=key_result, spec=kr_spec)
@@ -394,7 +406,7 @@ class DemoSeeder:
                 cycle=cycle, spec=spec, parent=objectives[spec.parent] if spec.parent else None
             )
             objectives[spec.key] = objective
-            in_order = objective.key_results.order_by("order")
+            in_order = _locked_for_check_ins(objective)
             for key_result, kr_spec in zip(in_order, spec.key_results, strict=True):
                 self._past_history(
                     cycle=cycle, key_result=key_result, spec=kr_spec, order=key_result.order
@@ -466,6 +478,7 @@ class DemoSeeder:
                     else ""
                 ),
                 now=at,
+                locked=True,
             )
             previous = value
             self.counts.checkins += 1
@@ -532,6 +545,7 @@ class DemoSeeder:
                 what_changed=self._what_changed(spec=spec, rng=rng, value=value, previous=previous),
                 blockers=self._blockers(spec=spec, rng=rng, confidence=confidence),
                 now=at,
+                locked=True,
             )
             previous = value
             self.counts.checkins += 1
