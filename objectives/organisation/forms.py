@@ -28,10 +28,18 @@ def _language_choices() -> list[tuple[str, str]]:
     return [("", _("Follow the browser")), *settings.LANGUAGES]
 
 
+class TimeZoneSelect(forms.Select):
+    """Every IANA zone, flat, in one template loop (no per-option template, no option groups)."""
+
+    template_name = "objectives/time_zone_select.html"
+
+
 class PersonForm(forms.Form):
     display_name = forms.CharField(label=_("Name"), max_length=150, required=False)
     email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=_time_zone_choices)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=_time_zone_choices, widget=TimeZoneSelect
+    )
     language = forms.ChoiceField(label=_("Language"), choices=_language_choices, required=False)
     is_viewer = forms.BooleanField(
         label=_("Read-only viewer"),
