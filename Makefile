@@ -57,7 +57,7 @@ run: setup
 
 # The suite runs across every core (pytest-xdist), with one worker more than there are cores: its
 # longest tests mostly wait on real processes (the embedded Celery worker, Chromium), and the
-# extra worker keeps the cores busy meanwhile (on 2 cores: 5.6 min against 7.8 with two workers).
+# extra worker keeps the cores busy meanwhile (on 2 cores: 5.3 min on a fresh clone).
 # TEST_WORKERS=0 runs it in one process. `make test-fast` is the inner loop: everything but the
 # browser journeys and the tests marked slow.
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
