@@ -66,11 +66,6 @@ def may_write(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active and not user.is_viewer)
 
 
-def is_read_only(user: User) -> bool:
-    """A signed-in viewer: templates say "read-only" and leave out their write buttons."""
-    return bool(user.is_authenticated and user.is_viewer)
-
-
 def _manages_person(user: User, person_id: int) -> bool:
     managed = managed_team_ids(user)
     if not managed:

@@ -8,7 +8,6 @@ database's collation) list them alike.
 """
 
 import unicodedata
-from collections.abc import Callable, Iterable
 
 
 def name_key(name: str | None) -> tuple[str, str]:
@@ -24,8 +23,3 @@ def person_key(person: object) -> tuple[tuple[str, str], tuple[str, str], int]:
         name_key(getattr(person, "username", "")),
         getattr(person, "pk", None) or 0,
     )
-
-
-def sorted_by_name[T](items: Iterable[T], name: Callable[[T], str | None]) -> list[T]:
-    """`items` in name order (stable: equal names keep their order)."""
-    return sorted(items, key=lambda item: name_key(name(item)))

@@ -288,10 +288,6 @@ class Counts:
         self.rows[str(name)] = self.rows.get(str(name), 0) + len(table)
 
 
-def _pick(rng: random.Random, weighted: Sequence[tuple[str, int]]) -> str:
-    return rng.choices([v for v, _ in weighted], weights=[w for _, w in weighted])[0]
-
-
 def _split(rng: random.Random, total: int, parts: int, minimum: int) -> list[int]:
     """`total` split into `parts` uneven shares of at least `minimum` each."""
     minimum = min(minimum, total // parts)
