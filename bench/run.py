@@ -13,7 +13,12 @@
    pages after one in the team); then throughput with wrk
    (`apt-get install wrk`) for the floor, My week and the team dashboard; then the reminder
    sweeper over everyone (in a transaction rolled back after).
-4. Prints the tables and writes everything to var/bench/results.json.
+4. Monday morning (bench/monday.py, with locust): 50 people opening My week and checking in on
+   their due key results, 5 managers reloading their team dashboards and 5 people on the company
+   dashboard, all at once for `--monday-seconds`; then the floor alone with as many users, for
+   the rate the mix is compared with. Every request must succeed and every check-in answered
+   200 must be in the database afterwards.
+5. Prints the tables and writes everything to var/bench/results.json.
 
 All traffic goes to 127.0.0.1, bounded by the request counts and wrk's duration given.
 """
@@ -37,9 +42,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 from bench.client import Response, Session
 from bench.stats import (
+    LoadAction,
     Measurement,
     Throughput,
     as_json,
+    load_actions,
+    load_table,
     parse_wrk,
     table,
     throughput_table,
@@ -340,6 +348,153 @@ class Bench:
         return results
 
 
+@dataclass
+class Monday:
+    """What Monday morning measured: the mix's actions, the floor's, and the check-ins."""
+
+    actions: list[LoadAction]
+    floor: LoadAction
+    seconds: int
+    floor_seconds: int
+    posted: int
+    found: int
+    cast: dict
+
+    @property
+    def floor_rate(self) -> float:
+        return len(self.floor.samples_ms) / self.floor_seconds
+
+    @property
+    def failures(self) -> int:
+        return sum(a.failures for a in self.actions) + self.floor.failures
+
+    def table(self) -> str:
+        return load_table(self.actions, seconds=self.seconds, floor_rate=self.floor_rate)
+
+    def as_json(self) -> dict:
+        rate = sum(len(a.samples_ms) for a in self.actions) / self.seconds
+        return {
+            "seconds": self.seconds,
+            "users": {kind: len(people) for kind, people in self.cast.items()},
+            "actions": [
+                {
+                    "name": a.name,
+                    "requests": len(a.samples_ms),
+                    "failed": a.failures,
+                    "p50_ms": round(a.p50, 2),
+                    "p95_ms": round(a.p95, 2),
+                }
+                for a in self.actions
+            ],
+            "mix_requests_per_second": round(rate, 2),
+            "floor_requests_per_second": round(self.floor_rate, 2),
+            "mix_ratio_to_floor": round(rate / self.floor_rate, 3),
+            "check_ins_posted": self.posted,
+            "check_ins_found": self.found,
+            "table_markdown": self.table(),
+        }
+
+
+def run_locust(
+    *, port: int, cast_file: Path, user_classes: list[str], users: int, seconds: int
+) -> dict:
+    """bench/monday.py under locust, headless, against 127.0.0.1 only; what it recorded."""
+    record = cast_file.with_name("monday_record.json")
+    record.unlink(missing_ok=True)
+    command = [
+        str(Path(PYTHON).with_name("locust")),
+        "-f",
+        str(ROOT / "bench" / "monday.py"),
+        "--headless",
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(users),
+        "--run-time",
+        f"{seconds}s",
+        "--stop-timeout",
+        "30",
+        "--host",
+        f"http://127.0.0.1:{port}",
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        *user_classes,
+    ]
+    env = {**os.environ, "BENCH_MONDAY_CAST": str(cast_file), "BENCH_MONDAY_RECORD": str(record)}
+    # locust exits 1 when a request failed: the record says which, and the caller reports it.
+    result = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=seconds + 120
+    )
+    if not record.exists():
+        raise SystemExit(f"locust recorded nothing:\n{result.stdout}{result.stderr}")
+    return json.loads(record.read_text())
+
+
+def monday_morning(
+    *,
+    port: int,
+    password: str,
+    cast: dict,
+    seconds: int,
+    floor_seconds: int,
+    workdir: Path = ROOT / "var" / "bench",
+) -> Monday:
+    """Sign the cast (bench/subjects.py, `monday_cast`) in, run the mix and then the floor, and
+    look every check-in up."""
+    from collections import Counter
+
+    from django.db import connections
+    from django.utils import timezone
+
+    from checkins.models import CheckIn
+
+    started = timezone.now()
+    connections.close_all()
+    for people in cast.values():
+        for person in people:
+            session = Session(port)
+            session.log_in(person["username"], password)
+            person["cookies"] = {k: session.cookies[k] for k in ("sessionid", "csrftoken")}
+    cast_file = workdir / "monday_cast.json"
+    cast_file.write_text(json.dumps(cast))
+    try:
+        users = sum(len(people) for people in cast.values())
+        mix = run_locust(
+            port=port,
+            cast_file=cast_file,
+            user_classes=["Employee", "Manager", "CompanyViewer"],
+            users=users,
+            seconds=seconds,
+        )
+        floor = run_locust(
+            port=port,
+            cast_file=cast_file,
+            user_classes=["Floor"],
+            users=users,
+            seconds=floor_seconds,
+        )
+    finally:
+        cast_file.unlink(missing_ok=True)  # it holds live session cookies
+    posted = Counter((kr, username) for kr, username in mix["posted"])
+    found = Counter(
+        CheckIn.objects.filter(
+            created_at__gte=started, key_result_id__in={kr for kr, _ in posted}
+        ).values_list("key_result_id", "author__username")
+    )
+    [floor_action] = load_actions(floor["requests"])
+    return Monday(
+        actions=load_actions(mix["requests"]),
+        floor=floor_action,
+        seconds=seconds,
+        floor_seconds=floor_seconds,
+        posted=sum(posted.values()),
+        # Only what was posted counts: a check-in is found when its key result and author match.
+        found=sum(min(n, found[key]) for key, n in posted.items()),
+        cast=cast,
+    )
+
+
 def measure_sweeper(rounds: int = 3) -> list[dict]:
     """The reminder sweeper over everyone, timed with its queries counted; rolled back, so the
     claimed deliveries vanish and no e-mail is queued (their sends wait for a commit)."""
@@ -397,6 +552,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--wrk-seconds", type=int, default=10)
     parser.add_argument("--wrk-connections", type=int, default=8)
     parser.add_argument(
+        "--monday-seconds", type=int, default=60, help="Monday morning's mix (60; 0 skips it)"
+    )
+    parser.add_argument(
+        "--monday-floor-seconds", type=int, default=20, help="the floor after it, as many users"
+    )
+    parser.add_argument(
         "--database",
         default="postgres://postgres@127.0.0.1:5432/okr_bench",
         help="created if missing",
@@ -439,7 +600,7 @@ def main(argv: list[str] | None = None) -> None:
     django.setup()
     from django.utils import timezone
 
-    from bench.subjects import choose
+    from bench.subjects import choose, monday_cast
 
     subjects = choose(today=timezone.localdate()).as_dict()
     from django.db import connections
@@ -452,6 +613,15 @@ def main(argv: list[str] | None = None) -> None:
         results = bench.measure(targets)
         cold_rows = bench.measure_cold(targets, results)
         rates = bench.throughput(targets, args.port)
+        monday = None
+        if args.monday_seconds:
+            monday = monday_morning(
+                port=args.port,
+                password=args.password,
+                cast=monday_cast(today=timezone.localdate()),
+                seconds=args.monday_seconds,
+                floor_seconds=args.monday_floor_seconds,
+            )
     sweeps = measure_sweeper()
     floor = results["floor"]
     measured = list(results.values())
@@ -466,6 +636,16 @@ def main(argv: list[str] | None = None) -> None:
     if rates:
         print()
         print(throughput_table(rates, rates[0]))
+    if monday:
+        print()
+        print(
+            f"Monday morning: {sum(len(p) for p in monday.cast.values())} people at once for "
+            f"{monday.seconds} s (no pause between requests), then the floor alone as long as "
+            f"{monday.floor_seconds} s:"
+        )
+        print()
+        print(monday.table())
+        print(f"\ncheck-ins answered 200: {monday.posted}; found in the database: {monday.found}")
     print()
     for n, sweep in enumerate(sweeps, 1):
         print(
@@ -493,12 +673,18 @@ def main(argv: list[str] | None = None) -> None:
         "table_markdown": report,
         "cold_table_markdown": cold_report,
         "reminder_sweeps": sweeps,
+        "monday_morning": monday.as_json() if monday else None,
     }
     Path(args.out).write_text(json.dumps(document, indent=2, default=str))
     print(f"\nresults written to {args.out}")
     missed = [m.name for m in measured if m.meets_target(floor) is False]
     if missed:
         print(f"targets missed: {', '.join(missed)}")
+    if monday and (monday.failures or monday.found != monday.posted):
+        raise SystemExit(
+            f"Monday morning failed: {monday.failures} failed requests, "
+            f"{monday.posted - monday.found} check-ins answered 200 but not in the database"
+        )
 
 
 if __name__ == "__main__":

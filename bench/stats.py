@@ -118,3 +118,50 @@ def as_json(measurements: Sequence[Measurement], floor: Measurement) -> list[dic
         )
         rows.append(row)
     return rows
+
+
+@dataclass
+class LoadAction:
+    """One action of a load run (bench/monday.py): every request's time and how many failed."""
+
+    name: str
+    samples_ms: list[float]
+    failures: int
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.samples_ms, 0.5)
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.samples_ms, 0.95)
+
+
+def load_actions(requests: Sequence[Sequence]) -> list[LoadAction]:
+    """(action, milliseconds, ok) rows grouped by action, in the order the actions first came."""
+    actions: dict[str, LoadAction] = {}
+    for name, milliseconds, ok in requests:
+        action = actions.setdefault(name, LoadAction(name, [], 0))
+        action.samples_ms.append(float(milliseconds))
+        action.failures += 0 if ok else 1
+    return list(actions.values())
+
+
+def load_table(actions: Sequence[LoadAction], *, seconds: float, floor_rate: float) -> str:
+    """The Monday-morning table: per action, then the mix's rate against the floor's."""
+    lines = [
+        "| action | requests | failed | p50 ms | p95 ms | requests/s |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for a in actions:
+        lines.append(
+            f"| {a.name} | {len(a.samples_ms)} | {a.failures} | {a.p50:.1f} | {a.p95:.1f} | "
+            f"{len(a.samples_ms) / seconds:.1f} |"
+        )
+    total = sum(len(a.samples_ms) for a in actions) / seconds
+    lines.append(
+        f"| **the mix** | {sum(len(a.samples_ms) for a in actions)} | "
+        f"{sum(a.failures for a in actions)} | | | {total:.1f} ({total / floor_rate:.2f}× the "
+        f"floor's {floor_rate:.1f}) |"
+    )
+    return "\n".join(lines)

@@ -6,16 +6,23 @@
 - the team with sub-teams whose people, sub-teams included, number closest to `team_size`, and
   a manager of it: its dashboard, with sub-teams rolled up, and one of the team's own key
   results, which the manager checks in on to measure the dashboard computed afresh.
+
+And the cast of Monday morning (bench/monday.py), by the same kind of rules: the first people by
+id who lead no team and have key results due this week, the managers of the first teams with
+sub-teams, and the next people for the company dashboard.
 """
 
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+import scoring
 from dashboards.selectors.scope import TeamTree, members_by_team
+from objectives.cycles.clock import company_tz
 from objectives.cycles.selectors import current_cycle
-from objectives.models import KeyResult, Membership, User
+from objectives.models import KeyResult, Membership, Team, User
+from objectives.scoring_inputs import is_done, key_result_progress
 
 
 @dataclass(frozen=True)
@@ -109,3 +116,64 @@ def choose(*, today: date, key_results: int = 6, team_size: int = 40) -> Subject
         team_key_result=team_key_result.pk,
         cycle=cycle.pk,
     )
+
+
+def monday_cast(*, today: date, employees: int = 50, managers: int = 5, viewers: int = 5) -> dict:
+    """Who does what on Monday morning: {"employees": [{"username", "key_results": [{"id",
+    "kind"}]}], "managers": [{"username", "team_path"}], "viewers": [{"username"}]}.
+
+    An employee leads no team and has at least one key result due: in the current cycle, neither
+    it nor its objective archived, not done, and no check-in yet this week (Monday to Sunday in
+    the company's time zone), as My week counts them due."""
+    cycle = current_cycle(on=today)
+    if cycle is None:
+        raise LookupError("no active cycle contains today: run seed_load first")
+    tz = company_tz()
+    week_began = datetime.combine(scoring.week_start(day=today), time(0), tzinfo=tz)
+    leaders = set(
+        Membership.objects.filter(role=Membership.Role.MANAGER).values_list("user_id", flat=True)
+    )
+    due: dict[int, list[dict]] = {}
+    open_key_results = (
+        KeyResult.objects.filter(objective__cycle=cycle, archived=False, objective__archived=False)
+        .exclude(last_checkin_at__gte=week_began)
+        .order_by("owner_id", "id")
+    )
+    for key_result in open_key_results:
+        if not is_done(key_result=key_result, progress=key_result_progress(key_result=key_result)):
+            due.setdefault(key_result.owner_id, []).append(
+                {"id": key_result.pk, "kind": key_result.kind}
+            )
+    people = list(
+        User.objects.filter(is_active=True, is_superuser=False)
+        .exclude(pk__in=leaders)
+        .order_by("id")
+        .values_list("pk", "username")
+    )
+    cast_employees = [
+        {"username": username, "key_results": due[pk]} for pk, username in people if pk in due
+    ][:employees]
+    if len(cast_employees) < employees:
+        raise LookupError(f"only {len(cast_employees)} people have key results due this week")
+    taken = {person["username"] for person in cast_employees}
+    cast_viewers = [{"username": u} for _, u in people if u not in taken][:viewers]
+
+    cast_managers: list[dict] = []
+    with_sub_teams = Team.objects.filter(is_root=False, children__isnull=False).distinct()
+    for team in with_sub_teams.order_by("id"):
+        manager = (
+            Membership.objects.filter(team=team, role=Membership.Role.MANAGER, user__is_active=True)
+            .exclude(user__username__in=[m["username"] for m in cast_managers])
+            .order_by("user_id")
+            .values_list("user__username", flat=True)
+            .first()
+        )
+        if manager:
+            cast_managers.append(
+                {"username": manager, "team_path": f"/teams/{team.slug}/?subteams=1"}
+            )
+        if len(cast_managers) == managers:
+            break
+    if len(cast_managers) < managers or len(cast_viewers) < viewers:
+        raise LookupError("too few managers of teams with sub-teams, or people, for Monday")
+    return {"employees": cast_employees, "managers": cast_managers, "viewers": cast_viewers}
