@@ -155,6 +155,43 @@ def test_closing_freezes_every_score_in_the_same_transaction(admin, cycle, owner
     assert Cycle.objects.get(pk=cycle.pk).state == "closed"
 
 
+def test_frozen_scores_are_stored_as_the_orm_stores_them(admin, cycle, owner):
+    """Scores with more places than the column keeps, a half-way one among them, are rounded as
+    saving them through the ORM rounds them (the database's own rounding on PostgreSQL)."""
+    objective = ObjectiveFactory(cycle=cycle)
+    values = [Decimal(5), Decimal(1), Decimal(15), Decimal(2)]  # of 100,000 and of 3
+    key_results = []
+    for n, value in enumerate(values):
+        kr = KeyResultFactory(
+            objective=objective,
+            owner=owner,
+            start_value=Decimal(0),
+            target_value=Decimal(100_000) if n % 2 == 0 else Decimal(3),
+        )
+        record_checkin(actor=owner, key_result=kr, value=value, confidence=4)
+        key_results.append(kr)
+    cycle_services.transition_cycle(actor=admin, cycle=cycle, to_state="grading")
+    cycle_services.transition_cycle(actor=admin, cycle=cycle, to_state="closed")
+    witness = KeyResultFactory(objective=ObjectiveFactory(cycle=CycleFactory()), owner=owner)
+    for kr, value in zip(key_results, values, strict=True):
+        kr.refresh_from_db()
+        exact = value / kr.target_value  # 0.00005 (half-way), 1/3, 0.00015, 2/3
+        KeyResult.objects.filter(pk=witness.pk).update(frozen_score=exact)
+        witness.refresh_from_db()
+        assert kr.frozen_score == witness.frozen_score
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_freezing_takes_the_same_queries_at_any_size(size, cycle, owner, django_assert_num_queries):
+    for _ in range(size):
+        objective = ObjectiveFactory(cycle=cycle)
+        KeyResultFactory.create_batch(3, objective=objective, owner=owner)
+    # Key results read, written; objectives read, written.
+    with django_assert_num_queries(4):
+        cycle_services.freeze_scores(cycle=cycle)
+    assert not KeyResult.objects.filter(objective__cycle=cycle, frozen_score=None).exists()
+
+
 def test_a_failed_close_freezes_nothing(admin, cycle, owner, monkeypatch):
     metric, *_ = _graded_cycle(admin, cycle, owner)
 
