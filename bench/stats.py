@@ -21,8 +21,22 @@ def percentile(samples: Sequence[float], fraction: float) -> float:
     return ordered[max(rank, 1) - 1]
 
 
+class Timed:
+    """The median and 95th percentile of `samples_ms`, nearest-rank."""
+
+    samples_ms: list[float]
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.samples_ms, 0.5)
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.samples_ms, 0.95)
+
+
 @dataclass
-class Measurement:
+class Measurement(Timed):
     """One page measured: its latencies (milliseconds) and SQL queries per request."""
 
     name: str
@@ -33,14 +47,6 @@ class Measurement:
     bytes: int
     target_ratio: float | None = None  # the issue's ceiling for p50 / floor p50
     cold_ms: list[float] = field(default_factory=list)  # first requests after a write
-
-    @property
-    def p50(self) -> float:
-        return percentile(self.samples_ms, 0.5)
-
-    @property
-    def p95(self) -> float:
-        return percentile(self.samples_ms, 0.95)
 
     @property
     def query_count(self) -> str:
@@ -121,20 +127,12 @@ def as_json(measurements: Sequence[Measurement], floor: Measurement) -> list[dic
 
 
 @dataclass
-class LoadAction:
+class LoadAction(Timed):
     """One action of a load run (bench/monday.py): every request's time and how many failed."""
 
     name: str
     samples_ms: list[float]
     failures: int
-
-    @property
-    def p50(self) -> float:
-        return percentile(self.samples_ms, 0.5)
-
-    @property
-    def p95(self) -> float:
-        return percentile(self.samples_ms, 0.95)
 
 
 def load_actions(requests: Sequence[Sequence]) -> list[LoadAction]:

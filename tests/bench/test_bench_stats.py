@@ -3,7 +3,16 @@
 import pytest
 
 from bench import run
-from bench.stats import Measurement, Throughput, parse_wrk, percentile, table, throughput_table
+from bench.stats import (
+    Measurement,
+    Throughput,
+    load_actions,
+    load_table,
+    parse_wrk,
+    percentile,
+    table,
+    throughput_table,
+)
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8799/
   2 threads and 8 connections
@@ -93,3 +102,18 @@ def test_every_page_the_issue_names_is_measured_with_its_target():
     assert targets["checkin"].method == "POST"
     assert targets["team"].path == "/teams/sales/?subteams=1"
     assert dict(targets["team_table"].headers)["HX-Request"] == "true"
+
+
+def test_load_runs_are_grouped_by_action_and_tabled_against_the_floor():
+    rows = [("My week", 10.0, True), ("Check-in POST", 30.0, True), ("My week", 20.0, False)]
+    rows += [("My week", 40.0, True)]
+    actions = load_actions(rows)
+    assert [(a.name, a.samples_ms, a.failures) for a in actions] == [
+        ("My week", [10.0, 20.0, 40.0], 1),
+        ("Check-in POST", [30.0], 0),
+    ]
+    assert (actions[0].p50, actions[0].p95) == (20.0, 40.0)
+    text = load_table(actions, seconds=2, floor_rate=4.0)
+    assert "| My week | 3 | 1 | 20.0 | 40.0 | 1.5 |" in text
+    # Four requests in 2 s is 2 a second, half the floor's 4.
+    assert text.splitlines()[-1] == "| **the mix** | 4 | 1 | | | 2.0 (0.50× the floor's 4.0) |"
