@@ -20,6 +20,7 @@ from scoring.status import (
     STALE_AFTER_DAYS,
     kr_done,
     kr_status,
+    kr_status_changes_on,
     objective_status,
 )
 from scoring.trends import (
@@ -56,6 +57,7 @@ __all__ = [
     "kr_progress",
     "kr_score",
     "kr_status",
+    "kr_status_changes_on",
     "mean_confidence",
     "mean_progress",
     "objective_progress",

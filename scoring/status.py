@@ -2,11 +2,12 @@
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from scoring import words
 from scoring.numbers import ONE, as_date, as_decimal, as_share, plain_number, round2
+from scoring.progress import expected_progress
 from scoring.types import Kind, Number, Reason, Status, StatusResult, worst
 
 STALE_AFTER_DAYS = 10
@@ -121,6 +122,73 @@ def kr_status(
         reasons=tuple(reason for _, reason in verdicts),
         stale=stale is not None,
     )
+
+
+def kr_status_changes_on(
+    *,
+    kind: Kind | str,
+    progress: Number,
+    current: Number | None,
+    start: Number,
+    target: Number,
+    confidence: int | None,
+    last_checkin: date | None,
+    cycle_start: date,
+    cycle_end: date,
+    created_on: date | None,
+    on: date,
+) -> date | None:
+    """Return the first day after `on` on which `kr_status` gives another status or "no update"
+    flag than on `on`, the key result staying as it is (no check-in, no edit); None when no day
+    ever will. The inputs are `kr_status`'s, with the cycle's end date in place of the expected
+    progress, which this computes for each day it looks at (`expected_progress`).
+
+    A stored status is good until this day. Only two parts of a status move with the date, and
+    both only ever get worse: the expected progress rises (the grace period ends, the pace ratio
+    falls), and silence grows into "no update". So the status and the flag, ordered by how bad
+    they are, never improve as days pass, and the first day they differ is found by bisection
+    over `kr_status` itself: the rules stay written once. Past the last day either part can move
+    (the cycle's end, when the expected progress reaches 1, or the day silence turns stale),
+    nothing changes any more. Raises what `kr_status` raises.
+    """
+    on = as_date(value=on, name="on")
+    cycle_start = as_date(value=cycle_start, name="cycle_start")
+    cycle_end = as_date(value=cycle_end, name="cycle_end")
+
+    def state(day: date) -> tuple[Status, bool]:
+        result = kr_status(
+            kind=kind,
+            progress=progress,
+            expected=expected_progress(on=day, start=cycle_start, end=cycle_end),
+            current=current,
+            start=start,
+            target=target,
+            confidence=confidence,
+            last_checkin=last_checkin,
+            cycle_start=cycle_start,
+            created_on=created_on,
+            on=day,
+        )
+        return result.status, result.stale
+
+    silence_begins = [d for d in (last_checkin, created_on, cycle_start) if d is not None]
+    stale_by = max(as_date(value=d, name="date") for d in silence_begins) + timedelta(
+        days=STALE_AFTER_DAYS + 1
+    )
+    last_move = max(cycle_end, stale_by)
+    if last_move <= on:
+        return None
+    now = state(on)
+    if state(last_move) == now:
+        return None
+    same, differs = on, last_move  # state(same) == now != state(differs)
+    while (differs - same).days > 1:
+        middle = same + timedelta(days=(differs - same).days // 2)
+        if state(middle) == now:
+            same = middle
+        else:
+            differs = middle
+    return differs
 
 
 def kr_done(*, kind: Kind | str, progress: Number) -> bool:
