@@ -289,9 +289,9 @@ def _store_frozen_scores(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"UPDATE {table} AS row SET frozen_score = given.score "
+                f"UPDATE {table} AS stored SET frozen_score = given.score "
                 "FROM unnest(%s::bigint[], %s::numeric[]) AS given(id, score) "
-                "WHERE row.id = given.id",
+                "WHERE stored.id = given.id",
                 [[pk for _, pk in values], [score for score, _ in values]],
             )
         else:
