@@ -48,6 +48,7 @@ from bench.stats import (
     as_json,
     load_actions,
     load_table,
+    mix_rate,
     parse_wrk,
     table,
     throughput_table,
@@ -372,7 +373,7 @@ class Monday:
         return load_table(self.actions, seconds=self.seconds, floor_rate=self.floor_rate)
 
     def as_json(self) -> dict:
-        rate = sum(len(a.samples_ms) for a in self.actions) / self.seconds
+        rate = mix_rate(self.actions, seconds=self.seconds)
         return {
             "seconds": self.seconds,
             "users": {kind: len(people) for kind, people in self.cast.items()},

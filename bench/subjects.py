@@ -22,7 +22,7 @@ from dashboards.selectors.scope import TeamTree, members_by_team
 from objectives.cycles.clock import company_tz
 from objectives.cycles.selectors import current_cycle
 from objectives.models import KeyResult, Membership, Team, User
-from objectives.scoring_inputs import is_done, key_result_progress
+from objectives.scoring_inputs import KeyResultRow, is_done, key_result_progress
 
 
 @dataclass(frozen=True)
@@ -123,8 +123,10 @@ def monday_cast(*, today: date, employees: int = 50, managers: int = 5, viewers:
     "kind"}]}], "managers": [{"username", "team_path"}], "viewers": [{"username"}]}.
 
     An employee leads no team and has at least one key result due: in the current cycle, neither
-    it nor its objective archived, not done, and no check-in yet this week (Monday to Sunday in
-    the company's time zone), as My week counts them due."""
+    it nor its objective archived, not done, and no check-in yet this week. The week is the
+    company's (Monday to Sunday in its time zone) where My week takes each person's own: near
+    midnight on a Sunday the two may disagree for people far from the company, which a load run
+    can bear (a check-in on a key result already checked in is still a check-in)."""
     cycle = current_cycle(on=today)
     if cycle is None:
         raise LookupError("no active cycle contains today: run seed_load first")
@@ -139,11 +141,12 @@ def monday_cast(*, today: date, employees: int = 50, managers: int = 5, viewers:
         .exclude(last_checkin_at__gte=week_began)
         .order_by("owner_id", "id")
     )
-    for key_result in open_key_results:
+    for pk, owner_id, *columns in open_key_results.values_list(
+        "pk", "owner_id", *KeyResultRow._fields
+    ):
+        key_result = KeyResultRow(*columns)
         if not is_done(key_result=key_result, progress=key_result_progress(key_result=key_result)):
-            due.setdefault(key_result.owner_id, []).append(
-                {"id": key_result.pk, "kind": key_result.kind}
-            )
+            due.setdefault(owner_id, []).append({"id": pk, "kind": key_result.kind})
     people = list(
         User.objects.filter(is_active=True, is_superuser=False)
         .exclude(pk__in=leaders)
