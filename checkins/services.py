@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from checkins.models import CheckIn
 from domain.errors import NotAllowed
-from objectives import permissions
+from objectives import permissions, stored_scores
 from objectives.models import MAX_ABS_VALUE, KeyResult, User
 
 CONFIDENCE_CHOICES = range(1, 6)
@@ -113,6 +113,8 @@ def record_checkin(
             current.last_confidence = confidence
             current.last_checkin_at = created_at
             current.save(update_fields=["current_value", "last_confidence", "last_checkin_at"])
+        # Even a back-dated one counts for a level kept (at_least / at_most).
+        stored_scores.refresh(objective_ids=[current.objective_id])
     key_result.current_value = current.current_value
     key_result.last_confidence = current.last_confidence
     key_result.last_checkin_at = current.last_checkin_at

@@ -4,8 +4,11 @@ is run; here, state changes go through the same rules: a cycle's state is never 
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Model
+from django.forms import ModelForm
 from django.http import HttpRequest
 
+from objectives import stored_scores
 from objectives.models import (
     Cycle,
     CycleTransition,
@@ -38,6 +41,35 @@ class ClosedCycleReadOnly:
         if cycle is not None and cycle.is_closed:
             return False
         return super().has_delete_permission(request, obj)
+
+
+class KeepsStoredScores:
+    """A change here moves stored numbers as the services' changes do (objectives/stored_scores.py):
+    the objectives touched, before and after, are worked out again once everything is saved."""
+
+    def _objective_ids(self, obj: Model) -> list[int]:
+        raise NotImplementedError
+
+    def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
+        before = type(obj).objects.filter(pk=obj.pk).first() if obj.pk else None
+        self._touched = self._objective_ids(before) if before is not None else []
+        super().save_model(request, obj, form, change)
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: list, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        stored_scores.refresh(objective_ids=[*self._touched, *self._objective_ids(form.instance)])
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        touched = self._objective_ids(obj)
+        super().delete_model(request, obj)
+        stored_scores.refresh(objective_ids=touched)
+
+    def delete_queryset(self, request: HttpRequest, queryset: object) -> None:
+        touched = [pk for obj in queryset for pk in self._objective_ids(obj)]
+        super().delete_queryset(request, queryset)
+        stored_scores.refresh(objective_ids=touched)
 
 
 class MembershipInline(admin.TabularInline):
@@ -97,6 +129,11 @@ class CycleAdmin(ClosedCycleReadOnly, admin.ModelAdmin):
     def _cycle_of(self, obj: Cycle) -> Cycle:
         return obj
 
+    def save_model(self, request: HttpRequest, obj: Cycle, form: ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            stored_scores.refresh_cycles(cycle_ids=[obj.pk])  # its dates move pace and silence
+
 
 @admin.register(ProgrammeSettings)
 class ProgrammeSettingsAdmin(admin.ModelAdmin):
@@ -117,7 +154,7 @@ class KeyResultInline(admin.TabularInline):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(ClosedCycleReadOnly, admin.ModelAdmin):
+class ObjectiveAdmin(KeepsStoredScores, ClosedCycleReadOnly, admin.ModelAdmin):
     list_display = ["title", "cycle", "owner_team", "owner_user", "objective_type", "visibility"]
     list_filter = ["cycle", "objective_type", "visibility", "archived"]
     search_fields = ["title", "description"]
@@ -128,9 +165,12 @@ class ObjectiveAdmin(ClosedCycleReadOnly, admin.ModelAdmin):
     def _cycle_of(self, obj: Objective) -> Cycle:
         return obj.cycle
 
+    def _objective_ids(self, obj: Objective) -> list[int]:
+        return [obj.pk, obj.parent_id] if obj.pk else [obj.parent_id]
+
 
 @admin.register(KeyResult)
-class KeyResultAdmin(ClosedCycleReadOnly, admin.ModelAdmin):
+class KeyResultAdmin(KeepsStoredScores, ClosedCycleReadOnly, admin.ModelAdmin):
     list_display = ["title", "objective", "owner", "kind", "current_value", "target_value"]
     list_filter = ["kind", "objective__cycle", "archived"]
     search_fields = ["title", "objective__title"]
@@ -146,6 +186,9 @@ class KeyResultAdmin(ClosedCycleReadOnly, admin.ModelAdmin):
 
     def _cycle_of(self, obj: KeyResult) -> Cycle:
         return obj.objective.cycle
+
+    def _objective_ids(self, obj: KeyResult) -> list[int]:
+        return [obj.objective_id]
 
 
 @admin.register(ObjectiveReflection)

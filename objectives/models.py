@@ -17,6 +17,15 @@ from django.utils.translation import gettext_lazy as _
 # a typo or an attack, not a business figure.
 MAX_ABS_VALUE = Decimal("1000000000000")  # 10^12
 VALUE_DIGITS = {"max_digits": 20, "decimal_places": 4}
+# A share (progress, a score) as objectives/stored_scores.py keeps it: scoring.STORED_PLACES places.
+SHARE_DIGITS = {"max_digits": 13, "decimal_places": 12}
+STATUS_CHOICES = [
+    ("done", _("done")),
+    ("on_track", _("on track")),
+    ("at_risk", _("at risk")),
+    ("behind", _("behind")),
+]
+BAND_CHOICES = [("red", _("red")), ("yellow", _("yellow")), ("green", _("green"))]
 
 
 def validate_time_zone(value: str) -> None:
@@ -352,6 +361,21 @@ class Objective(models.Model):
     frozen_score = models.DecimalField(
         _("frozen score"), max_digits=5, decimal_places=4, null=True, blank=True, editable=False
     )
+    # Stored whenever it changes (objectives/stored_scores.py), so that pages add them up
+    # instead of scoring thousands of key results: the progress (with no key results: the mean
+    # of the aligned objectives'), the score as pages show it (frozen once closed) and its band,
+    # the status made of the key results' stored statuses, and how many key results count.
+    progress = models.DecimalField(
+        _("progress"), **SHARE_DIGITS, null=True, blank=True, editable=False
+    )
+    score = models.DecimalField(_("score"), **SHARE_DIGITS, null=True, blank=True, editable=False)
+    band = models.CharField(
+        _("band"), max_length=8, choices=BAND_CHOICES, blank=True, default="", editable=False
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=STATUS_CHOICES, blank=True, default="", editable=False
+    )
+    key_result_count = models.PositiveIntegerField(_("key results"), default=0, editable=False)
     carried_over_from = models.ForeignKey(
         "self",
         verbose_name=_("carried over from"),
@@ -489,6 +513,22 @@ class KeyResult(models.Model):
     checkins_met = models.PositiveIntegerField(
         _("check-ins meeting the target"), default=0, editable=False
     )
+    # Stored whenever one of the columns above or its objective's type changes, and for the
+    # status whenever `status_until` comes (objectives/stored_scores.py): pages read these.
+    progress = models.DecimalField(
+        _("progress"), **SHARE_DIGITS, default=Decimal(0), editable=False
+    )
+    score = models.DecimalField(_("score"), **SHARE_DIGITS, default=Decimal(0), editable=False)
+    band = models.CharField(
+        _("band"), max_length=8, choices=BAND_CHOICES, default="red", editable=False
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=STATUS_CHOICES, default="on_track", editable=False
+    )
+    no_update = models.BooleanField(_("no update"), default=False, editable=False)
+    # The first day the stored status may no longer hold (scoring.kr_status_changes_on); None:
+    # it holds until the key result changes.
+    status_until = models.DateField(_("status good until"), null=True, blank=True, editable=False)
     # Set by the owner while the cycle is grading.
     final_grade = models.DecimalField(
         _("final grade"),
@@ -550,7 +590,15 @@ class KeyResult(models.Model):
                 name="kr_values_in_range",
             ),
         ]
-        indexes = [models.Index(fields=["owner", "objective"])]
+        indexes = [
+            models.Index(fields=["owner", "objective"]),
+            # The periodic refresh asks for the few statuses whose day has come.
+            models.Index(
+                fields=["status_until"],
+                condition=Q(status_until__isnull=False),
+                name="kr_status_until",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -16,7 +16,7 @@ import scoring
 from audit import services as audit
 from audit.models import AuditEvent
 from domain.errors import CycleStateError, NotAllowed
-from objectives import permissions
+from objectives import permissions, stored_scores
 from objectives.concurrency import conditional_update, ensure_version
 from objectives.cycles.services import ensure_cycle_open
 from objectives.ids import FOREIGN_DIGITS_MESSAGE
@@ -122,6 +122,7 @@ def grade_key_result(
         locked.graded_by = actor
         # A grade is not in the edit form: it leaves the version alone (objectives/concurrency).
         locked.save(update_fields=["final_grade", "grade_note", "graded_at", "graded_by"])
+        stored_scores.refresh(objective_ids=[locked.objective_id])
         changes = audit.changes_since(before, locked, audit.GRADE_FIELDS)
         if changes:
             audit.record_key_result_event(
@@ -506,6 +507,7 @@ def add_objective(
             audit.record_key_result_event(
                 actor=actor, action=AuditEvent.Action.CREATED, key_result=key_result
             )
+        stored_scores.refresh(objective_ids=[objective.pk])
     return objective
 
 
@@ -618,6 +620,8 @@ def edit_objective(
                 changes=changes,
                 parent_ids=(parent_before, locked.parent_id),
             )
+            # Its type moves its bands; its parent, the progress of those above, old and new.
+            stored_scores.refresh(objective_ids=[locked.pk, parent_before])
     return locked
 
 
@@ -636,6 +640,7 @@ def _set_objective_archived(*, actor: User, objective: Objective, archived: bool
                 action=AuditEvent.Action.ARCHIVED if archived else AuditEvent.Action.RESTORED,
                 objective=locked,
             )
+            stored_scores.refresh(objective_ids=[locked.pk])
     objective.archived = archived
     objective.version = locked.version
     return locked
@@ -706,6 +711,7 @@ def add_key_result(
         audit.record_key_result_event(
             actor=actor, action=AuditEvent.Action.CREATED, key_result=key_result
         )
+        stored_scores.refresh(objective_ids=[locked.pk])
         return key_result
 
 
@@ -771,6 +777,7 @@ def edit_key_result(
             audit.record_key_result_event(
                 actor=actor, action=AuditEvent.Action.UPDATED, key_result=locked, changes=changes
             )
+            stored_scores.refresh(objective_ids=[locked.objective_id])
     return locked
 
 
@@ -843,6 +850,7 @@ def _set_key_result_archived(*, actor: User, key_result: KeyResult, archived: bo
                 action=AuditEvent.Action.ARCHIVED if archived else AuditEvent.Action.RESTORED,
                 key_result=locked,
             )
+            stored_scores.refresh(objective_ids=[locked.objective_id])
     return locked
 
 

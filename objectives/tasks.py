@@ -20,3 +20,17 @@ def run_automatic_cycle_transitions() -> int:
     """Activate cycles whose start date has come and move to grading those whose end date has
     passed (for cycles that opted in); returns how many moves were made."""
     return len(cycle_services.run_automatic_transitions())
+
+
+@shared_task(
+    name="objectives.refresh_due_statuses",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
+def refresh_due_statuses() -> int:
+    """Store the statuses that moved with the date (a pace fell behind, silence turned into "no
+    update"); returns how many key results were due."""
+    from objectives import stored_scores
+
+    return stored_scores.refresh_due_statuses()

@@ -265,6 +265,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "objectives.run_automatic_cycle_transitions",
         "schedule": 3600.0,
     },
+    # Stored statuses whose day has come (objectives/stored_scores.py): the company's day
+    # turns at its midnight, so every quarter-hour keeps pages within minutes of it.
+    "refresh-due-statuses": {
+        "task": "objectives.refresh_due_statuses",
+        "schedule": 900.0,
+    },
 }
 if not REDIS_URL:
     # The SQL broker keeps a row for every message it handed out: delete them now and then.

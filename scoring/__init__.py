@@ -4,7 +4,7 @@ Plain values in, plain values out: Decimals (or ints), dates and strings; no Dja
 """
 
 from scoring.grades import grade_band, kr_score, objective_score
-from scoring.numbers import plain_number, round2
+from scoring.numbers import STORED_PLACES, plain_number, round2, stored_share
 from scoring.progress import (
     expected_progress,
     kr_progress,
@@ -41,6 +41,7 @@ __all__ = [
     "EARLY_EXPECTED",
     "ON_TRACK_RATIO",
     "STALE_AFTER_DAYS",
+    "STORED_PLACES",
     "Band",
     "Kind",
     "ObjectiveType",
@@ -69,6 +70,7 @@ __all__ = [
     "round2",
     "share",
     "shown_change",
+    "stored_share",
     "threshold_share",
     "week_bounds",
     "week_start",

@@ -2,11 +2,15 @@
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
 _CENT = Decimal("0.01")
+# Shares (progress, scores) are kept in the database to this many decimal places: SQLite holds a
+# decimal column as a binary float, which returns 15 significant digits exactly and no more.
+STORED_PLACES = 12
+_STORED_QUANTUM = Decimal(1).scaleb(-STORED_PLACES)
 # Means are summed wider than the default 28 digits so that rounding cannot leak into the result,
 # e.g. the mean of equal values is exactly that value.
 _WIDE_PRECISION = 80
@@ -95,6 +99,16 @@ def round2(value: Decimal) -> Decimal:
     Raises TypeError for other types and ValueError for NaN or infinity.
     """
     return as_decimal(value=value, name="value").quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def stored_share(value: Decimal) -> Decimal:
+    """Return a share in [0, 1] (progress, a score) as the database keeps it: to STORED_PLACES
+    decimal places, halves to even. Pages that add stored shares up get the same numbers on
+    every database.
+
+    Raises TypeError for other types and ValueError for a value outside [0, 1] or not finite.
+    """
+    return as_share(value=value, name="share").quantize(_STORED_QUANTUM, rounding=ROUND_HALF_EVEN)
 
 
 def plain_number(*, value: Decimal) -> str:

@@ -7,6 +7,7 @@ import factory
 from django.utils import timezone
 
 from checkins.models import CheckIn, ReminderDelivery, ReminderPolicy
+from objectives import stored_scores
 from objectives.models import (
     Cycle,
     KeyResult,
@@ -82,6 +83,14 @@ class ObjectiveFactory(factory.django.DjangoModelFactory):
     owner_team = factory.SubFactory(TeamFactory)
     owner_user = None
 
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):  # noqa: ANN001, ANN206
+        # Rows written here skip the services; their stored numbers are worked out as the
+        # services' are (objectives/stored_scores.py).
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            stored_scores.refresh(objective_ids=[instance.pk, instance.parent_id])
+
 
 class KeyResultFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -97,6 +106,14 @@ class KeyResultFactory(factory.django.DjangoModelFactory):
     weight = Decimal(1)
     order = factory.Sequence(int)
 
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):  # noqa: ANN001, ANN206
+        # Rows written here skip the services; their stored numbers are worked out as the
+        # services' are (objectives/stored_scores.py).
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            stored_scores.refresh(objective_ids=[instance.objective_id])
+
 
 class CheckInFactory(factory.django.DjangoModelFactory):
     """A raw history row. It does not touch the key result's latest state; use
@@ -110,6 +127,14 @@ class CheckInFactory(factory.django.DjangoModelFactory):
     value = Decimal(10)
     confidence = 4
     created_at = factory.LazyFunction(timezone.now)
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):  # noqa: ANN001, ANN206
+        # Rows written here skip the services; their stored numbers are worked out as the
+        # services' are (objectives/stored_scores.py).
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            stored_scores.refresh(objective_ids=[instance.key_result.objective_id])
 
 
 class ReminderPolicyFactory(factory.django.DjangoModelFactory):
@@ -210,6 +235,7 @@ def populate_team(
     KeyResult.objects.bulk_update(
         key_results, ["current_value", "last_confidence", "last_checkin_at"]
     )
+    stored_scores.refresh_cycles(cycle_ids=[cycle.pk])
     return users
 
 

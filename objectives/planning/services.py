@@ -12,7 +12,7 @@ from audit import services as audit
 from audit.models import AuditEvent
 from domain.errors import CycleStateError, NotAllowed
 from initiatives.models import Initiative
-from objectives import permissions
+from objectives import permissions, stored_scores
 from objectives.cycles.services import ensure_cycle_open
 from objectives.models import (
     Cycle,
@@ -128,6 +128,7 @@ def carry_over_objectives(
                     actor=actor, action=AuditEvent.Action.CREATED, key_result=new
                 )
         _align_copies(copies=copies, sources=sources, target=target)
+        stored_scores.refresh(objective_ids=[copy.pk for copy in copies.values()])
         if with_initiatives:
             _carry_initiatives(actor=actor, key_results=carried)
     return list(copies.values())

@@ -370,9 +370,11 @@ def test_checkin_fragments_run_a_fixed_number_of_queries(
     # session, user, key result, its row (1)
     with django_assert_num_queries(4):
         assert client.get(_url(target), **HTMX).status_code == 200
-    # session, user; savepoint, the key result loaded once and locked, insert, update,
-    # release; My week's rows (its cycle is the key result's, loaded with it)
-    with django_assert_num_queries(8):
+    # session, user; savepoint, the key result loaded once and locked, insert, update, its
+    # objective's stored numbers (its key results read, the changed ones of both written:
+    # objectives/stored_scores.py), release; My week's rows (its cycle is the key result's,
+    # loaded with it)
+    with django_assert_num_queries(11):
         response = client.post(_url(target), {"value": "55", "confidence": "4"}, **HTMX)
     assert response.status_code == 200
     # an invalid post never reaches the service: session, user, key result, its row

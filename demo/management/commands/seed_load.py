@@ -41,6 +41,7 @@ import scoring
 from checkins.models import CheckIn
 from dashboards.db_triggers import recount_checkins
 from initiatives.models import Initiative
+from objectives import stored_scores
 from objectives.cycles.services import freeze_scores
 from objectives.models import (
     Cycle,
@@ -832,10 +833,12 @@ def counting_suspended() -> Iterator[None]:
 def derive_kept_values() -> None:
     """What the database and the services keep beside the rows, filled in as they keep it: every
     key result's check-in counts (the database's own recount) and the closed quarters' frozen
-    scores (`freeze_scores`, as closing a cycle stores them)."""
+    scores (`freeze_scores`, as closing a cycle stores them), and then every stored progress,
+    score and status (objectives/stored_scores.py)."""
     recount_checkins(connection)
     for cycle in Cycle.objects.filter(state=Cycle.State.CLOSED).order_by("pk"):
         freeze_scores(cycle=cycle)
+    stored_scores.recompute(repair=True)
 
 
 def _reset_sequences(tables: Iterable[Table]) -> None:
