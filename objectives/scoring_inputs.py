@@ -9,9 +9,8 @@ key result without a check-in standing at its start value, a closed cycle showin
 froze, and what "done" means for a stored key result.
 
 The functions take a `KeyResult` or a `KeyResultRow`, the same columns read as plain values for
-pages that score thousands of key results without building model instances. The company
-dashboard and the cycle report also add these numbers up in SQL on PostgreSQL
-(dashboards/selectors/rollups.py); tests/dashboards/test_fast_paths.py holds the two together.
+pages that score thousands of key results without building model instances. What pages add up
+over a whole cycle is stored from these (objectives/stored_scores.py).
 """
 
 from collections.abc import Sequence

@@ -170,7 +170,7 @@ def _load(
     return objectives, key_results
 
 
-def _with_ancestors(objective_ids: Collection[int]) -> RawSQL:
+def with_ancestors(objective_ids: Collection[int]) -> RawSQL:
     """The ids given and of every objective they are aligned under, as a subquery (a recursive
     one, which both databases run; UNION stops at a loop, should one ever exist)."""
     table = connection.ops.quote_name(Objective._meta.db_table)
@@ -401,9 +401,7 @@ def refresh(*, objective_ids: Iterable[int], now: datetime | None = None) -> Non
     wanted = {pk for pk in objective_ids if pk is not None}
     if not wanted:
         return
-    objectives, key_results = _load(
-        Objective.objects.filter(pk__in=_with_ancestors(sorted(wanted)))
-    )
+    objectives, key_results = _load(Objective.objects.filter(pk__in=with_ancestors(sorted(wanted))))
     without = [
         pk for pk in objectives if not any(not kr.archived for kr in key_results.get(pk, ()))
     ]

@@ -10,7 +10,6 @@ from scoring.progress import (
     kr_progress,
     mean_progress,
     objective_progress,
-    progress_from_totals,
     threshold_share,
 )
 from scoring.status import (
@@ -66,7 +65,6 @@ __all__ = [
     "objective_status",
     "pace_value",
     "plain_number",
-    "progress_from_totals",
     "round2",
     "share",
     "shown_change",

@@ -72,22 +72,6 @@ def weighted_mean(*, pairs: Sequence[tuple[Decimal, Decimal]], name: str) -> Dec
     return clamp(value=+mean, low=min(counted), high=max(counted))
 
 
-def mean_of_totals(
-    *, weighted_sum: Decimal, weight_sum: Decimal, low: Decimal, high: Decimal, name: str
-) -> Decimal:
-    """`weighted_mean` from totals a database added up exactly: Σ weight × value, Σ weight, and
-    the least and greatest value among the positive weights. The same division, precision and
-    rounding as `weighted_mean`, so the same pairs give the same Decimal.
-
-    Raises ValueError when the weights do not add up to a positive number.
-    """
-    if weight_sum <= ZERO:
-        raise ValueError(f"{name}: at least one weight must be positive")
-    with localcontext(prec=_WIDE_PRECISION):
-        mean = weighted_sum / weight_sum
-    return clamp(value=+mean, low=low, high=high)
-
-
 def plain_mean(*, values: Sequence[Decimal]) -> Decimal:
     """Return the plain mean of a non-empty sequence of validated Decimals."""
     return weighted_mean(pairs=[(ONE, value) for value in values], name="mean")

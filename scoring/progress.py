@@ -11,7 +11,6 @@ from scoring.numbers import (
     as_decimal,
     as_share,
     clamp,
-    mean_of_totals,
     plain_mean,
     weighted_mean,
 )
@@ -108,25 +107,6 @@ def objective_progress(
         ]
         return weighted_mean(pairs=pairs, name="objective progress")
     return mean_progress(values=children)
-
-
-def progress_from_totals(
-    *, weighted_sum: Number, weight_sum: Number, low: Number, high: Number
-) -> Decimal:
-    """`objective_progress` (and `objective_score`) of an objective with key results, from the
-    totals of its (weight, progress) pairs added up elsewhere (in the database): Σ weight ×
-    progress, Σ weight, and the least and greatest progress among positive weights. Equal to
-    `objective_progress(key_results=pairs)` for the same pairs.
-
-    Raises ValueError when the weights are not positive in total or a value is not a share.
-    """
-    return mean_of_totals(
-        weighted_sum=as_decimal(value=weighted_sum, name="weighted sum"),
-        weight_sum=as_decimal(value=weight_sum, name="weight sum"),
-        low=as_share(value=low, name="least progress"),
-        high=as_share(value=high, name="greatest progress"),
-        name="objective progress",
-    )
 
 
 def mean_progress(*, values: Sequence[Number | None]) -> Decimal | None:

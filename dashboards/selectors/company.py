@@ -6,9 +6,13 @@ drilled into. Each team's numbers roll up everything below it: its progress is t
 the objectives owned by it or its sub-teams; its heatmap row counts the key results on those
 objectives and on its people's individual objectives.
 
-Queries, whatever the company's size: the cycle, the team tree, the memberships, the viewer's
-managed teams (none to two), the visible objectives, their key results and, per objective owner
-and week, how many were checked in. The view reads it through the read cache.
+Every number comes stored (objectives/stored_scores.py) and is added up in the database: no key
+result is scored here. Queries, whatever the company's size: the cycle, the team tree, the
+memberships, the viewer's managed teams (none to two), the private objectives hidden from them
+(and, when some are, the progress above them worked out again), the teams' and the top
+objectives, the key results per owner and status, the tree's objectives with their statuses and
+children, and per objective owner and week how many were checked in. The view reads it through
+the read cache.
 """
 
 from dataclasses import dataclass, replace
@@ -26,18 +30,11 @@ import scoring
 from checkins.models import CheckIn
 from dashboards import charts
 from dashboards.cache import ReadKey, cycle_scopes
-from dashboards.selectors.rollups import (
-    STATUS_ORDER,
-    CompanyRollups,
-    ObjectiveRollup,
-    PersonTotals,
-    company_rollups,
-)
 from dashboards.selectors.scope import CycleObjectives, TeamTree, members_by_team, objectives_around
-from objectives import permissions
+from objectives import permissions, stored_scores
 from objectives.cycles.clock import Clock, company_tz, cycle_clock, local_today
 from objectives.cycles.selectors import resolve_cycle
-from objectives.models import Cycle, Objective, Team, User
+from objectives.models import Cycle, KeyResult, Objective, Team, User
 
 
 @dataclass(frozen=True)
@@ -155,35 +152,22 @@ def _company_dashboard(
     clock = cycle_clock(cycle=cycle, now=now)
     focus = next((t for t in tree.teams.values() if t.slug == focus_slug), company)
     members = members_by_team(tree.teams.keys())
-    # Every visible objective with its key results added up in the database (rollups.py).
-    index = RollupIndex.of(company_rollups(cycle=cycle, clock=clock, viewer=viewer))
-    rollups = index.rollups
-    company_ids = [pk for pk, o in rollups.items() if o.owner_team_id == company.pk]
-    unaligned_ids = [pk for pk, o in rollups.items() if o.top and o.owner_team_id != company.pk]
-    shown = {
-        o.pk: o
-        for o in Objective.objects.filter(pk__in=company_ids + unaligned_ids).select_related(
-            "owner_team", "owner_user"
-        )
-    }
-    for objective in shown.values():
-        objective.cycle = cycle
+    found = StoredCycle.load(cycle=cycle, clock=clock, viewer=viewer)
     heat_teams = [focus, *tree.child_teams(focus.pk)]
     owners = {team.pk: _owners_under(tree, members, team) for team in heat_teams}
     checked = _checked_in_by_team(
         cycle=cycle,
         viewer=viewer,
         clock=clock,
-        index=index,
+        this_week=found.checked_this_week,
         owners=owners,
         now=now,
         read_key=read_key,
         focus=focus,
     )
-    kr_counts = index.key_results_by_owner()
 
     teams, heat_rows, bar_items = [], [], []
-    focus_rates = _team_rates(owners[focus.pk], clock, kr_counts, checked[focus.pk])
+    focus_rates = _team_rates(owners[focus.pk], clock, found.key_results, checked[focus.pk])
     heat_rows.append(
         charts.HeatRow(
             label=_("All of %(team)s") % {"team": focus.name},
@@ -193,14 +177,14 @@ def _company_dashboard(
     )
     for team in tree.child_teams(focus.pk):
         team_ids = set(tree.subtree(team.pk))
-        owned = [pk for pk, o in rollups.items() if o.owner_team_id in team_ids]
-        progress = scoring.mean_progress(values=[index.progress(pk) for pk in owned])
+        owned = [o for o in found.team_objectives if o.owner_team_id in team_ids]
+        progress = scoring.mean_progress(values=[o.progress for o in owned])
         teams.append(
             TeamProgress(
                 team=team,
                 progress=progress,
                 objective_count=len(owned),
-                key_result_count=sum(rollups[pk].key_result_count for pk in owned),
+                key_result_count=sum(o.key_result_count for o in owned),
                 has_sub_teams=bool(tree.children.get(team.pk)),
             )
         )
@@ -217,18 +201,20 @@ def _company_dashboard(
             charts.HeatRow(
                 label=team.name,
                 href=reverse("team_dashboard", args=[team.slug]) + "?subteams=1",
-                rates=_team_rates(owners[team.pk], clock, kr_counts, checked[team.pk]),
+                rates=_team_rates(owners[team.pk], clock, found.key_results, checked[team.pk]),
             )
         )
 
-    counts = dict(zip(STATUS_ORDER, index.status_totals(), strict=True))
+    company_goals = [o for o in found.team_objectives if o.owner_team_id == company.pk]
+    unaligned = [o for o in found.top if o.owner_team_id != company.pk]
+    nodes = found.tree_nodes([o.pk for o in (*company_goals, *unaligned)], clock=clock)
     return CompanyDashboard(
         cycle=cycle,
         clock=clock,
         company=company,
-        progress=scoring.mean_progress(values=[index.progress(pk) for pk in company_ids]),
-        roots=index.tree_nodes([shown[pk] for pk in company_ids], clock=clock),
-        unaligned=index.tree_nodes([shown[pk] for pk in unaligned_ids], clock=clock),
+        progress=scoring.mean_progress(values=[o.progress for o in company_goals]),
+        roots=[nodes[o.pk] for o in _by_title(company_goals, nodes)],
+        unaligned=[nodes[o.pk] for o in _by_title(unaligned, nodes)],
         focus=focus,
         focus_path=[*tree.ancestors(focus.pk), focus],
         teams=teams,
@@ -238,7 +224,9 @@ def _company_dashboard(
             expected=clock.expected,
         ),
         heatmap=charts.checkin_heatmap(rows=heat_rows, weeks=clock.weeks),
-        status_chart=charts.status_distribution(counts={s: counts[s] for s in charts.STATUS_ORDER}),
+        status_chart=charts.status_distribution(
+            counts={s: found.statuses.get(s, 0) for s in charts.STATUS_ORDER}
+        ),
     )
 
 
@@ -249,90 +237,179 @@ def _owner_of(team_id: int | None, user_id: int | None) -> Owner:
     return ("person", user_id) if user_id else ("team", team_id)
 
 
-class RollupIndex:
-    """A cycle's visible objectives with their key results' totals (rollups.py), how they
-    align, and the progress `scoring` gives each; no query. Built from every objective
-    (`objective_rollups`), or from the company page's share of them (`company_rollups`: the
-    objectives whose progress it may need, and people's other key results added up)."""
+@dataclass(frozen=True)
+class StoredObjective:
+    """What the company page reads of an objective: its stored numbers (objectives/
+    stored_scores.py), its progress worked out again where the viewer may not see all that
+    it is made of."""
 
-    def __init__(
-        self,
-        rollups: dict[int, ObjectiveRollup],
-        people: dict[int, PersonTotals] | None = None,
-    ) -> None:
-        self.rollups = rollups
-        self.people = people or {}
-        self.children: dict[int | None, list[int]] = {}
-        for pk, rollup in rollups.items():
-            # A child of a hidden objective shows at the top, not under something unseen.
-            parent = rollup.parent_id if rollup.parent_id in rollups else None
-            self.children.setdefault(parent, []).append(pk)
-        self._progress: dict[int, Decimal | None] = {}
+    pk: int
+    owner_team_id: int | None
+    parent_id: int | None
+    progress: Decimal | None
+    key_result_count: int
+
+
+def _progress_without(hidden: set[int]) -> dict[int, Decimal | None]:
+    """The progress of the objectives above hidden ones that take theirs from their children
+    (no key results of their own), worked out again from the children left; two queries, none
+    when nothing is hidden. `scoring` as stored_scores applies it, without the hidden."""
+    if not hidden:
+        return {}
+    chain = {
+        pk: (parent_id, count)
+        for pk, parent_id, count in Objective.objects.filter(
+            pk__in=stored_scores.with_ancestors(sorted(hidden))
+        ).values_list("pk", "parent_id", "key_result_count")
+    }
+    empty = {pk for pk, (_parent, count) in chain.items() if not count and pk not in hidden}
+    children: dict[int, list[tuple[int, Decimal | None]]] = {}
+    for pk, parent_id, progress in (
+        Objective.objects.filter(parent_id__in=sorted(empty), archived=False)
+        .exclude(pk__in=sorted(hidden))
+        .order_by("pk")
+        .values_list("pk", "parent_id", "progress")
+    ):
+        children.setdefault(parent_id, []).append((pk, progress))
+    found: dict[int, Decimal | None] = {}
+
+    def progress_of(pk: int, visiting: frozenset[int]) -> Decimal | None:
+        if pk not in found:
+            values = [
+                progress_of(child, visiting | {pk}) if child in empty else stored
+                for child, stored in children.get(pk, ())
+                if child not in visiting
+            ]
+            mean = scoring.mean_progress(values=values)
+            found[pk] = None if mean is None else scoring.stored_share(mean)
+        return found[pk]
+
+    for pk in empty:
+        progress_of(pk, frozenset())
+    return found
+
+
+def _by_title(objectives: list[StoredObjective], nodes: dict[int, TreeNode]) -> list:
+    return sorted(objectives, key=lambda o: nodes[o.pk].objective.title.casefold())
+
+
+@dataclass(frozen=True)
+class StoredCycle:
+    """A cycle's stored numbers as one viewer may see them, added up in the database.
+
+    `team_objectives`: the visible objectives teams (and the company) own; `top`: those aligned
+    to nothing the viewer sees; `key_results` and `checked_this_week`: visible key results per
+    objective owner, all and with a check-in this week; `statuses`: visible key results by
+    status. Private objectives the viewer may not see count nowhere: an objective without key
+    results above one takes the mean of the children the viewer sees instead of the stored one.
+    """
+
+    cycle: Cycle
+    viewer: User
+    visible: object  # the QuerySet of the visible objectives, for the tree's queries
+    team_objectives: list[StoredObjective]
+    top: list[StoredObjective]
+    progress: dict[int, Decimal | None]
+    key_results: dict[Owner, int]
+    checked_this_week: dict[Owner, int]
+    statuses: dict[str, int]
 
     @classmethod
-    def of(cls, found: CompanyRollups) -> "RollupIndex":
-        return cls(found.objectives, found.people)
-
-    def progress(self, pk: int, _visiting: frozenset[int] = frozenset()) -> Decimal | None:
-        """As `CycleObjectives.progress`: the key results' weighted mean, or with none the mean
-        of the (visible) aligned children's progress."""
-        if pk in self._progress:
-            return self._progress[pk]
-        rollup = self.rollups[pk]
-        if rollup.key_result_count:
-            value = rollup.totals.mean()
-        else:
-            visiting = _visiting | {pk}
-            value = scoring.objective_progress(
-                key_results=[],
-                children=[
-                    self.progress(child, visiting)
-                    for child in self.children.get(pk, ())
-                    if child not in visiting
-                ],
+    def load(cls, *, cycle: Cycle, clock: Clock, viewer: User) -> "StoredCycle":
+        """Five queries (plus the viewer's managed teams): the hidden private objectives, the
+        progress above them where it changes, the teams' and the top objectives, the key results
+        added up per owner and status."""
+        visible = Objective.objects.filter(cycle=cycle, archived=False).filter(
+            permissions.visible_objectives_q(viewer)
+        )
+        hidden = set(
+            Objective.objects.filter(
+                cycle=cycle, archived=False, visibility=Objective.Visibility.PRIVATE
             )
-        self._progress[pk] = value
-        return value
+            .exclude(pk__in=visible.filter(visibility=Objective.Visibility.PRIVATE).values("pk"))
+            .values_list("pk", flat=True)
+        )
+        seen_progress = _progress_without(hidden)
+        rows = visible.filter(
+            Q(owner_team__isnull=False)
+            | Q(parent__isnull=True)
+            | Q(parent__archived=True)
+            | Q(parent_id__in=sorted(hidden))
+        ).values_list(
+            "pk", "owner_team_id", "parent_id", "parent__archived", "progress", "key_result_count"
+        )
+        team_objectives, top = [], []
+        for pk, team_id, parent_id, parent_archived, progress, count in rows.order_by("pk"):
+            found = StoredObjective(pk, team_id, parent_id, seen_progress.get(pk, progress), count)
+            if team_id is not None:
+                team_objectives.append(found)
+            # Aligned to nothing the viewer sees: it shows at the top, not under something unseen.
+            if parent_id is None or parent_archived or parent_id in hidden:
+                top.append(found)
+        week_from = datetime.combine(clock.week_start, time(), tzinfo=clock.tz)
+        week_until = week_from + timedelta(days=7)
+        this_week = Q(last_checkin_at__gte=week_from, last_checkin_at__lt=week_until)
+        totals = (
+            KeyResult.objects.filter(
+                archived=False, objective__cycle=cycle, objective__archived=False
+            )
+            .filter(permissions.visible_objectives_q(viewer, prefix="objective__"))
+            .order_by()
+            .values_list("objective__owner_team_id", "objective__owner_user_id", "status")
+            .annotate(count=Count("pk"), checked=Count("pk", filter=this_week))
+        )
+        key_results: dict[Owner, int] = {}
+        checked: dict[Owner, int] = {}
+        statuses: dict[str, int] = {}
+        for team_id, user_id, status, count, checked_count in totals:
+            owner = _owner_of(team_id, user_id)
+            key_results[owner] = key_results.get(owner, 0) + count
+            if checked_count:
+                checked[owner] = checked.get(owner, 0) + checked_count
+            statuses[status] = statuses.get(status, 0) + count
+        return cls(
+            cycle=cycle,
+            viewer=viewer,
+            visible=visible,
+            team_objectives=team_objectives,
+            top=top,
+            progress={o.pk: o.progress for o in (*team_objectives, *top)},
+            key_results=key_results,
+            checked_this_week=checked,
+            statuses=statuses,
+        )
 
-    def status_totals(self) -> list[int]:
-        """Key results by status (done, on track, at risk, behind) over every objective."""
-        totals = [0, 0, 0, 0]
-        for found in (*self.rollups.values(), *self.people.values()):
-            for n, count in enumerate(found.statuses):
-                totals[n] += count
-        return totals
-
-    def key_results_by_owner(self) -> dict[Owner, int]:
-        counts: dict[Owner, int] = {}
-        for rollup in self.rollups.values():
-            if rollup.key_result_count:
-                owner = _owner_of(rollup.owner_team_id, rollup.owner_user_id)
-                counts[owner] = counts.get(owner, 0) + rollup.key_result_count
-        for pk, totals in self.people.items():
-            counts[("person", pk)] = counts.get(("person", pk), 0) + totals.key_results
-        return counts
-
-    def checked_this_week_by_owner(self) -> dict[Owner, int]:
-        counts: dict[Owner, int] = {}
-        for rollup in self.rollups.values():
-            if rollup.checked_this_week:
-                owner = _owner_of(rollup.owner_team_id, rollup.owner_user_id)
-                counts[owner] = counts.get(owner, 0) + rollup.checked_this_week
-        for pk, totals in self.people.items():
-            counts[("person", pk)] = counts.get(("person", pk), 0) + totals.checked_this_week
-        return counts
-
-    def tree_nodes(self, objectives: list[Objective], *, clock: Clock) -> list[TreeNode]:
-        return [
-            TreeNode(
+    def tree_nodes(self, pks: list[int], *, clock: Clock) -> dict[int, TreeNode]:
+        """The tree's nodes for these objectives; three queries: the objectives with their
+        owners, their key results' statuses, how many visible objectives each has aligned."""
+        if not pks:
+            return {}
+        statuses: dict[int, list[str]] = {}
+        for objective_id, status in (
+            KeyResult.objects.filter(objective_id__in=pks, archived=False)
+            .order_by("objective_id", "pk")
+            .values_list("objective_id", "status")
+        ):
+            statuses.setdefault(objective_id, []).append(status)
+        children = dict(
+            self.visible.filter(parent_id__in=pks)
+            .order_by()
+            .values_list("parent_id")
+            .annotate(count=Count("pk"))
+        )
+        nodes = {}
+        for objective in Objective.objects.filter(pk__in=pks).select_related(
+            "owner_team", "owner_user"
+        ):
+            objective.cycle = self.cycle
+            nodes[objective.pk] = TreeNode(
                 objective=objective,
-                progress=self.progress(objective.pk),
-                status=self.rollups[objective.pk].status(),
-                child_count=self.rollups[objective.pk].child_count,
+                progress=self.progress[objective.pk],
+                status=scoring.objective_status(statuses=statuses.get(objective.pk, [])),
+                child_count=children.get(objective.pk, 0),
                 expected=clock.expected,
             )
-            for objective in sorted(objectives, key=lambda o: o.title.casefold())
-        ]
+        return nodes
 
 
 # Check-ins are added, not rewritten: a week over keeps its counts until something else changes
@@ -356,7 +433,7 @@ def _checked_in_by_team(
     cycle: Cycle,
     viewer: User,
     clock: Clock,
-    index: RollupIndex,
+    this_week: dict[Owner, int],
     owners: dict[int, list[Owner]],
     now: datetime | None,
     read_key: ReadKey | None,
@@ -397,7 +474,6 @@ def _checked_in_by_team(
             lambda: by_team(week_from),
             scopes=read_key.history_scopes(cycle.pk),
         )
-    this_week = index.checked_this_week_by_owner()
     return {
         team_id: {
             **past.get(team_id, {}),

@@ -16,13 +16,13 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, pgettext, pgettext_lazy
 
 import scoring
 from dashboards.cache import ReadKey, cycle_scopes
-from dashboards.selectors.rollups import BAND_ORDER, ScoreRollup, report_rollups
 from objectives import permissions
 from objectives.models import Cycle, KeyResult, Objective, ObjectiveReflection, User
 from objectives.scoring_inputs import (
@@ -248,7 +248,7 @@ def _bars(histogram: dict[str, dict[str, int]]) -> list[HistogramBar]:
 class ObjectiveFacts:
     pk: int
     objective_type: str
-    frozen_score: Decimal | None
+    score: Decimal | None  # stored (objectives/stored_scores.py): frozen once the cycle closed
     owner_team_id: int | None
     owner_user_id: int | None
     owner_name: str
@@ -275,32 +275,29 @@ def _person_name(display_name: str, first: str, last: str, username: str) -> str
 def report_summary(*, cycle: Cycle, viewer: User) -> ReportSummary:
     """Histogram, averages and order over every objective and key result the viewer may see.
 
-    Two queries (plus the viewer's managed teams): the objectives as plain values, and their key
-    results' scores added up in the database (rollups.py: per objective for the teams', whose
-    averages the report shows; by objective type for people's, which only the histogram
-    counts). The same numbers as `key_result_progress`, `shown_kr_score` and
-    `shown_objective_score` (objectives/scoring_inputs.py) on the rows
-    (tests/dashboards/test_fast_paths.py compares them with `scoring`).
+    Two queries (plus the viewer's managed teams): the objectives with their stored scores, and
+    their key results counted by objective type and stored band (objectives/stored_scores.py
+    keeps both as `scoring` gives them).
     """
     visible = permissions.visible_objectives_q(viewer)
     facts = [
         ObjectiveFacts(
             pk=pk,
             objective_type=objective_type,
-            frozen_score=frozen,
+            score=score,
             owner_team_id=team_id,
             owner_user_id=user_id,
             owner_name=_person_name(*person) if user_id else team_name,
             is_company=bool(team_id) and bool(is_root),
         )
-        for pk, objective_type, frozen, team_id, user_id, team_name, is_root, *person in (
+        for pk, objective_type, score, team_id, user_id, team_name, is_root, *person in (
             Objective.objects.filter(cycle=cycle, archived=False)
             .filter(visible)
             .order_by("pk")
             .values_list(
                 "pk",
                 "objective_type",
-                "frozen_score",
+                "score",
                 "owner_team_id",
                 "owner_user_id",
                 "owner_team__name",
@@ -315,17 +312,17 @@ def report_summary(*, cycle: Cycle, viewer: User) -> ReportSummary:
     facts.sort(
         key=lambda o: ((not o.is_company, o.owner_user_id is not None), o.owner_name.lower(), o.pk)
     )
-    # The teams' objectives' scores and everyone's bands, added up in the database (rollups.py).
-    found = report_rollups(cycle=cycle, viewer=viewer)
-    rollups = found.objectives
     histogram = {t.value: {b.value: 0 for b in BANDS} for t in TYPES}
     key_result_count = 0
-    added_up = [(r.objective_type, r.totals.count, r.bands) for r in rollups.values()]
-    added_up += [(kind, count, bands) for kind, (count, bands) in found.people.items()]
-    for objective_type, count, bands in added_up:
+    for objective_type, band, count in (
+        KeyResult.objects.filter(archived=False, objective__cycle=cycle, objective__archived=False)
+        .filter(permissions.visible_objectives_q(viewer, prefix="objective__"))
+        .order_by()
+        .values_list("objective__objective_type", "band")
+        .annotate(count=Count("pk"))
+    ):
+        histogram[objective_type][band] += count
         key_result_count += count
-        for band, n in zip(BAND_ORDER, bands, strict=True):
-            histogram[objective_type][band.value] += n
 
     team_scores: dict[int, tuple[str, list[Decimal | None]]] = {}
     company_scores: list[Decimal | None] = []
@@ -333,7 +330,7 @@ def report_summary(*, cycle: Cycle, viewer: User) -> ReportSummary:
     for objective in facts:
         if objective.owner_team_id is None:
             continue
-        score = _objective_score(objective, rollups.get(objective.pk), cycle)
+        score = objective.score
         if objective.is_company:
             company_name = objective.owner_name
             company_scores.append(score)
@@ -372,15 +369,6 @@ def report_summary(*, cycle: Cycle, viewer: User) -> ReportSummary:
         order=[o.pk for o in facts],
         key_result_count=key_result_count,
     )
-
-
-def _objective_score(
-    objective: ObjectiveFacts, rollup: ScoreRollup | None, cycle: Cycle
-) -> Decimal | None:
-    """`shown_objective_score` from the key results' totals."""
-    if cycle.is_closed and objective.frozen_score is not None:
-        return objective.frozen_score
-    return None if rollup is None else rollup.totals.mean()
 
 
 def report_objectives(*, cycle: Cycle, ids: Sequence[int]) -> list[ReportObjective]:

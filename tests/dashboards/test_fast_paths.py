@@ -28,7 +28,7 @@ from checkins.models import CheckIn
 from checkins.services import record_checkin
 from dashboards.selectors import company_dashboard, current_cycle, team_dashboard
 from dashboards.selectors.cycle_report import report_summary
-from objectives import permissions
+from objectives import permissions, stored_scores
 from objectives.cycles.clock import company_tz, cycle_clock
 from objectives.models import Cycle, KeyResult, Membership, Objective, Team, User
 from tests.factories import (
@@ -127,6 +127,20 @@ class Raw:
             children=[self.objective_progress(child, seen | {pk}) for child in children],
         )
 
+    def stored_progress(self, pk: int, seen: frozenset = frozenset()) -> Decimal | None:
+        """`objective_progress` as it is stored (objectives/stored_scores.py): to
+        `scoring.STORED_PLACES` places, an objective without key results from its children's
+        stored progress."""
+        if self.key_results.get(pk):
+            return scoring.stored_share(self.objective_progress(pk))
+        children = [
+            o.pk for o in self.objectives.values() if o.parent_id == pk and o.pk not in seen
+        ]
+        mean = scoring.mean_progress(
+            values=[self.stored_progress(child, seen | {pk}) for child in children]
+        )
+        return None if mean is None else scoring.stored_share(mean)
+
     def checked_in_during(self, kr_id: int, monday: date) -> bool:
         return any(
             monday <= timezone.localdate(at, company_tz()) <= monday + timedelta(days=6)
@@ -180,6 +194,7 @@ def _harder_organisation() -> tuple[Cycle, Team, Objective, Objective]:
         goal.children.order_by("pk").first()
     )
     KeyResult.objects.filter(objective__in=[goal, child]).update(archived=True)
+    stored_scores.refresh(objective_ids=[goal.pk, child.pk])  # as after any write
     # A check-in made now, through the service, joins the stored history.
     kr = KeyResult.objects.filter(objective__cycle=cycle, kind="at_least", archived=False).first()
     record_checkin(actor=kr.owner, key_result=kr, value=kr.target_value, confidence=4)
@@ -269,12 +284,12 @@ def test_the_company_dashboard_counts_like_the_raw_rows(organisation, focus):
     for item in dashboard.teams:
         owned = [o.pk for o in raw.objectives.values() if o.owner_team_id in subtree(item.team)]
         assert item.progress == scoring.mean_progress(
-            values=[raw.objective_progress(pk) for pk in owned]
+            values=[raw.stored_progress(pk) for pk in owned]
         )
         assert item.key_result_count == sum(len(raw.key_results.get(pk, [])) for pk in owned)
     company_goals = [o.pk for o in raw.objectives.values() if o.owner_team_id == root.pk]
     assert dashboard.progress == scoring.mean_progress(
-        values=[raw.objective_progress(pk) for pk in company_goals]
+        values=[raw.stored_progress(pk) for pk in company_goals]
     )
 
 
@@ -303,11 +318,12 @@ def test_the_report_summary_scores_like_the_raw_rows(organisation, state):
             band = scoring.grade_band(score=score, objective_type=objective.objective_type)
             histogram[objective.objective_type][band] += 1
             weighted.append((kr.weight, score))
-        scores[pk] = (
+        score = (
             objective.frozen_score
             if cycle.is_closed and objective.frozen_score is not None
             else scoring.objective_score(key_results=weighted)
         )
+        scores[pk] = None if score is None else scoring.stored_share(score)
     assert summary.histogram == histogram
     assert summary.key_result_count == sum(len(k) for k in raw.key_results.values())
     assert sorted(summary.order) == sorted(raw.objectives)
@@ -363,7 +379,7 @@ def test_stored_check_in_counts_follow_every_kind_of_write(organisation):
     assert stored(keep) == counted(keep)
 
 
-# --- The per-objective totals (rollups.py) on awkward values ------------------------------------
+# --- Stored numbers on awkward values ------------------------------------------------------------
 
 # Values that make the arithmetic hard: thirds and sevenths (no exact decimal), growth and
 # reduction, overshoot both ways, and the pace lines themselves (a cycle half gone expects 0.5:
@@ -451,107 +467,41 @@ def objective_titles(raw: Raw, pk: int) -> list[tuple]:
     ]
 
 
-def test_rollup_statuses_count_silence_from_a_key_results_creation():
-    """Keep-the-level key results whose start value meets the target: only staleness can make
-    them at risk. Never checked in, one was added today, one 20 days ago, one before the cycle."""
-    from dashboards.selectors.rollups import objective_rollups
-
-    today = timezone.localdate(timezone=company_tz())
-    cycle = CycleFactory(start_date=today - timedelta(days=30), end_date=today + timedelta(days=60))
-    objective = ObjectiveFactory(cycle=cycle, owner_team=TeamFactory())
-    owner = UserFactory()
-    ages = {"today": 0, "twenty days ago": 20, "before the cycle": 45}
-    for title, days in ages.items():
-        kr = KeyResultFactory(
-            objective=objective,
-            owner=owner,
-            title=title,
-            kind="at_least",
-            start_value=D(10),
-            target_value=D(5),
-        )
-        KeyResult.objects.filter(pk=kr.pk).update(created_at=timezone.now() - timedelta(days=days))
-    admin = User.objects.create_superuser("rollup-admin", "a@example.com", "x")
-    rollup = objective_rollups(cycle=cycle, clock=cycle_clock(cycle=cycle), viewer=admin)
-    # (done, on track, at risk, behind): the one added today is on track, the others stale.
-    assert rollup[objective.pk].statuses == (0, 1, 2, 0)
-
-
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_objective_totals_match_scoring_key_result_by_key_result(seed):
+@pytest.mark.parametrize(("seed", "closed"), [(1, False), (2, False), (5, True)])
+def test_stored_numbers_match_scoring_key_result_by_key_result(seed, closed):
+    """The awkward values, written behind the services' back and then stored as a bulk write
+    stores them (objectives/stored_scores.py): every key result's stored progress, status and
+    score is `scoring`'s on its rows, and every objective's progress is too."""
     import random
-
-    from dashboards.selectors.rollups import objective_rollups
-
-    rng = random.Random(seed)
-    cycle, objectives = _awkward_cycle(rng)
-    _awkward_key_results(rng, cycle, objectives)
-    admin = User.objects.create_superuser("rollup-admin", "a@example.com", "x")
-    clock = cycle_clock(cycle=cycle)
-    assert clock.expected == D("0.5")
-    rollups = objective_rollups(cycle=cycle, clock=clock, viewer=admin)
-    raw = Raw.load(cycle=cycle, viewer=admin)
-    assert set(rollups) == set(raw.objectives)
-    for pk, rollup in rollups.items():
-        krs = raw.key_results.get(pk, [])
-        assert rollup.key_result_count == len(krs)
-        assert rollup.totals.mean() == (
-            scoring.objective_progress(key_results=[(kr.weight, raw.progress_of(kr)) for kr in krs])
-            if krs
-            else None
-        )
-        expected = [0, 0, 0, 0]
-        for kr in krs:
-            expected[raw.status_of(kr).rank] += 1
-        assert list(rollup.statuses) == expected, objective_titles(raw, pk)
-        this_week = sum(raw.checked_in_during(kr.pk, clock.week_start) for kr in krs)
-        assert rollup.checked_this_week == this_week
-    # The empty objective's progress is its children's mean (company.RollupIndex).
-    from dashboards.selectors.company import RollupIndex
-    from dashboards.selectors.rollups import _company_shape, company_rollups
-
-    assert RollupIndex(rollups).progress(objectives[0].pk) == raw.objective_progress(
-        objectives[0].pk
-    )
-    # The company page's share (PostgreSQL: its own query) is the same numbers, cut as its rules
-    # say: the objectives it may show or roll up one by one, people's others added up.
-    share = company_rollups(cycle=cycle, clock=clock, viewer=admin)
-    assert share == _company_shape(rollups)
-    assert objectives[0].pk in share.objectives and share.objectives[objectives[0].pk].top
-
-
-@pytest.mark.parametrize(("seed", "closed"), [(4, False), (5, True), (6, True)])
-def test_score_totals_match_scoring_key_result_by_key_result(seed, closed):
-    import random
-
-    from dashboards.selectors.rollups import (
-        BAND_ORDER,
-        _report_shape,
-        report_rollups,
-        score_rollups,
-    )
 
     rng = random.Random(seed)
     cycle, objectives = _awkward_cycle(rng, closed=closed)
     _awkward_key_results(rng, cycle, objectives)
-    admin = User.objects.create_superuser("rollup-admin", "a@example.com", "x")
-    rollups = score_rollups(cycle=cycle, viewer=admin)
+    stored_scores.refresh_cycles(cycle_ids=[cycle.pk])
+    admin = User.objects.create_superuser("stored-admin", "a@example.com", "x")
+    assert cycle_clock(cycle=cycle).expected == D("0.5")
     raw = Raw.load(cycle=cycle, viewer=admin)
-    for pk, objective in raw.objectives.items():
-        krs = raw.key_results.get(pk, [])
-        if not krs:
-            assert pk not in rollups
-            continue
-        pairs, bands = [], [0, 0, 0]
+    for krs in raw.key_results.values():
         for kr in krs:
+            kr.refresh_from_db()
+            progress = raw.progress_of(kr)
+            assert kr.progress == scoring.stored_share(progress), objective_titles(
+                raw, kr.objective_id
+            )
+            assert kr.status == raw.status_of(kr)
             if closed and kr.frozen_score is not None:
-                score = kr.frozen_score
+                assert kr.score == kr.frozen_score
             else:
-                score = scoring.kr_score(progress=raw.progress_of(kr), final_grade=kr.final_grade)
-            pairs.append((kr.weight, score))
-            band = scoring.grade_band(score=score, objective_type=objective.objective_type)
-            bands[BAND_ORDER.index(band)] += 1
-        assert rollups[pk].totals.mean() == scoring.objective_score(key_results=pairs)
-        assert list(rollups[pk].bands) == bands
-        assert rollups[pk].team_owned == (objective.owner_team_id is not None)
-    assert report_rollups(cycle=cycle, viewer=admin) == _report_shape(rollups)
+                assert kr.score == scoring.stored_share(
+                    scoring.kr_score(progress=progress, final_grade=kr.final_grade)
+                )
+    for pk, objective in raw.objectives.items():
+        objective.refresh_from_db()
+        expected = raw.objective_progress(pk) if pk != objectives[0].pk else None
+        if expected is not None:
+            assert objective.progress == scoring.stored_share(expected)
+    # The empty objective's progress is its children's stored progress, averaged.
+    children = Objective.objects.filter(parent=objectives[0], archived=False)
+    assert Objective.objects.get(pk=objectives[0].pk).progress == scoring.stored_share(
+        scoring.mean_progress(values=[c.progress for c in children])
+    )

@@ -27,6 +27,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from checkins.services import record_checkin
+from objectives import stored_scores
 from objectives.models import Objective
 from reminders.emails import compose_test
 from tests.factories import KeyResultFactory, ObjectiveFactory
@@ -58,6 +59,7 @@ def public_world(company_objective, team_objective, key_result, owner, teammate,
     record_checkin(actor=owner, key_result=key_result, value=Decimal(30), confidence=4)
     team_objective.parent = company_objective
     team_objective.save(update_fields=["parent"])
+    stored_scores.refresh(objective_ids=[team_objective.pk])  # as a new parent does
     return {
         "owner": owner,
         "teammate": teammate,

@@ -11,6 +11,7 @@ from django.urls import reverse
 from checkins.services import record_checkin
 from dashboards.selectors import cycle_report
 from dashboards.selectors.cycle_report import csv_safe
+from objectives import stored_scores
 from objectives.cycles import services as cycle_services
 from objectives.models import Cycle, KeyResult
 from tests.factories import (
@@ -58,6 +59,7 @@ def graded_cycle(cycle, company, product, sales, owner, stranger, admin):
     graded.final_grade = Decimal("0.5")
     graded.grade_note = "-2 deals slipped"
     graded.save(update_fields=["final_grade", "grade_note"])
+    stored_scores.refresh(objective_ids=[graded.objective_id])  # as grading does
     ObjectiveReflectionFactory(
         objective=committed, author=owner, what_worked="Pairing on the hard parts."
     )
