@@ -52,14 +52,15 @@ class KeepsStoredScores:
 
     def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
         before = type(obj).objects.filter(pk=obj.pk).first() if obj.pk else None
-        self._touched = self._objective_ids(before) if before is not None else []
         super().save_model(request, obj, form, change)
+        touched = self._objective_ids(before) if before is not None else []
+        stored_scores.refresh(objective_ids=[*touched, *self._objective_ids(obj)])
 
     def save_related(
         self, request: HttpRequest, form: ModelForm, formsets: list, change: bool
     ) -> None:
-        super().save_related(request, form, formsets, change)
-        stored_scores.refresh(objective_ids=[*self._touched, *self._objective_ids(form.instance)])
+        super().save_related(request, form, formsets, change)  # an objective's key results
+        stored_scores.refresh(objective_ids=self._objective_ids(form.instance))
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
         touched = self._objective_ids(obj)

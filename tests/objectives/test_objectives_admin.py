@@ -1,10 +1,14 @@
 """Django admin is a back office, not a back door: a closed cycle's objectives, key results and
 reflections are read-only there too, and a cycle's state is never edited directly."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
-from objectives.models import KeyResult
+from checkins.services import record_checkin
+from objectives import stored_scores
+from objectives.models import KeyResult, Objective
 from tests.factories import ObjectiveReflectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +48,31 @@ def test_open_cycles_stay_editable_but_state_is_read_only(client, admin, cycle, 
     assert 'name="name"' in html and 'name="state"' not in html
     page = client.get(reverse("admin:objectives_keyresult_change", args=[key_result.pk]))
     assert 'name="title"' in page.content.decode()
+
+
+def test_a_change_made_here_moves_the_stored_numbers_as_the_services_do(
+    client, admin, owner, key_result
+):
+    record_checkin(actor=owner, key_result=key_result, value=Decimal(40), confidence=4)
+    assert KeyResult.objects.get(pk=key_result.pk).progress == Decimal("0.5")  # 20 → 60
+    client.force_login(admin)
+    url = reverse("admin:objectives_keyresult_change", args=[key_result.pk])
+    form = {
+        "objective": key_result.objective_id,
+        "title": key_result.title,
+        "owner": key_result.owner_id,
+        "kind": "metric",
+        "unit": "",
+        "start_value": "0",
+        "target_value": "50",
+        "weight": "1",
+        "order": "0",
+        "created_at_0": "2026-01-01",
+        "grade_note": "",
+    }
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    stored = KeyResult.objects.get(pk=key_result.pk)
+    assert stored.target_value == 50 and stored.progress == Decimal("0.8")  # 0 → 50
+    assert Objective.objects.get(pk=key_result.objective_id).progress == Decimal("0.8")
+    assert not stored_scores.recompute(repair=False)
