@@ -62,6 +62,9 @@ _BY_OBJECTIVE = ("objectives_keyresult", "objectives_objectivereflection")
 _BY_KEY_RESULT = ("checkins_checkin", "initiatives_initiative")
 _ORG = ("objectives_user", "objectives_team", "objectives_membership", "objectives_cycle")
 
+# An objective's columns that objectives/stored_scores.py writes: numbers, not who sees what.
+_STORED_NUMBERS = "ARRAY['progress', 'score', 'band', 'status', 'key_result_count']"
+
 _PG_BUMP = f"""
 CREATE OR REPLACE FUNCTION dashboards_bump_data_generation() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -100,6 +103,11 @@ BEGIN
       scopes := ARRAY['all'];
     ELSIF TG_TABLE_NAME IN ({", ".join(f"'{t}'" for t in _ORG)}) THEN
       scopes := ARRAY['org'];
+    ELSIF TG_TABLE_NAME = 'objectives_objective' AND TG_OP = 'UPDATE'
+      AND to_jsonb(OLD) - {_STORED_NUMBERS} = to_jsonb(NEW) - {_STORED_NUMBERS} THEN
+      -- Only its stored numbers moved (objectives/stored_scores.py), with a write to its key
+      -- results or by the day's refresh: its pages and those above, not who sees what.
+      starts := starts || NEW.id;
     ELSIF TG_TABLE_NAME = 'objectives_objective' THEN
       -- Who may see what, the past weeks' check-in counts by owner: any objective changes them.
       scopes := ARRAY['visibility'];
