@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from objectives.models import Cycle, KeyResult, Membership, Objective, Team, User
 
@@ -166,11 +166,19 @@ def initiative_edit_rule(user: User, key_result: KeyResult) -> "Callable[[Initia
     return lambda initiative: initiative.owner_id == user.id
 
 
-def contributed_objectives(user: User) -> "QuerySet[KeyResult]":
-    """The ids of the objectives the user contributes to (owns a key result of, or an
-    initiative under one), as a subquery: contributors see a private objective too."""
-    return KeyResult.objects.filter(Q(owner_id=user.pk) | Q(initiatives__owner_id=user.pk)).values(
-        "objective_id"
+def contributed_objectives_q(user: User, *, prefix: str = "") -> Q:
+    """The objectives the user contributes to (owns a key result of, or an initiative under
+    one), as a filter: contributors see a private objective too. Two subqueries, each an index
+    lookup; one with an OR across the join made PostgreSQL read every key result and initiative
+    (80 ms at 5,000 people) on every page that asks who sees what."""
+    return Q(
+        **{f"{prefix}pk__in": KeyResult.objects.filter(owner_id=user.pk).values("objective_id")}
+    ) | Q(
+        **{
+            f"{prefix}pk__in": KeyResult.objects.filter(initiatives__owner_id=user.pk).values(
+                "objective_id"
+            )
+        }
     )
 
 
@@ -186,7 +194,7 @@ def visible_objectives_q(user: User, *, prefix: str = "") -> Q:
     if user.is_admin:
         return Q()
     visible = Q(**{f"{prefix}visibility": Objective.Visibility.PUBLIC})
-    visible |= Q(**{f"{prefix}pk__in": contributed_objectives(user)})
+    visible |= contributed_objectives_q(user, prefix=prefix)
     visible |= Q(**{f"{prefix}owner_user_id": user.pk})
     visible |= Q(
         **{f"{prefix}owner_team_id__in": Membership.objects.filter(user=user).values("team_id")}
@@ -313,10 +321,9 @@ class PermissionScope:
         if not self._contributed:
             self._contributed.append(
                 frozenset(
-                    Objective.objects.filter(
-                        visibility=Objective.Visibility.PRIVATE,
-                        pk__in=contributed_objectives(User(pk=self.user_id)),
-                    ).values_list("pk", flat=True)
+                    Objective.objects.filter(visibility=Objective.Visibility.PRIVATE)
+                    .filter(contributed_objectives_q(User(pk=self.user_id)))
+                    .values_list("pk", flat=True)
                 )
                 if self.user_id is not None
                 else frozenset()
