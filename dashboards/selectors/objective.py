@@ -64,7 +64,6 @@ def objective_page(
     )
     if objective.pk not in index.objectives:
         # Archived objectives are left out of the cycle's lists but still have a page.
-        objective.kr_count = objective.key_results.filter(archived=False).count()
         index.objectives[objective.pk] = objective
     children = index.children_of(objective.pk)
     index.score([objective.pk, *(child.pk for child in children)])

@@ -16,8 +16,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
-    Count,
-    IntegerField,
     OuterRef,
     Q,
     Subquery,
@@ -93,20 +91,6 @@ def members_by_team(team_ids: Iterable[int]) -> dict[int, set[int]]:
 # --- Objectives and key results of a cycle -------------------------------------------------------
 
 
-def _active_kr_count() -> Coalesce:
-    return Coalesce(
-        Subquery(
-            KeyResult.objects.filter(objective=OuterRef("pk"), archived=False)
-            .order_by()
-            .values("objective")
-            .annotate(n=Count("id"))
-            .values("n"),
-            output_field=IntegerField(),
-        ),
-        Value(0),
-    )
-
-
 def _latest_blockers() -> Coalesce:
     return Coalesce(
         Subquery(
@@ -121,13 +105,12 @@ def _latest_blockers() -> Coalesce:
 
 
 def visible_objectives(*, cycle: Cycle, viewer: User) -> dict[int, Objective]:
-    """The cycle's non-archived objectives the viewer may see, with `kr_count`; one query (plus
-    the viewer's managed teams)."""
+    """The cycle's non-archived objectives the viewer may see; one query (plus the viewer's
+    managed teams)."""
     objectives = (
         Objective.objects.filter(cycle=cycle, archived=False)
         .filter(permissions.visible_objectives_q(viewer))
         .select_related("owner_team", "owner_user")
-        .annotate(kr_count=_active_kr_count())
         .order_by("id")
     )
     result = {}
@@ -143,7 +126,6 @@ def aligned_objectives(
     viewer: User,
     team_ids: Iterable[int],
     member_ids: Iterable[int],
-    without_key_results: list[int] | None = None,
 ) -> dict[int, Objective]:
     """What a team's pages need of a cycle, not the whole company's objectives; one query: the
     visible objectives owned by one of the teams or by one of the people (see
@@ -152,54 +134,25 @@ def aligned_objectives(
         cycle=cycle,
         viewer=viewer,
         wanted=Q(owner_team_id__in=list(team_ids)) | Q(owner_user_id__in=list(member_ids)),
-        without_key_results=without_key_results,
     )
 
 
-def objectives_without_key_results(*, cycle: Cycle) -> list[int]:
-    """Ids of the cycle's objectives (not archived, whoever may see them) without a key result
-    that is not archived; one query. Kept by the team pages in the read cache (they change
-    only with objectives and key results coming, going or moving: dashboards/db_triggers.py,
-    the cycle's "history" scope)."""
-    return list(
-        Objective.objects.filter(cycle=cycle, archived=False)
-        .exclude(
-            pk__in=KeyResult.objects.filter(objective__cycle=cycle, archived=False).values(
-                "objective_id"
-            )
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-
-
-def objectives_around(
-    *, cycle: Cycle, viewer: User, wanted: Q, without_key_results: list[int] | None = None
-) -> dict[int, Objective]:
+def objectives_around(*, cycle: Cycle, viewer: User, wanted: Q) -> dict[int, Objective]:
     """The cycle's visible objectives that `wanted` picks, plus every visible objective aligned
-    to a visible objective without key results; one query.
+    to one without key results (its stored `key_result_count`); one query.
 
     An objective without key results takes its progress from its children, wherever they sit,
     and those without any from theirs in turn; loading the children of all of them (a handful)
     lets `CycleObjectives` score the wanted objectives exactly as it would with every objective
-    of the cycle loaded (tests/dashboards/test_fast_paths.py holds it to that).
+    of the cycle loaded (tests/dashboards/test_fast_paths.py holds it to that). Children of one
+    the viewer cannot see are loaded and never used: only the wanted objectives' progress is
+    asked for.
     """
-    visible = Objective.objects.filter(cycle=cycle, archived=False).filter(
-        permissions.visible_objectives_q(viewer)
-    )
-    if without_key_results is None:
-        # As a hashed NOT IN over the cycle's key results: an anti-join would read every cycle's.
-        without_key_results = visible.exclude(
-            pk__in=KeyResult.objects.filter(objective__cycle=cycle, archived=False).values(
-                "objective_id"
-            )
-        ).values("pk")
-    # (Given, the ids may include objectives the viewer cannot see: their children are loaded
-    # and never used, since only the wanted objectives' progress is asked for.)
     objectives = (
-        visible.filter(wanted | Q(parent_id__in=without_key_results))
+        Objective.objects.filter(cycle=cycle, archived=False)
+        .filter(permissions.visible_objectives_q(viewer))
+        .filter(wanted | Q(parent__key_result_count=0))
         .select_related("owner_team", "owner_user")
-        .annotate(kr_count=_active_kr_count())
         .order_by("id")
     )
     result = {}
@@ -293,7 +246,7 @@ class CycleObjectives:
             if pk in needed:
                 continue
             needed.add(pk)
-            if self.objectives[pk].kr_count == 0:
+            if self.objectives[pk].key_result_count == 0:
                 stack.extend(self.children.get(pk, ()))
         return needed
 

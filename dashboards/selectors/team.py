@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 import scoring
 from dashboards import charts
 from dashboards import summary as weekly_summary
-from dashboards.cache import ReadKey, history_scopes, owner_scopes
+from dashboards.cache import ReadKey, owner_scopes
 from dashboards.selectors.common import KeyResultView
 from dashboards.selectors.scope import (
     CycleObjectives,
@@ -38,7 +38,6 @@ from dashboards.selectors.scope import (
     aligned_objectives,
     checkin_history,
     members_by_team,
-    objectives_without_key_results,
     scope_objective_ids,
 )
 from dashboards.selectors.team_initiatives import TeamInitiatives, overdue_clock, team_initiatives
@@ -374,22 +373,11 @@ def _fill(
     team_ids = set(tree.subtree(team.pk) if include_sub_teams else [team.pk])
     member_ids = set().union(*members_by_team(team_ids).values())
     # Only the team's own objectives (and what their progress needs), not the company's.
-    without_key_results = None
-    if read_key is not None and read_key.enabled:
-        # Which of the cycle's objectives have no key results: a scan of all of its key
-        # results, the same for every team, and unchanged by check-ins.
-        without_key_results = read_key.fetch(
-            "cycle-objectives-without-key-results",
-            (cycle.pk,),
-            lambda: objectives_without_key_results(cycle=cycle),
-            scopes=history_scopes(cycle.pk),
-        )
     visible = aligned_objectives(
         cycle=cycle,
         viewer=viewer,
         team_ids=team_ids,
         member_ids=member_ids,
-        without_key_results=without_key_results,
     )
     scope_ids = scope_objective_ids(objectives=visible, team_ids=team_ids, member_ids=member_ids)
     index = CycleObjectives.load(

@@ -26,6 +26,7 @@ from objectives.models import (
     Team,
     User,
 )
+from objectives.services import archive_key_result
 from tests.dashboards.cached_pages import CACHED_PAGE_FIXTURES, SCOPED, main_of, tokenless
 from tests.factories import (
     CheckInFactory,
@@ -383,9 +384,9 @@ def test_a_team_page_follows_a_check_in_under_its_objective_without_key_results(
 def test_a_team_page_follows_its_objective_losing_its_last_key_result(
     client, manager, stranger, product, cycle
 ):
-    # Which objectives have no key results is kept apart from the pages (a scan of the whole
-    # cycle): once one has none, the objectives aligned to it (here someone else's, in another
-    # team) make its progress at once.
+    # Which objectives have no key results is stored with them (key_result_count): once one
+    # has none, the objectives aligned to it (here someone else's, in another team) make its
+    # progress at once.
     goal = ObjectiveFactory(cycle=cycle, owner_team=product, title="Be the calm team")
     own = KeyResultFactory(objective=goal, owner=manager, start_value=0, target_value=10)
     theirs = ObjectiveFactory(cycle=cycle, owner_team=None, owner_user=stranger, parent=goal)
@@ -400,5 +401,5 @@ def test_a_team_page_follows_its_objective_losing_its_last_key_result(
         )
 
     assert progress() == 0
-    KeyResult.objects.filter(pk=own.pk).update(archived=True)
+    archive_key_result(actor=manager, key_result=own)
     assert progress() == Decimal("0.5")
