@@ -206,8 +206,9 @@ class _Calculation:
         self.key_result_numbers: dict[int, KeyResultNumbers] = {}
         self.objective_numbers: dict[int, ObjectiveNumbers] = {}
 
-    def run(self) -> None:
-        for pk in self.objectives:
+    def run(self, targets: Iterable[int] | None = None) -> None:
+        """Work out the `targets` (every objective loaded when None)."""
+        for pk in self.objectives if targets is None else targets:
             self._objective(pk, frozenset())
 
     def _clock(self, cycle: Cycle) -> Clock:
@@ -402,16 +403,25 @@ def refresh(*, objective_ids: Iterable[int], now: datetime | None = None) -> Non
     if not wanted:
         return
     objectives, key_results = _load(Objective.objects.filter(pk__in=with_ancestors(sorted(wanted))))
-    without = [
+    without = {
         pk for pk in objectives if not any(not kr.archived for kr in key_results.get(pk, ()))
-    ]
+    }
+    # Those given, and above each the objectives without key results of their own (made of
+    # their children's progress), up to the first with some: its numbers are its key results'.
+    targets: set[int] = set()
+    for pk in wanted & objectives.keys():
+        while pk in objectives and pk not in targets:
+            targets.add(pk)
+            pk = objectives[pk].parent_id
+            if pk not in without:
+                break
     calculation = _Calculation(
         objectives=objectives,
         key_results=key_results,
-        children=_children_of(without) if without else {},
+        children=_children_of(without & targets) if without & targets else {},
         now=now,
     )
-    calculation.run()
+    calculation.run(sorted(targets))
     _store(calculation)
 
 
