@@ -63,7 +63,11 @@ _BY_KEY_RESULT = ("checkins_checkin", "initiatives_initiative")
 _ORG = ("objectives_user", "objectives_team", "objectives_membership", "objectives_cycle")
 
 # An objective's columns that objectives/stored_scores.py writes: numbers, not who sees what.
-_STORED_NUMBERS = "ARRAY['progress', 'score', 'band', 'status', 'key_result_count']"
+_STORED_NUMBERS = (
+    "ARRAY['progress', 'score', 'band', 'status', 'key_result_count', 'done_count', "
+    "'on_track_count', 'at_risk_count', 'behind_count', 'red_count', 'yellow_count', "
+    "'green_count', 'checked_week', 'checked_week_count']"
+)
 
 _PG_BUMP = f"""
 CREATE OR REPLACE FUNCTION dashboards_bump_data_generation() RETURNS trigger

@@ -11,7 +11,10 @@ tens of thousands of key results on each request. What is stored, and what it de
   `refresh_due_statuses` recomputes those whose day has come;
 - an objective's progress, score, band and status: from its key results' (status: from their
   statuses). An objective without key results takes the mean progress of the objectives aligned
-  to it (archived ones aside), so a change walks up the alignment chain.
+  to it (archived ones aside), so a change walks up the alignment chain;
+- an objective's counts of its key results by status and by band, and the Monday of the latest
+  week any of them was checked in with how many were last checked in that week: pages that add
+  up a whole cycle read these off its objectives.
 
 The day is the company's, held within each cycle's dates (objectives/cycles/clock.py), as every
 page reads it. Shares are stored to `scoring.STORED_PLACES` places (`scoring.stored_share`);
@@ -65,6 +68,15 @@ class ObjectiveNumbers:
     band: str  # "" with no score
     status: str  # "" with no key results
     key_result_count: int
+    done_count: int
+    on_track_count: int
+    at_risk_count: int
+    behind_count: int
+    red_count: int
+    yellow_count: int
+    green_count: int
+    checked_week: date | None  # the Monday of the latest check-in of any of its key results
+    checked_week_count: int  # how many key results were last checked in that week
 
 
 KEY_RESULT_COLUMNS = tuple(f.name for f in fields(KeyResultNumbers))
@@ -263,13 +275,18 @@ class _Calculation:
         if pk in self.objective_numbers:
             return self.objective_numbers[pk].progress
         objective = self.objectives[pk]
-        progresses, scores, statuses = [], [], []
+        progresses, scores, statuses, bands, weeks = [], [], [], [], []
+        tz = self._clock(objective.cycle).tz
         for key_result in self.key_results.get(pk, ()):
             progress, score, status = self._key_result(key_result, objective)
             if not key_result.archived:
                 progresses.append((key_result.weight, progress))
                 scores.append((key_result.weight, score))
                 statuses.append(status)
+                bands.append(self.key_result_numbers[key_result.pk].band)
+                checked_on = local_date(moment=key_result.row.last_checkin_at, tz=tz)
+                if checked_on is not None:
+                    weeks.append(scoring.week_start(day=checked_on))
         if progresses:
             progress = scoring.objective_progress(key_results=progresses)
         else:
@@ -290,6 +307,15 @@ class _Calculation:
             band=band_of(score=score, objective_type=objective.objective_type) or "",
             status=found.status.value if found else "",
             key_result_count=len(progresses),
+            done_count=statuses.count(scoring.Status.DONE),
+            on_track_count=statuses.count(scoring.Status.ON_TRACK),
+            at_risk_count=statuses.count(scoring.Status.AT_RISK),
+            behind_count=statuses.count(scoring.Status.BEHIND),
+            red_count=bands.count(scoring.Band.RED),
+            yellow_count=bands.count(scoring.Band.YELLOW),
+            green_count=bands.count(scoring.Band.GREEN),
+            checked_week=max(weeks, default=None),
+            checked_week_count=weeks.count(max(weeks)) if weeks else 0,
         )
         self.objective_numbers[pk] = numbers
         return numbers.progress
@@ -316,16 +342,6 @@ def _children_of(parent_ids: Iterable[int]) -> dict[int, list[tuple[int, bool, D
 
 # --- Writing them --------------------------------------------------------------------------------
 
-_SQL_TYPES = {
-    "progress": "numeric",
-    "score": "numeric",
-    "band": "text",
-    "status": "text",
-    "no_update": "boolean",
-    "status_until": "date",
-    "key_result_count": "integer",
-}
-
 
 def write_columns(
     model: type[Model], columns: tuple[str, ...], rows: dict[int, tuple[object, ...]]
@@ -344,7 +360,7 @@ def write_columns(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             arrays = [list(column) for column in zip(*prepared, strict=True)]
-            given = ", ".join(f"%s::{_SQL_TYPES.get(name, 'numeric')}[]" for name in columns)
+            given = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields_)
             cursor.execute(
                 f"UPDATE {table} AS stored SET "
                 + ", ".join(f"{name} = given.{name}" for name in columns)

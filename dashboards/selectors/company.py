@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Sum, When
 from django.db.models.functions import TruncWeek
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +34,7 @@ from dashboards.selectors.scope import CycleObjectives, TeamTree, members_by_tea
 from objectives import permissions, stored_scores
 from objectives.cycles.clock import Clock, company_tz, cycle_clock, local_today
 from objectives.cycles.selectors import resolve_cycle
-from objectives.models import Cycle, KeyResult, Objective, Team, User
+from objectives.models import Cycle, Objective, Team, User
 
 
 @dataclass(frozen=True)
@@ -231,6 +231,13 @@ def _company_dashboard(
 
 
 Owner = tuple[str, int]  # ("team", team id) or ("person", user id): whose objective
+# The objectives' stored counts of their key results by status, in the order summed.
+STATUS_COLUMNS = (
+    scoring.Status.DONE,
+    scoring.Status.ON_TRACK,
+    scoring.Status.AT_RISK,
+    scoring.Status.BEHIND,
+)
 
 
 def _owner_of(team_id: int | None, user_id: int | None) -> Owner:
@@ -287,6 +294,18 @@ def _progress_without(hidden: set[int]) -> dict[int, Decimal | None]:
     for pk in empty:
         progress_of(pk, frozenset())
     return found
+
+
+def _stored_statuses(objective: Objective) -> list[str]:
+    """Its key results' statuses, from the counts stored with it (order does not matter to
+    `scoring.objective_status`)."""
+    counts = (
+        objective.done_count,
+        objective.on_track_count,
+        objective.at_risk_count,
+        objective.behind_count,
+    )
+    return [status for status, n in zip(STATUS_COLUMNS, counts, strict=True) for _ in range(n)]
 
 
 def _by_title(objectives: list[StoredObjective], nodes: dict[int, TreeNode]) -> list:
@@ -346,27 +365,34 @@ class StoredCycle:
             # Aligned to nothing the viewer sees: it shows at the top, not under something unseen.
             if parent_id is None or parent_archived or parent_id in hidden:
                 top.append(found)
-        week_from = datetime.combine(clock.week_start, time(), tzinfo=clock.tz)
-        week_until = week_from + timedelta(days=7)
-        this_week = Q(last_checkin_at__gte=week_from, last_checkin_at__lt=week_until)
+        # Every visible key result, by its objective's owner and stored status, and how many
+        # were checked in this week: added up from the objectives' stored counts.
         totals = (
-            KeyResult.objects.filter(
-                archived=False, objective__cycle=cycle, objective__archived=False
+            visible.order_by()
+            .values_list("owner_team_id", "owner_user_id")
+            .annotate(
+                done=Sum("done_count"),
+                on_track=Sum("on_track_count"),
+                at_risk=Sum("at_risk_count"),
+                behind=Sum("behind_count"),
+                checked=Sum(
+                    Case(
+                        When(checked_week=clock.week_start, then="checked_week_count"),
+                        default=0,
+                    )
+                ),
             )
-            .filter(permissions.visible_objectives_q(viewer, prefix="objective__"))
-            .order_by()
-            .values_list("objective__owner_team_id", "objective__owner_user_id", "status")
-            .annotate(count=Count("pk"), checked=Count("pk", filter=this_week))
         )
         key_results: dict[Owner, int] = {}
         checked: dict[Owner, int] = {}
-        statuses: dict[str, int] = {}
-        for team_id, user_id, status, count, checked_count in totals:
+        statuses: dict[str, int] = dict.fromkeys(scoring.Status, 0)
+        for team_id, user_id, *counts, checked_count in totals:
             owner = _owner_of(team_id, user_id)
-            key_results[owner] = key_results.get(owner, 0) + count
+            key_results[owner] = key_results.get(owner, 0) + sum(counts)
             if checked_count:
                 checked[owner] = checked.get(owner, 0) + checked_count
-            statuses[status] = statuses.get(status, 0) + count
+            for status, count in zip(STATUS_COLUMNS, counts, strict=True):
+                statuses[status] += count
         return cls(
             cycle=cycle,
             viewer=viewer,
@@ -380,17 +406,11 @@ class StoredCycle:
         )
 
     def tree_nodes(self, pks: list[int], *, clock: Clock) -> dict[int, TreeNode]:
-        """The tree's nodes for these objectives; three queries: the objectives with their
-        owners, their key results' statuses, how many visible objectives each has aligned."""
+        """The tree's nodes for these objectives; two queries: the objectives with their owners
+        (and their key results' stored counts by status), how many visible objectives each
+        has aligned."""
         if not pks:
             return {}
-        statuses: dict[int, list[str]] = {}
-        for objective_id, status in (
-            KeyResult.objects.filter(objective_id__in=pks, archived=False)
-            .order_by("objective_id", "pk")
-            .values_list("objective_id", "status")
-        ):
-            statuses.setdefault(objective_id, []).append(status)
         children = dict(
             self.visible.filter(parent_id__in=pks)
             .order_by()
@@ -405,7 +425,7 @@ class StoredCycle:
             nodes[objective.pk] = TreeNode(
                 objective=objective,
                 progress=self.progress[objective.pk],
-                status=scoring.objective_status(statuses=statuses.get(objective.pk, [])),
+                status=scoring.objective_status(statuses=_stored_statuses(objective)),
                 child_count=children.get(objective.pk, 0),
                 expected=clock.expected,
             )

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, pgettext, pgettext_lazy
@@ -314,15 +314,18 @@ def report_summary(*, cycle: Cycle, viewer: User) -> ReportSummary:
     )
     histogram = {t.value: {b.value: 0 for b in BANDS} for t in TYPES}
     key_result_count = 0
-    for objective_type, band, count in (
-        KeyResult.objects.filter(archived=False, objective__cycle=cycle, objective__archived=False)
-        .filter(permissions.visible_objectives_q(viewer, prefix="objective__"))
+    # Every visible key result by its objective's type and its stored band, added up from the
+    # objectives' stored counts.
+    for objective_type, *bands in (
+        Objective.objects.filter(cycle=cycle, archived=False)
+        .filter(visible)
         .order_by()
-        .values_list("objective__objective_type", "band")
-        .annotate(count=Count("pk"))
+        .values_list("objective_type")
+        .annotate(Sum("red_count"), Sum("yellow_count"), Sum("green_count"))
     ):
-        histogram[objective_type][band] += count
-        key_result_count += count
+        for band, count in zip(BANDS, bands, strict=True):
+            histogram[objective_type][band.value] += count or 0
+            key_result_count += count or 0
 
     team_scores: dict[int, tuple[str, list[Decimal | None]]] = {}
     company_scores: list[Decimal | None] = []

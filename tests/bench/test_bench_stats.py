@@ -94,10 +94,10 @@ def test_every_page_the_issue_names_is_measured_with_its_target():
         "my_week": 3,
         "key_result": 3,
         "checkin": 3,
-        "team": 6,
-        "team_table": 6,
-        "company": 8,
-        "cycle_report": 8,
+        "team": 4,
+        "team_table": 4,
+        "company": 6,
+        "cycle_report": 6,
     }
     assert targets["checkin"].method == "POST"
     assert targets["team"].path == "/teams/sales/?subteams=1"

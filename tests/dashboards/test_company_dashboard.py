@@ -180,11 +180,11 @@ def test_no_cycle_or_no_company(client, owner, cycle):
 # --- Queries ---
 
 # Session, user, cycle, team tree, memberships, the manager's managed teams (2), the private
-# objectives hidden from them, the teams' and top objectives' stored numbers, the key results'
-# added up per owner and status, the tree's objectives, their key results' statuses and
+# objectives hidden from them, the teams' and top objectives' stored numbers, the key results
+# added up per owner from the objectives' stored counts, the tree's objectives and their
 # children, the weeks checked in, and the header's cycle switcher.
-PAGE_QUERIES = 15
-TEAMS_FRAGMENT_QUERIES = 14
+PAGE_QUERIES = 14
+TEAMS_FRAGMENT_QUERIES = 13
 # Session, user, the objective, the manager's managed teams (2), the visible objectives, the
 # key results their progress needs.
 CHILDREN_QUERIES = 7

@@ -140,6 +140,11 @@ def expected_numbers() -> tuple[dict[int, tuple], dict[int, tuple]]:
         else:
             score = scoring.objective_score(key_results=[(k.weight, s) for k, _, s, _ in rows])
         status = scoring.objective_status(statuses=[s for *_, s in rows])
+        statuses = [s for *_, s in rows]
+        bands = [key_results[k.pk][2] for k, *_ in rows]
+        weeks = [
+            scoring.week_start(day=_local(k.last_checkin_at)) for k, *_ in rows if k.last_checkin_at
+        ]
         found[pk] = (
             None if progress is None else scoring.stored_share(progress),
             None if score is None else scoring.stored_share(score),
@@ -148,6 +153,10 @@ def expected_numbers() -> tuple[dict[int, tuple], dict[int, tuple]]:
             else scoring.grade_band(score=score, objective_type=objective.objective_type).value,
             status.status.value if status else "",
             len(rows),
+            *(statuses.count(s) for s in ("done", "on_track", "at_risk", "behind")),
+            *(bands.count(b) for b in ("red", "yellow", "green")),
+            max(weeks, default=None),
+            weeks.count(max(weeks)) if weeks else 0,
         )
         return found[pk]
 
