@@ -22,7 +22,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, pgettext, pgettext_lazy
 
 import scoring
-from dashboards.cache import ReadKey, cycle_scopes
+from dashboards.cache import ReadKey, cycle_scopes, history_scopes
 from objectives import permissions
 from objectives.models import Cycle, KeyResult, Objective, ObjectiveReflection, User
 from objectives.scoring_inputs import (
@@ -245,17 +245,6 @@ def _bars(histogram: dict[str, dict[str, int]]) -> list[HistogramBar]:
 
 
 @dataclass(frozen=True)
-class ObjectiveFacts:
-    pk: int
-    objective_type: str
-    score: Decimal | None  # stored (objectives/stored_scores.py): frozen once the cycle closed
-    owner_team_id: int | None
-    owner_user_id: int | None
-    owner_name: str
-    is_company: bool
-
-
-@dataclass(frozen=True)
 class ReportSummary:
     """The numbers over every visible objective of the cycle, and the order they are listed in."""
 
@@ -272,46 +261,49 @@ def _person_name(display_name: str, first: str, last: str, username: str) -> str
     return display_name or f"{first} {last}".strip() or username
 
 
-def report_summary(*, cycle: Cycle, viewer: User) -> ReportSummary:
+def report_order(*, cycle: Cycle, viewer: User) -> list[int]:
+    """The ids of the objectives the viewer may see, as the report lists them: the company's,
+    then the teams', then people's, each by its owner's name; one query (plus the viewer's
+    managed teams). Made of the objectives and their owners alone, no number: it changes only
+    with them (the read cache keeps it under the cycle's history, which check-ins leave)."""
+    rows = (
+        Objective.objects.filter(cycle=cycle, archived=False)
+        .filter(permissions.visible_objectives_q(viewer))
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "owner_team_id",
+            "owner_user_id",
+            "owner_team__name",
+            "owner_team__is_root",
+            "owner_user__display_name",
+            "owner_user__first_name",
+            "owner_user__last_name",
+            "owner_user__username",
+        )
+    )
+    keyed = [
+        (
+            (not (team_id and is_root), user_id is not None),
+            (_person_name(*person) if user_id else team_name).lower(),
+            pk,
+        )
+        for pk, team_id, user_id, team_name, is_root, *person in rows
+    ]
+    return [pk for *_key, pk in sorted(keyed)]
+
+
+def report_summary(*, cycle: Cycle, viewer: User, order: list[int] | None = None) -> ReportSummary:
     """Histogram, averages and order over every objective and key result the viewer may see.
 
-    Two queries (plus the viewer's managed teams): the objectives with their stored scores, and
-    their key results counted by objective type and stored band (objectives/stored_scores.py
-    keeps both as `scoring` gives them).
+    Two queries (plus the viewer's managed teams, and `report_order`'s unless `order` is
+    given): the teams' objectives with their stored scores, and the key results counted by
+    objective type and stored band from the objectives' stored counts (objectives/
+    stored_scores.py keeps both as `scoring` gives them).
     """
     visible = permissions.visible_objectives_q(viewer)
-    facts = [
-        ObjectiveFacts(
-            pk=pk,
-            objective_type=objective_type,
-            score=score,
-            owner_team_id=team_id,
-            owner_user_id=user_id,
-            owner_name=_person_name(*person) if user_id else team_name,
-            is_company=bool(team_id) and bool(is_root),
-        )
-        for pk, objective_type, score, team_id, user_id, team_name, is_root, *person in (
-            Objective.objects.filter(cycle=cycle, archived=False)
-            .filter(visible)
-            .order_by("pk")
-            .values_list(
-                "pk",
-                "objective_type",
-                "score",
-                "owner_team_id",
-                "owner_user_id",
-                "owner_team__name",
-                "owner_team__is_root",
-                "owner_user__display_name",
-                "owner_user__first_name",
-                "owner_user__last_name",
-                "owner_user__username",
-            )
-        )
-    ]
-    facts.sort(
-        key=lambda o: ((not o.is_company, o.owner_user_id is not None), o.owner_name.lower(), o.pk)
-    )
+    if order is None:
+        order = report_order(cycle=cycle, viewer=viewer)
     histogram = {t.value: {b.value: 0 for b in BANDS} for t in TYPES}
     key_result_count = 0
     # Every visible key result by its objective's type and its stored band, added up from the
@@ -330,18 +322,17 @@ def report_summary(*, cycle: Cycle, viewer: User) -> ReportSummary:
     team_scores: dict[int, tuple[str, list[Decimal | None]]] = {}
     company_scores: list[Decimal | None] = []
     company_name = ""
-    for objective in facts:
-        if objective.owner_team_id is None:
-            continue
-        score = objective.score
-        if objective.is_company:
-            company_name = objective.owner_name
+    for score, team_id, team_name, is_root in (
+        Objective.objects.filter(cycle=cycle, archived=False, owner_team__isnull=False)
+        .filter(visible)
+        .order_by("pk")
+        .values_list("score", "owner_team_id", "owner_team__name", "owner_team__is_root")
+    ):
+        if is_root:
+            company_name = team_name
             company_scores.append(score)
         else:
-            name, scores = team_scores.setdefault(
-                objective.owner_team_id, (objective.owner_name, [])
-            )
-            scores.append(score)
+            team_scores.setdefault(team_id, (team_name, []))[1].append(score)
     teams = sorted(
         (
             TeamAverage(
@@ -369,7 +360,7 @@ def report_summary(*, cycle: Cycle, viewer: User) -> ReportSummary:
         bars=_bars(histogram),
         company=company,
         teams=teams,
-        order=[o.pk for o in facts],
+        order=order,
         key_result_count=key_result_count,
     )
 
@@ -462,8 +453,16 @@ def cycle_report_page(
     else:
         # The report reads the organisation and this cycle: writes elsewhere leave it cached.
         read_key.narrow(cycle_scopes(cycle.pk))
+        order = read_key.fetch(
+            "report-order",
+            (cycle.pk,),
+            lambda: report_order(cycle=cycle, viewer=viewer),
+            scopes=history_scopes(cycle.pk),
+        )
         summary = read_key.fetch(
-            "report-summary", (cycle.pk,), lambda: report_summary(cycle=cycle, viewer=viewer)
+            "report-summary",
+            (cycle.pk,),
+            lambda: report_summary(cycle=cycle, viewer=viewer, order=order),
         )
     shown = Paginator(summary.order, PER_PAGE).get_page(page)
     ids = list(shown.object_list)

@@ -403,3 +403,24 @@ def test_a_team_page_follows_its_objective_losing_its_last_key_result(
     assert progress() == 0
     archive_key_result(actor=manager, key_result=own)
     assert progress() == Decimal("0.5")
+
+
+def test_the_report_lists_a_new_objective_at_once(client, owner, company, cycle, key_result):
+    client.force_login(owner)
+    assert "Hire the calmest team" not in client.get(reverse("cycle_report")).content.decode()
+    ObjectiveFactory(cycle=cycle, owner_team=company, title="Hire the calmest team")
+    assert "Hire the calmest team" in client.get(reverse("cycle_report")).content.decode()
+
+
+@needs_scopes
+def test_a_check_in_leaves_the_reports_order_kept_and_redraws_its_numbers(
+    client, owner, company, key_result
+):
+    # The order is made of objectives and owners, not of numbers: kept under the cycle's
+    # history, which a check-in dated now leaves; the summary's numbers move at once.
+    client.force_login(owner)
+    assert "0.00" in client.get(reverse("cycle_report")).content.decode()
+    record_checkin(actor=owner, key_result=key_result, value=Decimal(60), confidence=5)
+    with mock.patch("dashboards.selectors.cycle_report.report_order", side_effect=AssertionError):
+        report = client.get(reverse("cycle_report")).content.decode()
+    assert 'data-testid="kr-score"' in report and "1.00" in report
