@@ -257,27 +257,28 @@ class StoredObjective:
     key_result_count: int
 
 
-def _progress_without(hidden: set[int]) -> dict[int, Decimal | None]:
+def _progress_without(hidden: set[int], *, under: list[int]) -> dict[int, Decimal | None]:
     """The progress of the objectives above hidden ones that take theirs from their children
     (no key results of their own), worked out again from the children left; two queries, none
-    when nothing is hidden. `scoring` as stored_scores applies it, without the hidden."""
-    if not hidden:
+    when no hidden objective (of `under`: those whose parent has no key results) changes any.
+    `scoring` as stored_scores applies it, without the hidden."""
+    if not under:
         return {}
     chain = {
         pk: (parent_id, count)
         for pk, parent_id, count in Objective.objects.filter(
-            pk__in=stored_scores.with_ancestors(sorted(hidden))
+            pk__in=stored_scores.with_ancestors(sorted(under))
         ).values_list("pk", "parent_id", "key_result_count")
     }
     empty = {pk for pk, (_parent, count) in chain.items() if not count and pk not in hidden}
     children: dict[int, list[tuple[int, Decimal | None]]] = {}
     for pk, parent_id, progress in (
         Objective.objects.filter(parent_id__in=sorted(empty), archived=False)
-        .exclude(pk__in=sorted(hidden))
         .order_by("pk")
         .values_list("pk", "parent_id", "progress")
     ):
-        children.setdefault(parent_id, []).append((pk, progress))
+        if pk not in hidden:
+            children.setdefault(parent_id, []).append((pk, progress))
     found: dict[int, Decimal | None] = {}
 
     def progress_of(pk: int, visiting: frozenset[int]) -> Decimal | None:
@@ -341,19 +342,20 @@ class StoredCycle:
         visible = Objective.objects.filter(cycle=cycle, archived=False).filter(
             permissions.visible_objectives_q(viewer)
         )
-        hidden = set(
-            Objective.objects.filter(
-                cycle=cycle, archived=False, visibility=Objective.Visibility.PRIVATE
-            )
-            .exclude(pk__in=visible.filter(visibility=Objective.Visibility.PRIVATE).values("pk"))
-            .values_list("pk", flat=True)
+        hidden_rows = Objective.objects.filter(
+            cycle=cycle, archived=False, visibility=Objective.Visibility.PRIVATE
+        ).exclude(pk__in=visible.filter(visibility=Objective.Visibility.PRIVATE).values("pk"))
+        found_hidden = list(hidden_rows.values_list("pk", "parent__key_result_count"))
+        hidden = {pk for pk, _count in found_hidden}
+        # Only those under an objective made of its children's progress change any number.
+        seen_progress = _progress_without(
+            hidden, under=[pk for pk, count in found_hidden if count == 0]
         )
-        seen_progress = _progress_without(hidden)
         rows = visible.filter(
             Q(owner_team__isnull=False)
             | Q(parent__isnull=True)
             | Q(parent__archived=True)
-            | Q(parent_id__in=sorted(hidden))
+            | Q(parent_id__in=hidden_rows.values("pk"))
         ).values_list(
             "pk", "owner_team_id", "parent_id", "parent__archived", "progress", "key_result_count"
         )
