@@ -119,6 +119,32 @@ def key_result_status(
     )
 
 
+def key_result_status_changes_on(
+    *,
+    key_result: Scored,
+    progress: Decimal,
+    cycle_start: date,
+    cycle_end: date,
+    on: date,
+    tz: ZoneInfo,
+) -> date | None:
+    """The first day after `on` its status or "no update" flag moves if nothing else does
+    (`scoring.kr_status_changes_on`), from the same columns as `key_result_status`."""
+    return scoring.kr_status_changes_on(
+        kind=key_result.kind,
+        progress=progress,
+        current=key_result.current_value,
+        start=key_result.start_value,
+        target=key_result.target_value,
+        confidence=key_result.last_confidence,
+        last_checkin=local_date(moment=key_result.last_checkin_at, tz=tz),
+        cycle_start=cycle_start,
+        cycle_end=cycle_end,
+        created_on=local_date(moment=key_result.created_at, tz=tz),
+        on=on,
+    )
+
+
 def score_key_result(
     *, key_result: Scored, cycle: Cycle, on: date, tz: ZoneInfo
 ) -> tuple[Decimal, Decimal, scoring.StatusResult]:

@@ -45,6 +45,7 @@ from objectives.scoring_inputs import (
     band_of,
     key_result_progress,
     key_result_status,
+    key_result_status_changes_on,
     local_date,
     shown_kr_score,
     shown_objective_score,
@@ -244,18 +245,13 @@ class _Calculation:
             on=clock.on,
             tz=clock.tz,
         )
-        until = scoring.kr_status_changes_on(
-            kind=row.kind,
+        until = key_result_status_changes_on(
+            key_result=row,
             progress=progress,
-            current=row.current_value,
-            start=row.start_value,
-            target=row.target_value,
-            confidence=row.last_confidence,
-            last_checkin=local_date(moment=row.last_checkin_at, tz=clock.tz),
             cycle_start=cycle.start_date,
             cycle_end=cycle.end_date,
-            created_on=local_date(moment=row.created_at, tz=clock.tz),
             on=clock.on,
+            tz=clock.tz,
         )
         if until is not None and until > cycle.end_date:
             until = None  # pages hold the day at the cycle's end: nothing moves after it

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, Count, Q, Sum, When
+from django.db.models import Case, Count, Q, QuerySet, Sum, When
 from django.db.models.functions import TruncWeek
 from django.urls import reverse
 from django.utils import timezone
@@ -309,7 +309,9 @@ def _stored_statuses(objective: Objective) -> list[str]:
     return [status for status, n in zip(STATUS_COLUMNS, counts, strict=True) for _ in range(n)]
 
 
-def _by_title(objectives: list[StoredObjective], nodes: dict[int, TreeNode]) -> list:
+def _by_title(
+    objectives: list[StoredObjective], nodes: dict[int, TreeNode]
+) -> list[StoredObjective]:
     return sorted(objectives, key=lambda o: nodes[o.pk].objective.title.casefold())
 
 
@@ -326,7 +328,7 @@ class StoredCycle:
 
     cycle: Cycle
     viewer: User
-    visible: object  # the QuerySet of the visible objectives, for the tree's queries
+    visible: QuerySet[Objective]  # the visible objectives, for the tree's queries
     team_objectives: list[StoredObjective]
     top: list[StoredObjective]
     progress: dict[int, Decimal | None]
