@@ -411,6 +411,12 @@ def test_recompute_reports_drift_and_repairs_it_when_asked():
     Objective.objects.filter(pk=world.objectives[1].pk).update(progress=Decimal("0.9"))
     with pytest.raises(CommandError, match="1 key results and 1 objectives drifted"):
         call_command("recompute_scores")
+    other = CycleFactory(
+        name="2027 Q2", start_date=END + timedelta(days=1), end_date=END + timedelta(days=90)
+    )
+    call_command("recompute_scores", "--cycle", str(other.pk))  # nothing drifted there
+    with pytest.raises(CommandError, match="drifted"):
+        call_command("recompute_scores", "--cycle", str(world.cycle.pk))
     call_command("recompute_scores", "--repair")
     assert not stored_scores.recompute(repair=False)
     assert_stored_as_scoring_says("repaired")
