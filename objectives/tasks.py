@@ -1,8 +1,10 @@
-"""Celery tasks of objectives: the daily run that moves cycles with automatic transitions.
+"""Celery tasks of objectives: the run that moves cycles with automatic transitions, and the
+refresh of the stored statuses whose day has come.
 
-Thin: the rules live in objectives/cycles/services.py. The run is idempotent (a cycle moves only
-when its dates say it is due and it has not moved yet), so a beat that fires twice, or a worker
-that dies and has the message redelivered, changes nothing the second time.
+Thin: the rules live in objectives/cycles/services.py and objectives/stored_scores.py. Both runs
+are idempotent (a cycle moves only when its dates say it is due and it has not moved yet; a
+status is refreshed only while its day has come and it has not been), so a beat that fires
+twice, or a worker that dies and has the message redelivered, changes nothing the second time.
 """
 
 from celery import shared_task
