@@ -93,6 +93,20 @@ def local_date(*, moment: datetime | None, tz: ZoneInfo) -> date | None:
     return timezone.localtime(moment, tz).date() if moment else None
 
 
+def _status_inputs(*, key_result: Scored, progress: Decimal, tz: ZoneInfo) -> dict[str, object]:
+    """What `kr_status` and `kr_status_changes_on` read of a key result, from its columns."""
+    return {
+        "kind": key_result.kind,
+        "progress": progress,
+        "current": key_result.current_value,
+        "start": key_result.start_value,
+        "target": key_result.target_value,
+        "confidence": key_result.last_confidence,
+        "last_checkin": local_date(moment=key_result.last_checkin_at, tz=tz),
+        "created_on": local_date(moment=key_result.created_at, tz=tz),
+    }
+
+
 def key_result_status(
     *,
     key_result: Scored,
@@ -105,16 +119,9 @@ def key_result_status(
     """Status on day `on`, the latest check-in and the key result's creation read as days in
     `tz`."""
     return scoring.kr_status(
-        kind=key_result.kind,
-        progress=progress,
+        **_status_inputs(key_result=key_result, progress=progress, tz=tz),
         expected=expected,
-        current=key_result.current_value,
-        start=key_result.start_value,
-        target=key_result.target_value,
-        confidence=key_result.last_confidence,
-        last_checkin=local_date(moment=key_result.last_checkin_at, tz=tz),
         cycle_start=cycle_start,
-        created_on=local_date(moment=key_result.created_at, tz=tz),
         on=on,
     )
 
@@ -131,16 +138,9 @@ def key_result_status_changes_on(
     """The first day after `on` its status or "no update" flag moves if nothing else does
     (`scoring.kr_status_changes_on`), from the same columns as `key_result_status`."""
     return scoring.kr_status_changes_on(
-        kind=key_result.kind,
-        progress=progress,
-        current=key_result.current_value,
-        start=key_result.start_value,
-        target=key_result.target_value,
-        confidence=key_result.last_confidence,
-        last_checkin=local_date(moment=key_result.last_checkin_at, tz=tz),
+        **_status_inputs(key_result=key_result, progress=progress, tz=tz),
         cycle_start=cycle_start,
         cycle_end=cycle_end,
-        created_on=local_date(moment=key_result.created_at, tz=tz),
         on=on,
     )
 
