@@ -183,7 +183,7 @@ def _load(
     return objectives, key_results
 
 
-def with_ancestors(objective_ids: Collection[int]) -> RawSQL:
+def _with_ancestors(objective_ids: Collection[int]) -> RawSQL:
     """The ids given and of every objective they are aligned under, as a subquery (a recursive
     one, which both databases run; UNION stops at a loop, should one ever exist)."""
     table = connection.ops.quote_name(Objective._meta.db_table)
@@ -286,8 +286,8 @@ class _Calculation:
         if progresses:
             progress = scoring.objective_progress(key_results=progresses)
         else:
-            progress = scoring.mean_progress(
-                values=[
+            progress = progress_of_children(
+                [
                     self._child_progress(child, stored, visiting | {pk})
                     for child, archived, stored in self.children.get(pk, ())
                     if not archived and child not in visiting
@@ -322,6 +322,13 @@ class _Calculation:
         if child in self.objectives:
             return self._objective(child, visiting)
         return stored
+
+
+def progress_of_children(values: list[Decimal | None]) -> Decimal | None:
+    """The stored progress of an objective without key results of its own: the mean of its
+    counted children's stored progress (None: none has any)."""
+    mean = scoring.mean_progress(values=values)
+    return None if mean is None else scoring.stored_share(mean)
 
 
 def _children_of(parent_ids: Iterable[int]) -> dict[int, list[tuple[int, bool, Decimal | None]]]:
@@ -414,7 +421,9 @@ def refresh(*, objective_ids: Iterable[int], now: datetime | None = None) -> Non
     wanted = {pk for pk in objective_ids if pk is not None}
     if not wanted:
         return
-    objectives, key_results = _load(Objective.objects.filter(pk__in=with_ancestors(sorted(wanted))))
+    objectives, key_results = _load(
+        Objective.objects.filter(pk__in=_with_ancestors(sorted(wanted)))
+    )
     without = {
         pk for pk in objectives if not any(not kr.archived for kr in key_results.get(pk, ()))
     }
@@ -485,3 +494,47 @@ def refresh_due_statuses(*, now: datetime | None = None) -> int:
             claimed = [row[0] for row in cursor.fetchall()]
         refresh(objective_ids=claimed, now=now)
     return len(claimed)
+
+
+# --- What pages read -----------------------------------------------------------------------------
+
+
+def progress_without(*, hidden: set[int], under: list[int]) -> dict[int, Decimal | None]:
+    """The progress of the objectives above hidden ones that take theirs from their children
+    (no key results of their own), worked out again from the children left; two queries, none
+    when no hidden objective (of `under`: those whose parent has no key results) changes any.
+    The same rule as `refresh` stores (`progress_of_children`), without the hidden: for pages
+    whose viewer may not see some private objectives."""
+    if not under:
+        return {}
+    chain = {
+        pk: (parent_id, count)
+        for pk, parent_id, count in Objective.objects.filter(
+            pk__in=_with_ancestors(sorted(under))
+        ).values_list("pk", "parent_id", "key_result_count")
+    }
+    empty = {pk for pk, (_parent, count) in chain.items() if not count and pk not in hidden}
+    children: dict[int, list[tuple[int, Decimal | None]]] = {}
+    for pk, parent_id, progress in (
+        Objective.objects.filter(parent_id__in=sorted(empty), archived=False)
+        .order_by("pk")
+        .values_list("pk", "parent_id", "progress")
+    ):
+        if pk not in hidden:
+            children.setdefault(parent_id, []).append((pk, progress))
+    found: dict[int, Decimal | None] = {}
+
+    def progress_of(pk: int, visiting: frozenset[int]) -> Decimal | None:
+        if pk not in found:
+            found[pk] = progress_of_children(
+                [
+                    progress_of(child, visiting | {pk}) if child in empty else stored
+                    for child, stored in children.get(pk, ())
+                    if child not in visiting
+                ]
+            )
+        return found[pk]
+
+    for pk in empty:
+        progress_of(pk, frozenset())
+    return found

@@ -257,46 +257,6 @@ class StoredObjective:
     key_result_count: int
 
 
-def _progress_without(hidden: set[int], *, under: list[int]) -> dict[int, Decimal | None]:
-    """The progress of the objectives above hidden ones that take theirs from their children
-    (no key results of their own), worked out again from the children left; two queries, none
-    when no hidden objective (of `under`: those whose parent has no key results) changes any.
-    `scoring` as stored_scores applies it, without the hidden."""
-    if not under:
-        return {}
-    chain = {
-        pk: (parent_id, count)
-        for pk, parent_id, count in Objective.objects.filter(
-            pk__in=stored_scores.with_ancestors(sorted(under))
-        ).values_list("pk", "parent_id", "key_result_count")
-    }
-    empty = {pk for pk, (_parent, count) in chain.items() if not count and pk not in hidden}
-    children: dict[int, list[tuple[int, Decimal | None]]] = {}
-    for pk, parent_id, progress in (
-        Objective.objects.filter(parent_id__in=sorted(empty), archived=False)
-        .order_by("pk")
-        .values_list("pk", "parent_id", "progress")
-    ):
-        if pk not in hidden:
-            children.setdefault(parent_id, []).append((pk, progress))
-    found: dict[int, Decimal | None] = {}
-
-    def progress_of(pk: int, visiting: frozenset[int]) -> Decimal | None:
-        if pk not in found:
-            values = [
-                progress_of(child, visiting | {pk}) if child in empty else stored
-                for child, stored in children.get(pk, ())
-                if child not in visiting
-            ]
-            mean = scoring.mean_progress(values=values)
-            found[pk] = None if mean is None else scoring.stored_share(mean)
-        return found[pk]
-
-    for pk in empty:
-        progress_of(pk, frozenset())
-    return found
-
-
 def _stored_statuses(objective: Objective) -> list[str]:
     """Its key results' statuses, from the counts stored with it (order does not matter to
     `scoring.objective_status`)."""
@@ -327,11 +287,9 @@ class StoredCycle:
     """
 
     cycle: Cycle
-    viewer: User
     visible: QuerySet[Objective]  # the visible objectives, for the tree's queries
     team_objectives: list[StoredObjective]
     top: list[StoredObjective]
-    progress: dict[int, Decimal | None]
     key_results: dict[Owner, int]
     checked_this_week: dict[Owner, int]
     statuses: dict[str, int]
@@ -350,8 +308,8 @@ class StoredCycle:
         found_hidden = list(hidden_rows.values_list("pk", "parent__key_result_count"))
         hidden = {pk for pk, _count in found_hidden}
         # Only those under an objective made of its children's progress change any number.
-        seen_progress = _progress_without(
-            hidden, under=[pk for pk, count in found_hidden if count == 0]
+        seen_progress = stored_scores.progress_without(
+            hidden=hidden, under=[pk for pk, count in found_hidden if count == 0]
         )
         rows = visible.filter(
             Q(owner_team__isnull=False)
@@ -399,11 +357,9 @@ class StoredCycle:
                 statuses[status] += count
         return cls(
             cycle=cycle,
-            viewer=viewer,
             visible=visible,
             team_objectives=team_objectives,
             top=top,
-            progress={o.pk: o.progress for o in (*team_objectives, *top)},
             key_results=key_results,
             checked_this_week=checked,
             statuses=statuses,
@@ -421,6 +377,7 @@ class StoredCycle:
             .values_list("parent_id")
             .annotate(count=Count("pk"))
         )
+        progress = {o.pk: o.progress for o in (*self.team_objectives, *self.top)}
         nodes = {}
         for objective in Objective.objects.filter(pk__in=pks).select_related(
             "owner_team", "owner_user"
@@ -428,7 +385,7 @@ class StoredCycle:
             objective.cycle = self.cycle
             nodes[objective.pk] = TreeNode(
                 objective=objective,
-                progress=self.progress[objective.pk],
+                progress=progress[objective.pk],
                 status=scoring.objective_status(statuses=_stored_statuses(objective)),
                 child_count=children.get(objective.pk, 0),
                 expected=clock.expected,
