@@ -245,16 +245,20 @@ class _Calculation:
             on=clock.on,
             tz=clock.tz,
         )
-        until = key_result_status_changes_on(
-            key_result=row,
-            progress=progress,
-            cycle_start=cycle.start_date,
-            cycle_end=cycle.end_date,
-            on=clock.on,
-            tz=clock.tz,
-        )
-        if until is not None and until > cycle.end_date:
-            until = None  # pages hold the day at the cycle's end: nothing moves after it
+        # Pages hold the day at the cycle's end: nothing moves after it, so a cycle whose end
+        # has come (every closed one) needs no search for the next day.
+        until = None
+        if clock.on < cycle.end_date:
+            until = key_result_status_changes_on(
+                key_result=row,
+                progress=progress,
+                cycle_start=cycle.start_date,
+                cycle_end=cycle.end_date,
+                on=clock.on,
+                tz=clock.tz,
+            )
+            if until is not None and until > cycle.end_date:
+                until = None
         score = shown_kr_score(key_result=row, progress=progress, cycle=cycle)
         self.key_result_numbers[key_result.pk] = KeyResultNumbers(
             progress=scoring.stored_share(progress),
